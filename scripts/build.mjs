@@ -1,0 +1,25 @@
+// Builds the three esbuild bundles: the extension (node/cjs, `vscode` external), the chart
+// panel's browser code (iife, DOM), and the command-line tool (node/cjs). Type checking is a
+// separate `tsc --noEmit` (npm run typecheck); esbuild only strips types.
+// Usage: node scripts/build.mjs [--watch] [--production]
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** @type {import('esbuild').BuildOptions} */
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', target: 'es2022' };
+
+const bundles = [
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
+  { ...common, entryPoints: ['src/session/traceWorker.ts'], outfile: 'dist/traceWorker.js', platform: 'node', format: 'cjs' },
+  { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
+  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
+].filter(b => fs.existsSync(b.entryPoints[0]));
+
+if (watch) {
+  for (const b of bundles) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(bundles.map(b => esbuild.build(b)));
+}

@@ -1,0 +1,112 @@
+// The engine's data model: a validated Spec (what a *.lstm.json file describes, with weights in
+// the textbook layout of DESIGN.md section 2) and the Trace the engine computes from it (every
+// forward and backward quantity for every step, DESIGN.md section 3). Everything is flat,
+// row-major Float64Array storage so that a step view is a subarray and nothing is copied.
+// The JSON shapes of DESIGN.md are produced from these by traceJson.ts.
+
+export type CellKind = 'lstm' | 'lstm_peephole' | 'gru' | 'rnn';
+
+export const CELL_KINDS: readonly CellKind[] = ['lstm', 'lstm_peephole', 'gru', 'rnn'];
+
+export type LossSpec =
+  | { kind: 'sum' }
+  // target: (H)
+  | { kind: 'mse'; target: Float64Array };
+
+/** A position in the spec file. line and column are 1-based, offset/length are in UTF-16 units. */
+export interface SourceRange {
+  offset: number;
+  length: number;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** One problem found in a spec file: `path` is the JSON path (`weights.W_f[1]`). */
+export interface SpecIssue {
+  severity: 'error' | 'warning';
+  path: string;
+  message: string;
+  range: SourceRange;
+}
+
+/**
+ * A validated spec. Parameter names are the textbook ones, whatever the file used
+ * (PyTorch tensors are mapped on parse):
+ * - lstm:          W_f W_i W_c W_o (H, H+I), columns 0..H-1 act on h_{t-1}, H..H+I-1 on x_t;
+ *                  b_f b_i b_c b_o (H)
+ * - lstm_peephole: the lstm set plus p_f p_i p_o (H)
+ * - gru:           W_ir W_iz W_in (H, I), W_hr W_hz W_hn (H, H), b_ir b_iz b_in b_hr b_hz b_hn (H)
+ * - rnn:           W (H, H+I), b (H)
+ */
+export interface Spec {
+  name?: string;
+  cell: CellKind;
+  inputSize: number;
+  hiddenSize: number;
+  /** number of time steps = number of input rows */
+  T: number;
+  params: Record<string, Float64Array>;
+  // h0: (H)
+  h0: Float64Array;
+  // c0: (H), zeros for gru and rnn
+  c0: Float64Array;
+  // inputs: (T, I) row k is x_{k+1}
+  inputs: Float64Array;
+  /** one label per input row, when the file gives them */
+  tokens?: string[];
+  loss: LossSpec;
+}
+
+/** The first place a NaN or ±Inf appeared, so it is reported instead of silently propagated. */
+export interface NonFiniteReport {
+  phase: 'forward' | 'backward';
+  /** 1-based time step */
+  t: number;
+  field: string;
+}
+
+/**
+ * The engine's result. Per-step fields are (T, H) (dL_dx is (T, I)), row k = step t = k+1.
+ * Field names are those of DESIGN.md section 3 for the spec's cell:
+ * - lstm / lstm_peephole forward: a_f a_i a_g a_o f i g o c h
+ * - gru forward: a_r a_z hn a_n r z n h
+ * - rnn forward: a h
+ */
+export interface Trace {
+  cell: CellKind;
+  inputSize: number;
+  hiddenSize: number;
+  T: number;
+  tokens?: string[];
+  forward: Record<string, Float64Array>;
+  loss: { kind: 'sum' | 'mse'; L: number };
+  backward: {
+    /** dL_dh, dL_dc (lstm kinds), pre-activation deltas dL_da_*, dL_dhn (gru): (T, H); dL_dx: (T, I) */
+    perStep: Record<string, Float64Array>;
+    // dL_dh0: (H)
+    dL_dh0: Float64Array;
+    // dL_dc0: (H), lstm kinds only
+    dL_dc0?: Float64Array;
+    /** weight gradients by textbook name, same shapes as Spec.params, summed over steps */
+    dL_dW: Record<string, Float64Array>;
+    dL_db: Record<string, Float64Array>;
+    /** peephole gradients p_f p_i p_o (H), lstm_peephole only */
+    dL_dp?: Record<string, Float64Array>;
+  };
+  /**
+   * The "gradient highway" figure along the gated path alone, (T, H):
+   * lstm kinds: forgetProduct, row t = f_{t+1}*…*f_T (ones at t = T);
+   * gru: zProduct, row t = z_{t+1}*…*z_T. Absent for rnn.
+   */
+  pathDecay?: { kind: 'cellPathDecay'; forgetProduct: Float64Array } | { kind: 'updateGatePathDecay'; zProduct: Float64Array };
+  /** the ungated comparison RNN of DESIGN.md section 2: h, dL_dh (T, H); dL_dh_norm (T) */
+  vanillaRNN: { h: Float64Array; dL_dh: Float64Array; dL_dh_norm: Float64Array };
+  nonFinite?: NonFiniteReport;
+}
+
+/** A row view: step t (1-based) of a (T, width) field, without copying. */
+export function stepRow(field: Float64Array, width: number, t: number): Float64Array {
+  return field.subarray((t - 1) * width, t * width);
+}
