@@ -9,7 +9,9 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
 /** @type {import('esbuild').BuildOptions} */
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', target: 'es2022' };
+// mainFields: prefer ES modules, so jsonc-parser bundles from lib/esm (its UMD main's dynamic
+// require('./impl/format') is left unresolved by esbuild and fails at run time).
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', target: 'es2022', mainFields: ['module', 'main'] };
 
 const bundles = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
@@ -17,6 +19,20 @@ const bundles = [
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
 ].filter(b => fs.existsSync(b.entryPoints[0]));
+
+// Files the installed extension reads that live outside dist/ in the repo (the VSIX ships only
+// dist/ and media/): the examples for "LSTM: New Spec from Example" and the spec's JSON schema.
+function copyShippedData() {
+  fs.mkdirSync('dist/examples', { recursive: true });
+  for (const name of fs.existsSync('examples') ? fs.readdirSync('examples') : []) {
+    if (name.endsWith('.lstm.json')) fs.copyFileSync(`examples/${name}`, `dist/examples/${name}`);
+  }
+  if (fs.existsSync('schemas/lstm-spec.schema.json')) {
+    fs.mkdirSync('dist/schemas', { recursive: true });
+    fs.copyFileSync('schemas/lstm-spec.schema.json', 'dist/schemas/lstm-spec.schema.json');
+  }
+}
+copyShippedData();
 
 if (watch) {
   for (const b of bundles) await (await esbuild.context(b)).watch();

@@ -1,0 +1,268 @@
+// The command-line trace tool (DESIGN.md section 4), bundled to dist/cli.js:
+//   trace SPEC [--json] [--loss sum|mse] [--precision N]   the seeds' step table and backward table,
+//                                                          or the section 3 trace JSON
+//   bench SPEC [--runs N]                                  times computeTrace alone, one JSON line
+// A bad spec prints every issue as `file:line:column: message` (warnings as
+// `file:line:column: warning: message`) on stderr and exits 1; usage errors exit 2. Nothing ever
+// reaches the user as a stack trace. It uses the engine only (parseSpec, computeTrace, traceToJson).
+
+import * as fs from 'node:fs';
+import { parseSpec } from './engine/specParse';
+import { computeTrace } from './engine/trace';
+import { traceToJson } from './engine/traceJson';
+import type { Spec, SpecIssue, Trace } from './engine/types';
+
+const USAGE = `Usage:
+  lstm-stepper trace SPEC.lstm.json [--json] [--loss sum|mse] [--precision N]
+  lstm-stepper bench SPEC.lstm.json [--runs N]
+  lstm-stepper --help
+
+trace   prints the forward table (t, token, gates, c_t, h_t) and the backward table
+        (t, |dL/dc_t|, mean ∏f, |dL/dh_t| of the comparison RNN; gru: |dL/dh_t|, mean ∏z).
+        --json         print the full trace as JSON instead (DESIGN.md section 3)
+        --loss KIND    override the spec's loss: sum, or mse (needs loss.target in the spec)
+        --precision N  digits after the decimal point in the tables (default 4)
+bench   times the engine alone (forward + full BPTT) N times and prints one JSON line
+        {"H","I","T","runs":[ms...],"medianMs","gflops"} with FLOPs = 3·2·4H(H+I)·T.
+        --runs N       number of timed runs (default 5)
+
+A spec with errors prints each as file:line:column: message on stderr and exits with 1.`;
+
+/** Shown to the user as is, then the process exits with `code` (1: bad input, 2: usage). */
+class CliError extends Error {
+  constructor(message: string, readonly code: 1 | 2) {
+    super(message);
+  }
+}
+
+interface Options {
+  command: 'trace' | 'bench' | 'help';
+  file?: string;
+  json: boolean;
+  loss?: 'sum' | 'mse';
+  runs: number;
+  precision: number;
+}
+
+function parseArguments(argv: string[]): Options {
+  const options: Options = { command: 'help', json: false, runs: 5, precision: 4 };
+  const positionals: string[] = [];
+  const valueOf = (flag: string, inline: string | undefined, k: number): [string, number] => {
+    if (inline !== undefined) return [inline, k];
+    if (k + 1 >= argv.length) throw new CliError(`${flag} needs a value\n\n${USAGE}`, 2);
+    return [argv[k + 1], k + 1];
+  };
+  const positiveInteger = (flag: string, text: string, min: number): number => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
+      throw new CliError(`${flag} expects an integer >= ${min}, got "${text}"`, 2);
+    }
+    return value;
+  };
+  let help = false;
+  for (let k = 0; k < argv.length; k++) {
+    const argument = argv[k];
+    if (!argument.startsWith('-') || argument === '-') { positionals.push(argument); continue; }
+    const [flag, inline] = argument.includes('=') ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)] : [argument, undefined];
+    switch (flag) {
+      case '--help':
+      case '-h':
+        help = true;
+        break;
+      case '--json':
+        if (inline !== undefined) throw new CliError(`--json takes no value\n\n${USAGE}`, 2);
+        options.json = true;
+        break;
+      case '--loss': {
+        const [value, next] = valueOf(flag, inline, k);
+        k = next;
+        if (value !== 'sum' && value !== 'mse') throw new CliError(`--loss expects sum or mse, got "${value}"`, 2);
+        options.loss = value;
+        break;
+      }
+      case '--runs': {
+        const [value, next] = valueOf(flag, inline, k);
+        k = next;
+        options.runs = positiveInteger(flag, value, 1);
+        break;
+      }
+      case '--precision': {
+        const [value, next] = valueOf(flag, inline, k);
+        k = next;
+        options.precision = Math.min(positiveInteger(flag, value, 0), 17);
+        break;
+      }
+      default:
+        throw new CliError(`unknown option ${flag}\n\n${USAGE}`, 2);
+    }
+  }
+  if (help) return { ...options, command: 'help' };
+  const [command, file, ...extra] = positionals;
+  if (command === undefined) throw new CliError(USAGE, 2);
+  if (command === 'help') return options;
+  if (command !== 'trace' && command !== 'bench') throw new CliError(`unknown command "${command}"\n\n${USAGE}`, 2);
+  if (file === undefined) throw new CliError(`${command} needs a spec file\n\n${USAGE}`, 2);
+  if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}"\n\n${USAGE}`, 2);
+  if (command === 'bench' && (options.json || options.loss)) throw new CliError(`bench takes only --runs\n\n${USAGE}`, 2);
+  if (command === 'trace' && argv.some(a => a.startsWith('--runs'))) throw new CliError(`--runs belongs to bench\n\n${USAGE}`, 2);
+  return { ...options, command, file };
+}
+
+function formatIssue(file: string, issue: SpecIssue): string {
+  const where = `${file}:${issue.range.line}:${issue.range.column}`;
+  return issue.severity === 'warning' ? `${where}: warning: ${issue.message}` : `${where}: ${issue.message}`;
+}
+
+/** Reads and validates the spec; prints its issues on stderr; throws (exit 1) when it has errors. */
+function loadSpec(file: string, loss: 'sum' | 'mse' | undefined, stderr: (line: string) => void): Spec {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new CliError(`cannot read ${file}: ${reason}`, 1);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const { spec, issues } = parseSpec(text, { loss });
+  for (const issue of issues) stderr(formatIssue(file, issue));
+  if (!spec) {
+    const errors = issues.filter(issue => issue.severity === 'error').length;
+    throw new CliError(`${file}: ${errors} error${errors === 1 ? '' : 's'}, no trace computed`, 1);
+  }
+  return spec;
+}
+
+// ---- tables ----
+
+function formatVector(row: Float64Array, precision: number, maxUnits = 8): string {
+  const shown = Array.from(row.subarray(0, maxUnits), value => value.toFixed(precision));
+  if (row.length > maxUnits) shown.push(`… +${row.length - maxUnits}`);
+  return `[${shown.join(', ')}]`;
+}
+
+/** Fixed notation where it reads well, scientific for the tiny and huge values of gradient decay. */
+function formatScalar(value: number, precision: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const magnitude = Math.abs(value);
+  if (magnitude === 0 || (magnitude >= 1e-3 && magnitude < 1e5)) return value.toFixed(precision);
+  return value.toExponential(Math.max(precision - 1, 0));
+}
+
+function renderTable(header: string[], rows: string[][]): string[] {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map(row => row[column].length)));
+  const line = (cells: string[]): string => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+function rowNorm(field: Float64Array, width: number, t: number): number {
+  let sum = 0;
+  for (let j = (t - 1) * width; j < t * width; j++) sum += field[j] * field[j];
+  return Math.sqrt(sum);
+}
+
+function rowMean(field: Float64Array, width: number, t: number): number {
+  let sum = 0;
+  for (let j = (t - 1) * width; j < t * width; j++) sum += field[j];
+  return sum / width;
+}
+
+export function renderTrace(spec: Spec, trace: Trace, precision: number): string[] {
+  const H = trace.hiddenSize;
+  const T = trace.T;
+  const token = (t: number): string => trace.tokens?.[t - 1] ?? '-';
+  const row = (name: string, t: number): string => formatVector(trace.forward[name].subarray((t - 1) * H, t * H), precision);
+  const out: string[] = [];
+  out.push(`${spec.name ?? 'spec'}: ${trace.cell}, inputSize ${trace.inputSize}, hiddenSize ${H}, T = ${T}`);
+  out.push('');
+  out.push('Forward');
+  const forwardFields = trace.cell === 'gru' ? ['r', 'z', 'n', 'h'] : trace.cell === 'rnn' ? ['h'] : ['f', 'i', 'g', 'o', 'c', 'h'];
+  const forwardTitles = forwardFields.map(name => (name === 'c' || name === 'h' ? `${name}_t` : name));
+  const forwardRows: string[][] = [];
+  for (let t = 1; t <= T; t++) forwardRows.push([String(t), token(t), ...forwardFields.map(name => row(name, t))]);
+  out.push(...renderTable(['t', 'token', ...forwardTitles], forwardRows));
+  out.push('');
+  out.push(`Loss ${trace.loss.kind}: L = ${formatScalar(trace.loss.L, Math.max(precision, 6))}`);
+  out.push('');
+  out.push('Backward (BPTT, from t = T down to 1)');
+  const backwardRows: string[][] = [];
+  const perStep = trace.backward.perStep;
+  const rnnNorm = trace.vanillaRNN.dL_dh_norm;
+  for (let t = T; t >= 1; t--) {
+    const cells = [String(t)];
+    if (trace.cell === 'lstm' || trace.cell === 'lstm_peephole') {
+      cells.push(formatScalar(rowNorm(perStep.dL_dc, H, t), precision));
+      const decay = trace.pathDecay?.kind === 'cellPathDecay' ? trace.pathDecay.forgetProduct : undefined;
+      cells.push(decay ? formatScalar(rowMean(decay, H, t), precision) : '-');
+      cells.push(formatScalar(rnnNorm[t - 1], precision));
+    } else if (trace.cell === 'gru') {
+      cells.push(formatScalar(rowNorm(perStep.dL_dh, H, t), precision));
+      const decay = trace.pathDecay?.kind === 'updateGatePathDecay' ? trace.pathDecay.zProduct : undefined;
+      cells.push(decay ? formatScalar(rowMean(decay, H, t), precision) : '-');
+      cells.push(formatScalar(rnnNorm[t - 1], precision));
+    } else {
+      cells.push(formatScalar(rowNorm(perStep.dL_dh, H, t), precision));
+    }
+    backwardRows.push(cells);
+  }
+  const backwardHeader = trace.cell === 'gru' ? ['t', '|dL/dh_t|', 'mean ∏z', '|dL/dh_t| RNN']
+    : trace.cell === 'rnn' ? ['t', '|dL/dh_t|']
+      : ['t', '|dL/dc_t|', 'mean ∏f', '|dL/dh_t| RNN'];
+  out.push(...renderTable(backwardHeader, backwardRows));
+  return out;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+export function run(argv: string[], stdout: (line: string) => void, stderr: (line: string) => void): number {
+  try {
+    const options = parseArguments(argv);
+    if (options.command === 'help') {
+      stdout(USAGE);
+      return 0;
+    }
+    const file = options.file!;
+    const spec = loadSpec(file, options.loss, stderr);
+    if (options.command === 'bench') {
+      const runs: number[] = [];
+      for (let k = 0; k < options.runs; k++) {
+        const start = performance.now();
+        computeTrace(spec);
+        runs.push(performance.now() - start);
+      }
+      const medianMs = median(runs);
+      const H = spec.hiddenSize;
+      const I = spec.inputSize;
+      const flops = 3 * 2 * 4 * H * (H + I) * spec.T;
+      const round = (value: number): number => Math.round(value * 1000) / 1000;
+      stdout(JSON.stringify({ H, I, T: spec.T, runs: runs.map(round), medianMs: round(medianMs), gflops: Number((flops / (medianMs * 1e6)).toPrecision(4)) }));
+      return 0;
+    }
+    const trace = computeTrace(spec);
+    if (trace.nonFinite) {
+      stderr(`${file}: warning: the first non-finite value appears in the ${trace.nonFinite.phase} pass at t=${trace.nonFinite.t} (${trace.nonFinite.field})`);
+    }
+    if (options.json) stdout(JSON.stringify(traceToJson(trace)));
+    else for (const line of renderTrace(spec, trace, options.precision)) stdout(line);
+    return 0;
+  } catch (error) {
+    if (error instanceof CliError) {
+      stderr(error.message);
+      return error.code;
+    }
+    stderr(`lstm-stepper: internal error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  const out: string[] = [];
+  const code = run(process.argv.slice(2), line => out.push(line), line => process.stderr.write(line + '\n'));
+  // one write, then let the process end on its own so a piped stdout is flushed completely
+  if (out.length > 0) process.stdout.write(out.join('\n') + '\n');
+  process.exitCode = code;
+}

@@ -1,0 +1,118 @@
+// The plain (Elman) RNN cell over a whole sequence: h_t = tanh(W [h_{t-1}, x_t] + b). It is the
+// `rnn` cell kind and also the ungated comparison run next to every trace (DESIGN.md section 2),
+// for which only dL/dh_t is needed, so the weight and input gradients are optional.
+
+import { gemmNT, gemv, gemvT, transpose } from './kernels';
+
+export interface RnnParams {
+  H: number;
+  I: number;
+  wh: Float64Array; // (H, H) the h_{t-1} columns of W
+  wx: Float64Array; // (H, I) the x_t columns of W
+  b: Float64Array; // (H)
+}
+
+/** Splits the textbook W (H, H+I) into its recurrent and input parts. */
+export function packRnn(
+  w: Float64Array, // (H, H+I)
+  b: Float64Array, // (H)
+  H: number, I: number,
+): RnnParams {
+  const wh = new Float64Array(H * H), wx = new Float64Array(H * I);
+  for (let r = 0; r < H; r++) {
+    for (let k = 0; k < H; k++) wh[r * H + k] = w[r * (H + I) + k];
+    for (let k = 0; k < I; k++) wx[r * I + k] = w[r * (H + I) + H + k];
+  }
+  return { H, I, wh, wx, b };
+}
+
+export interface RnnCache {
+  T: number;
+  x: Float64Array; // (T, I)
+  h0: Float64Array; // (H)
+  preact: Float64Array; // (T, H) a_t
+  h: Float64Array; // (T, H)
+}
+
+export function rnnForward(
+  params: RnnParams,
+  x: Float64Array, // (T, I)
+  h0: Float64Array, // (H)
+  T: number,
+): RnnCache {
+  const { H, I, wh, wx, b } = params;
+  const preact = new Float64Array(T * H), h = new Float64Array(T * H);
+  const recurrent = new Float64Array(H); // (H) W_h h_{t-1}
+  gemmNT(preact, 0, H, x, 0, I, wx, 0, I, T, H, I, 0);
+  for (let t = 0; t < T; t++) {
+    const hPrev = t === 0 ? h0 : h, hPrevOff = t === 0 ? 0 : (t - 1) * H;
+    gemv(recurrent, 0, wh, 0, H, hPrev, hPrevOff, H, H, 0);
+    const row = t * H;
+    for (let k = 0; k < H; k++) {
+      const a = preact[row + k] + b[k] + recurrent[k];
+      preact[row + k] = a;
+      h[row + k] = Math.tanh(a);
+    }
+  }
+  return { T, x, h0, preact, h };
+}
+
+export interface RnnGrads {
+  dh: Float64Array; // (T, H) total dL/dh_t
+  dPreact: Float64Array; // (T, H) dL/da_t
+  dh0: Float64Array; // (H)
+  /** the rest is filled only when present */
+  dx?: Float64Array; // (T, I)
+  dW?: Float64Array; // (H, H+I) textbook layout
+  db?: Float64Array; // (H)
+}
+
+export function rnnBackward(
+  dhT: Float64Array, // (H) dL/dh_T from the loss
+  cache: RnnCache,
+  params: RnnParams,
+  grads: RnnGrads,
+): void {
+  const { H, I, wh, wx } = params;
+  const { T, x, h0, h } = cache;
+  const { dh, dPreact, dh0, dx, dW, db } = grads;
+  if (T === 0) {
+    dh0.set(dhT);
+    dW?.fill(0); db?.fill(0);
+    return;
+  }
+  dh.set(dhT, (T - 1) * H);
+  for (let t = T - 1; t >= 0; t--) {
+    const row = t * H;
+    for (let k = 0; k < H; k++) {
+      const hv = h[row + k];
+      dPreact[row + k] = dh[row + k] * (1 - hv * hv);
+    }
+    if (t === 0) gemvT(dh0, 0, wh, 0, H, dPreact, row, H, H);
+    else gemvT(dh, (t - 1) * H, wh, 0, H, dPreact, row, H, H);
+  }
+  if (dW || db) {
+    const dPreactT = new Float64Array(H * T); // (H, T)
+    transpose(dPreactT, 0, T, dPreact, 0, H, T, H);
+    if (dW) {
+      const zT = new Float64Array((H + I) * T); // (H+I, T) columns [h_{t-1}; x_t]
+      transpose(zT, 0, T, h0, 0, H, 1, H);
+      if (T > 1) transpose(zT, 1, T, h, 0, H, T - 1, H);
+      transpose(zT, H * T, T, x, 0, I, T, I);
+      gemmNT(dW, 0, H + I, dPreactT, 0, T, zT, 0, T, H, H + I, T, 0);
+    }
+    if (db) {
+      for (let k = 0; k < H; k++) {
+        let s = 0;
+        for (let t = 0; t < T; t++) s += dPreactT[k * T + t];
+        db[k] = s;
+      }
+    }
+  }
+  if (dx) {
+    // dx (T, I) = dPreact (T, H) · Wx (H, I)
+    const wxT = new Float64Array(I * H); // (I, H)
+    transpose(wxT, 0, H, wx, 0, I, H, I);
+    gemmNT(dx, 0, I, dPreact, 0, H, wxT, 0, H, T, I, H, 0);
+  }
+}

@@ -1,0 +1,268 @@
+// The one message protocol between the chart panel's host (src/views/chartPanel.ts) and its
+// webview (webview/main.ts), after microsoft/vscode-hexeditor's shared/protocol.ts. The webview
+// sends `ready` and intents, never state; the host answers `ready` with a full `snapshot`, then
+// sends small `cursor` updates on every step and a new snapshot (`trace`) when the spec is edited.
+// Payloads are plain JSON-able arrays already sized for the view (decimated series, the selected
+// units only, a units × time heatmap grid), so T = 1000, H = 512 costs the webview no more than
+// T = 4. Type imports from the engine only: this file is compiled into both sides.
+
+import type { CellKind } from '../engine/types';
+
+export type Phase = 'forward' | 'backward';
+
+/** Where the session's cursor is: forward t = 0..T, backward t = T..1 (same as src/session/cursor.ts). */
+export interface CursorState {
+  phase: Phase;
+  t: number;
+}
+
+/** How the gates chart shows many units: one line per selected unit, or a units × time heatmap. */
+export type GateView = 'lines' | 'heatmap';
+
+/** The view choices the webview keeps in its setState and sends with `ready`. */
+export interface ViewOptions {
+  /** units drawn as lines (gates, states, belt); at most MAX_LINE_UNITS */
+  units: number[];
+  /** the unit whose equations are shown with numbers substituted */
+  equationUnit: number;
+  gateView: GateView;
+  /** the forward field the heatmap shows (f, i, g, o, c, h, …) */
+  heatmapField: string;
+}
+
+/** The most units drawn as lines at once; more units go to the heatmap. */
+export const MAX_LINE_UNITS = 8;
+/** The most points a line series carries (min/max decimation above that). */
+export const MAX_SERIES_POINTS = 600;
+/** Heatmap grid bounds: rows are unit buckets, columns are step buckets. */
+export const MAX_HEATMAP_ROWS = 256;
+export const MAX_HEATMAP_COLS = 256;
+
+/** A series over time, decimated for the view: `v[k]` is the value at step `t[k]`, null where not finite (or ≤ 0 on a log axis). */
+export interface Series {
+  t: number[];
+  v: (number | null)[];
+}
+
+/** One line: a field of one unit (`unit` = -1 for an aggregate over units). */
+export interface LineSeries {
+  key: string;
+  label: string;
+  field: string;
+  unit: number;
+  series: Series;
+}
+
+/** A units × time grid of bucket means: `values[row * cols + col]`, null where not finite. */
+export interface Heatmap {
+  field: string;
+  rows: number;
+  cols: number;
+  /** first unit of each row bucket (rows + 1 entries, last = H) */
+  rowStart: number[];
+  /** first step of each column bucket (cols + 1 entries, last = T + 1) */
+  colStart: number[];
+  values: (number | null)[];
+  min: number;
+  max: number;
+}
+
+/** One chart's content. */
+export interface ChartData {
+  title: string;
+  yLabel: string;
+  /** y range when fixed (gates), else undefined */
+  yMin?: number;
+  yMax?: number;
+  logScale: boolean;
+  lines: LineSeries[];
+}
+
+/** The conveyor belt of one unit at the cursor's step: kept + added = result. */
+export interface BeltEntry {
+  unit: number;
+  /** f·c_{t-1} (gru: z·h_{t-1}) */
+  kept: number;
+  /** i·g (gru: (1−z)·n) */
+  added: number;
+  /** c_t (gru: h_t) */
+  result: number;
+}
+
+/** What the panel shows about the cursor's own step; small, sent on every step. */
+export interface StepDetail {
+  cursor: CursorState;
+  /** the token at the cursor's step ('' at t = 0 or without tokens) */
+  token: string;
+  /** "t=2/4 forward" */
+  label: string;
+  equationUnit: number;
+  /** equation lines with numbers substituted, in the seed's style */
+  equations: string[];
+  /** belt labels: kept, added, result */
+  beltLabels: [string, string, string];
+  belt: BeltEntry[];
+}
+
+/** Everything the panel draws for one trace; built by src/protocol/snapshot.ts. */
+export interface Snapshot {
+  /** spec name (user data: rendered as text only) */
+  specName: string;
+  fileName: string;
+  cell: CellKind;
+  H: number;
+  I: number;
+  T: number;
+  /** one label per step (user data); empty strings when the spec has none */
+  tokens: string[];
+  loss: { kind: string; L: number };
+  /** the effective view options (units clamped to H) */
+  view: ViewOptions;
+  /** forward fields the heatmap can show */
+  heatmapFields: string[];
+  /** gates chart (lines mode), undefined for rnn */
+  gates?: ChartData;
+  /** gates heatmap (heatmap mode) */
+  heatmap?: Heatmap;
+  states: ChartData;
+  decay: ChartData;
+  /** "t = 1, 199 steps back from t = 200: LSTM ‖dL/dc_1‖ 3.3e-2 · …" */
+  decaySummary: string;
+  step: StepDetail;
+  /** "NaN first appears at forward t=3 in f" */
+  warning?: string;
+  /** true when some series were decimated */
+  decimated: boolean;
+}
+
+// ---- webview → host: ready and intents -------------------------------------------------------
+
+export type WebviewToHostMessage =
+  /** The webview loaded (or became visible again) and wants a snapshot; carries its kept view options. */
+  | { type: 'ready'; view?: Partial<ViewOptions> }
+  /** Step forward one position (forward then backward phase). */
+  | { type: 'step' }
+  /** Step back one position. */
+  | { type: 'stepBack' }
+  /** Forward phase done: t = T. */
+  | { type: 'runToEnd' }
+  /** Through BPTT down to backward t = 1. */
+  | { type: 'runBackward' }
+  /** Back to forward t = 0. */
+  | { type: 'reset' }
+  /** Move the cursor to a step (clicked chart point). */
+  | { type: 'goTo'; phase: Phase; t: number }
+  /** Draw these units as lines. */
+  | { type: 'selectUnits'; units: number[] }
+  /** Show this unit's equations. */
+  | { type: 'chooseEquationUnit'; unit: number }
+  /** Switch the gates chart between lines and heatmap (and the heatmap's field). */
+  | { type: 'setGateView'; gateView: GateView; heatmapField?: string }
+  /** Reply to `requestPng`: the charts as a PNG data URL (or an error). */
+  | { type: 'exportPng'; requestId: number; dataUrl?: string; error?: string }
+  /** The webview finished drawing a message; ms from receipt to drawn. */
+  | { type: 'rendered'; kind: HostToWebviewMessage['type']; ms: number }
+  /** The webview caught an error (logged by the host). */
+  | { type: 'error'; message: string };
+
+// ---- host → webview: snapshot, then small updates --------------------------------------------
+
+export type HostToWebviewMessage =
+  /** Full picture after `ready` (or when the active session switches); undefined data shows `status`. */
+  | { type: 'snapshot'; snapshot?: Snapshot; status: string }
+  /** The cursor moved (or the equation unit changed): the step's detail only. */
+  | { type: 'cursor'; step: StepDetail }
+  /** The trace was recomputed after an edit: redraw in place. */
+  | { type: 'trace'; snapshot?: Snapshot; status: string }
+  /** Render the charts to a PNG and reply with `exportPng`. */
+  | { type: 'requestPng'; requestId: number };
+
+export type WebviewMessageType = WebviewToHostMessage['type'];
+export type HostMessageType = HostToWebviewMessage['type'];
+
+/** Compile-time exhaustiveness for `switch (message.type)`. */
+export function assertNever(value: never, what = 'message'): never {
+  throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`);
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
+const isPhase = (x: unknown): x is Phase => x === 'forward' || x === 'backward';
+const isUnitList = (x: unknown): x is number[] => Array.isArray(x) && x.length <= 4096 && x.every(u => isInt(u) && u >= 0);
+
+/**
+ * The host does not trust the webview: validates one incoming message's shape. Each type is
+ * listed once; a new message type that is not handled here fails to compile (`assertNever`).
+ */
+export function isWebviewMessage(x: unknown): x is WebviewToHostMessage {
+  if (!isObject(x) || typeof x.type !== 'string') return false;
+  const m = x as { type: WebviewMessageType } & Record<string, unknown>;
+  switch (m.type) {
+    case 'ready':
+      return m.view === undefined || isObject(m.view);
+    case 'step':
+    case 'stepBack':
+    case 'runToEnd':
+    case 'runBackward':
+    case 'reset':
+      return true;
+    case 'goTo':
+      return isPhase(m.phase) && isInt(m.t);
+    case 'selectUnits':
+      return isUnitList(m.units);
+    case 'chooseEquationUnit':
+      return isInt(m.unit) && m.unit >= 0;
+    case 'setGateView':
+      return (m.gateView === 'lines' || m.gateView === 'heatmap') && (m.heatmapField === undefined || typeof m.heatmapField === 'string');
+    case 'exportPng':
+      return isInt(m.requestId) && (m.dataUrl === undefined || typeof m.dataUrl === 'string') && (m.error === undefined || typeof m.error === 'string');
+    case 'rendered':
+      return typeof m.kind === 'string' && typeof m.ms === 'number';
+    case 'error':
+      return typeof m.message === 'string';
+    default:
+      return assertNeverSoft(m.type);
+  }
+}
+
+/** Validates a host message in the webview (defends against stray messages from extensions). */
+export function isHostMessage(x: unknown): x is HostToWebviewMessage {
+  if (!isObject(x) || typeof x.type !== 'string') return false;
+  const m = x as { type: HostMessageType } & Record<string, unknown>;
+  switch (m.type) {
+    case 'snapshot':
+    case 'trace':
+      return typeof m.status === 'string' && (m.snapshot === undefined || isObject(m.snapshot));
+    case 'cursor':
+      return isObject(m.step);
+    case 'requestPng':
+      return isInt(m.requestId);
+    default:
+      return assertNeverSoft(m.type);
+  }
+}
+
+/** Exhaustive at compile time, but an unknown runtime value is just "not a message". */
+function assertNeverSoft(_value: never): false {
+  return false;
+}
+
+/**
+ * Merges kept view options with defaults and clamps them to the trace: at most MAX_LINE_UNITS
+ * distinct units in 0..H-1 (first units by default), a valid equation unit and heatmap field.
+ * Heatmap is the default gate view when H > MAX_LINE_UNITS.
+ */
+export function normalizeView(view: Partial<ViewOptions> | undefined, H: number, heatmapFields: readonly string[]): ViewOptions {
+  const wanted = Array.isArray(view?.units) ? view.units : [];
+  const units: number[] = [];
+  for (const u of wanted) {
+    if (Number.isInteger(u) && u >= 0 && u < H && !units.includes(u)) units.push(u);
+    if (units.length === MAX_LINE_UNITS) break;
+  }
+  if (units.length === 0) for (let u = 0; u < Math.min(H, H > MAX_LINE_UNITS ? 4 : MAX_LINE_UNITS); u++) units.push(u);
+  units.sort((a, b) => a - b);
+  const equationUnit = Number.isInteger(view?.equationUnit) && view!.equationUnit! >= 0 && view!.equationUnit! < H ? view!.equationUnit! : 0;
+  const gateView: GateView = view?.gateView === 'lines' || view?.gateView === 'heatmap' ? view.gateView : H > MAX_LINE_UNITS ? 'heatmap' : 'lines';
+  const heatmapField = view?.heatmapField && heatmapFields.includes(view.heatmapField) ? view.heatmapField : (heatmapFields[0] ?? '');
+  return { units, equationUnit, gateView, heatmapField };
+}

@@ -1,0 +1,420 @@
+// The chart panel's host side: one webview panel (viewType lstmStepper.chart) that observes the
+// active session and forwards the user's intents to it. It keeps no state of its own beyond the
+// view choices (selected units, equation unit, gate view): on `ready` it posts a full snapshot,
+// on a step a small `cursor` update, on an edit a `trace` snapshot (src/protocol/messages.ts).
+// No retainContextWhenHidden: a hidden webview is discarded, says `ready` again when shown and
+// gets a fresh snapshot; the serializer restores the panel with its view choices after a reload.
+// Also the export commands: PNG (rendered by the webview), CSV and JSON (from the trace), all
+// through the save dialog, since downloads are blocked in webviews.
+
+import * as vscode from 'vscode';
+import { traceToJson } from '../engine/traceJson';
+import type { Session } from '../session/session';
+import type { SessionManager } from '../session/sessionManager';
+import {
+  HostToWebviewMessage, ViewOptions, WebviewToHostMessage, assertNever, isWebviewMessage, normalizeView,
+} from '../protocol/messages';
+import { InitialState, buildSnapshot, buildStepDetail, heatmapFields } from '../protocol/snapshot';
+import { traceToCsv } from './traceCsv';
+
+export const CHART_VIEW_TYPE = 'lstmStepper.chart';
+
+/** What the webview keeps with vscode.setState (and the serializer hands back after a reload). */
+interface PersistedState {
+  view?: Partial<ViewOptions>;
+}
+
+/** The test/bench hook: `vscode.commands.executeCommand('lstm._chartPanelState')` returns this. */
+export interface ChartPanelTestState {
+  open: boolean;
+  visible: boolean;
+  /** how many `ready` messages arrived (one per webview load) */
+  readyCount: number;
+  /** the last messages posted to the webview, oldest first */
+  posted: { type: HostToWebviewMessage['type']; bytes: number; buildMs: number; at: number; stepLabel?: string; equations?: string[] }[];
+  /** the webview's `rendered` reports, oldest first: ms from receipt to drawn */
+  rendered: { kind: string; ms: number; at: number }[];
+  /** the last round trip from posting a snapshot to its `rendered` report */
+  lastSnapshotRoundTripMs?: number;
+  view: Partial<ViewOptions>;
+}
+
+const HISTORY = 50;
+
+class ChartPanel implements vscode.Disposable {
+  static current: ChartPanel | undefined;
+
+  private ready = false;
+  private readyCount = 0;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly pendingPng = new Map<number, (reply: { dataUrl?: string; error?: string }) => void>();
+  private nextRequestId = 1;
+  private readonly posted: ChartPanelTestState['posted'] = [];
+  private readonly rendered: ChartPanelTestState['rendered'] = [];
+  private snapshotPostedAt: number | undefined;
+  private lastSnapshotRoundTripMs: number | undefined;
+  private readonly readyWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly sessions: SessionManager,
+    private readonly log: vscode.LogOutputChannel,
+    private view: Partial<ViewOptions>,
+  ) {
+    ChartPanel.current = this;
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.webview.html = renderHtml(panel.webview, extensionUri);
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage(m => this.onMessage(m)),
+      // a hidden webview is discarded; it says `ready` again when shown
+      panel.onDidChangeViewState(e => { if (!e.webviewPanel.visible) this.ready = false; }),
+      sessions.onDidChangeActive(change => {
+        if (change.trace) this.postSnapshot('trace');
+        else if (change.cursor) this.postCursor();
+        else if (change.issues && !this.session?.trace) this.postSnapshot('trace');
+      }),
+    );
+    this.updateTitle();
+  }
+
+  private get session(): Session | undefined {
+    return this.sessions.activeSession;
+  }
+
+  private onMessage(raw: unknown): void {
+    if (!isWebviewMessage(raw)) {
+      this.log.warn(`chart panel: ignored a malformed message ${safeJson(raw)}`);
+      return;
+    }
+    const message: WebviewToHostMessage = raw;
+    const session = this.session;
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.readyCount++;
+        if (message.view) this.view = { ...this.view, ...message.view };
+        this.postSnapshot('snapshot');
+        this.readyWaiters.splice(0).forEach(resolve => resolve());
+        return;
+      case 'step': session?.step(); return;
+      case 'stepBack': session?.stepBack(); return;
+      case 'runToEnd': session?.runToEnd(); return;
+      case 'runBackward': session?.runBackward(); return;
+      case 'reset': session?.reset(); return;
+      case 'goTo': session?.goTo({ phase: message.phase, t: message.t }); return;
+      case 'selectUnits':
+        this.view = { ...this.view, units: message.units };
+        this.postSnapshot('trace');
+        return;
+      case 'chooseEquationUnit':
+        this.view = { ...this.view, equationUnit: message.unit };
+        this.postCursor();
+        return;
+      case 'setGateView':
+        this.view = { ...this.view, gateView: message.gateView, ...(message.heatmapField ? { heatmapField: message.heatmapField } : {}) };
+        this.postSnapshot('trace');
+        return;
+      case 'exportPng': {
+        const resolve = this.pendingPng.get(message.requestId);
+        this.pendingPng.delete(message.requestId);
+        resolve?.({ dataUrl: message.dataUrl, error: message.error });
+        return;
+      }
+      case 'rendered':
+        this.remember(this.rendered, { kind: message.kind, ms: message.ms, at: Date.now() });
+        if (message.kind !== 'cursor' && this.snapshotPostedAt !== undefined) {
+          this.lastSnapshotRoundTripMs = Date.now() - this.snapshotPostedAt;
+          this.snapshotPostedAt = undefined;
+          this.log.info(`chart panel: ${message.kind} drawn in ${message.ms.toFixed(1)} ms (round trip ${this.lastSnapshotRoundTripMs} ms)`);
+        }
+        return;
+      case 'error':
+        this.log.error(`chart panel webview: ${message.message}`);
+        return;
+      default:
+        assertNever(message);
+    }
+  }
+
+  private initialState(session: Session): InitialState | undefined {
+    const spec = session.spec;
+    const trace = session.trace;
+    if (!spec || !trace || spec.hiddenSize !== trace.hiddenSize || spec.cell !== trace.cell) return undefined;
+    return { h0: spec.h0, c0: spec.c0 };
+  }
+
+  private fileName(session: Session): string {
+    return session.uri.path.split('/').pop() || session.uri.toString();
+  }
+
+  private postSnapshot(type: 'snapshot' | 'trace'): void {
+    this.updateTitle();
+    if (!this.ready) return;
+    const session = this.session;
+    const started = Date.now();
+    const trace = session?.trace;
+    if (!session || !trace) {
+      const status = !session
+        ? 'No LSTM spec is open. Open a *.lstm.json file (or run "LSTM: New Spec from Example") to see its charts.'
+        : session.issues.some(i => i.severity === 'error')
+          ? 'The spec has errors (see the Problems view); the charts appear once it is valid.'
+          : 'Computing the trace…';
+      this.post({ type, status }, started);
+      return;
+    }
+    try {
+      const snapshot = buildSnapshot({
+        trace, cursor: session.cursor, view: this.view, specName: session.spec?.name,
+        fileName: this.fileName(session), initial: this.initialState(session),
+      });
+      this.snapshotPostedAt = Date.now();
+      this.post({ type, snapshot, status: '' }, started);
+    } catch (error) {
+      this.log.error(`chart panel: could not build the snapshot: ${String(error)}`);
+      this.post({ type, status: `Could not draw this trace: ${String(error)}` }, started);
+    }
+  }
+
+  private postCursor(): void {
+    if (!this.ready) return;
+    const session = this.session;
+    const trace = session?.trace;
+    if (!session || !trace) return;
+    const started = Date.now();
+    const view = normalizeView(this.view, trace.hiddenSize, heatmapFields(trace.cell));
+    this.post({ type: 'cursor', step: buildStepDetail(trace, session.cursor, view, this.initialState(session)) }, started);
+  }
+
+  private post(message: HostToWebviewMessage, started: number): void {
+    const buildMs = Date.now() - started;
+    void this.panel.webview.postMessage(message);
+    const step = message.type === 'cursor' ? message.step : message.type === 'requestPng' ? undefined : message.snapshot?.step;
+    // the byte count is for the test hook and the log; only computed for the small history
+    this.remember(this.posted, {
+      type: message.type, bytes: message.type === 'cursor' ? 0 : JSON.stringify(message).length, buildMs, at: Date.now(),
+      stepLabel: step?.label, equations: step?.equations,
+    });
+  }
+
+  private remember<T>(list: T[], item: T): void {
+    list.push(item);
+    if (list.length > HISTORY) list.shift();
+  }
+
+  private updateTitle(): void {
+    const session = this.session;
+    const name = session ? session.spec?.name ?? this.fileName(session) : undefined;
+    this.panel.title = name ? `LSTM Charts: ${name}` : 'LSTM Charts';
+  }
+
+  /** Resolves once the webview has said `ready` (or after `timeoutMs`). */
+  whenReady(timeoutMs: number): Promise<boolean> {
+    if (this.ready) return Promise.resolve(true);
+    return new Promise(resolve => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.readyWaiters.push(() => { clearTimeout(timer); resolve(true); });
+    });
+  }
+
+  /** Asks the webview for the charts as a PNG data URL. */
+  async requestPng(timeoutMs = 15000): Promise<Uint8Array> {
+    if (!(await this.whenReady(timeoutMs))) throw new Error('the chart panel did not load');
+    const requestId = this.nextRequestId++;
+    const reply = await new Promise<{ dataUrl?: string; error?: string }>(resolve => {
+      const timer = setTimeout(() => { this.pendingPng.delete(requestId); resolve({ error: 'the chart panel did not answer' }); }, timeoutMs);
+      this.pendingPng.set(requestId, r => { clearTimeout(timer); resolve(r); });
+      void this.panel.webview.postMessage({ type: 'requestPng', requestId } satisfies HostToWebviewMessage);
+    });
+    const prefix = 'data:image/png;base64,';
+    if (!reply.dataUrl?.startsWith(prefix)) throw new Error(reply.error ?? 'the chart panel sent no PNG');
+    return Buffer.from(reply.dataUrl.slice(prefix.length), 'base64');
+  }
+
+  testState(): ChartPanelTestState {
+    return {
+      open: true, visible: this.panel.visible, readyCount: this.readyCount, posted: [...this.posted], rendered: [...this.rendered],
+      lastSnapshotRoundTripMs: this.lastSnapshotRoundTripMs, view: { ...this.view },
+    };
+  }
+
+  dispose(): void {
+    if (ChartPanel.current === this) ChartPanel.current = undefined;
+    this.pendingPng.forEach(resolve => resolve({ error: 'the chart panel was closed' }));
+    this.pendingPng.clear();
+    this.readyWaiters.splice(0).forEach(resolve => resolve());
+    this.disposables.splice(0).forEach(d => d.dispose());
+    this.panel.dispose();
+  }
+}
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+function makeNonce(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let nonce = '';
+  for (let k = 0; k < 32; k++) nonce += alphabet.charAt(Math.floor(Math.random() * alphabet.length));
+  return nonce;
+}
+
+/** Static markup only: every piece of data arrives later by postMessage and is set as text. */
+function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = makeNonce();
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
+  const css = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'chart.css'));
+  const csp = `default-src 'none'; img-src ${webview.cspSource} data:; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${css}">
+<title>LSTM Charts</title>
+</head>
+<body>
+<header class="top">
+  <h1 id="spec-name">LSTM Charts</h1>
+  <span id="cursor-label" class="cursor-label" aria-live="polite"></span>
+  <span id="cursor-token" class="cursor-token"></span>
+</header>
+<div class="toolbar" role="toolbar" aria-label="Stepping">
+  <button type="button" data-intent="reset" title="Reset (Home)">⏮ Reset</button>
+  <button type="button" data-intent="stepBack" title="Step Back (←)">◀ Step Back</button>
+  <button type="button" data-intent="step" title="Step (→)">Step ▶</button>
+  <button type="button" data-intent="runToEnd" title="Run to End (End)">Run to End ⏭</button>
+  <button type="button" data-intent="runBackward" title="Run Backward (Shift+End)">Run Backward ⏪</button>
+  <span class="spacer"></span>
+  <label>Units <input id="units-input" type="text" size="14" spellcheck="false" title="Units drawn as lines, e.g. 0,1,4-6 (at most 8)"></label>
+  <label>Gates <select id="gate-view"><option value="lines">lines</option><option value="heatmap">heatmap</option></select></label>
+  <label>Heatmap <select id="heatmap-field"></select></label>
+  <label>Equation unit <input id="equation-unit" type="number" min="0" step="1"></label>
+</div>
+<div id="status" class="status" role="status"></div>
+<div id="warning" class="warning" role="alert"></div>
+<main id="charts" class="charts">
+  <section class="card" id="gates-card">
+    <div class="canvas-box"><canvas id="gates-chart" aria-label="Gates over time"></canvas></div>
+    <div class="canvas-box heatmap-box"><canvas id="gates-heatmap" aria-label="Gate heatmap, units by time"></canvas></div>
+  </section>
+  <section class="card" id="states-card">
+    <div class="canvas-box"><canvas id="states-chart" aria-label="Cell and hidden state over time"></canvas></div>
+  </section>
+  <section class="card" id="belt-card">
+    <div class="canvas-box small"><canvas id="belt-chart" aria-label="Conveyor belt at the current step"></canvas></div>
+  </section>
+  <section class="card" id="equations-card">
+    <h2 id="equations-title">Equations</h2>
+    <pre id="equations" class="equations"></pre>
+  </section>
+  <section class="card" id="decay-card">
+    <div class="canvas-box"><canvas id="decay-chart" aria-label="Backward gradient decay"></canvas></div>
+    <p id="decay-summary" class="summary"></p>
+  </section>
+</main>
+<footer class="footer"><span id="render-time"></span> <span class="hint">Keys: ← Step Back · → Step · Home Reset · End Run to End · Shift+End Run Backward · click a chart to go to a step</span></footer>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+}
+
+function safeJson(x: unknown): string {
+  try { return JSON.stringify(x)?.slice(0, 200) ?? String(x); } catch { return String(x); }
+}
+
+/** A uri argument counts as the save target only when it has the right extension (menus pass other uris). */
+function targetArg(arg: unknown, extension: string): vscode.Uri | undefined {
+  return arg instanceof vscode.Uri && arg.path.toLowerCase().endsWith(extension) ? arg : undefined;
+}
+
+async function pickTarget(arg: unknown, extension: string, filterName: string, session: Session | undefined, suffix: string): Promise<vscode.Uri | undefined> {
+  const given = targetArg(arg, extension);
+  if (given) return given;
+  const base = session && session.uri.scheme === 'file'
+    ? session.uri.path.replace(/\.lstm\.json$/i, '').replace(/\.json$/i, '')
+    : undefined;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const defaultUri = base !== undefined && session
+    ? session.uri.with({ path: `${base}${suffix}${extension}` })
+    : folder ? vscode.Uri.joinPath(folder, `lstm${suffix}${extension}`) : undefined;
+  return vscode.window.showSaveDialog({ defaultUri, filters: { [filterName]: [extension.slice(1)] }, saveLabel: 'Export' });
+}
+
+export function registerChartPanel(context: vscode.ExtensionContext, sessions: SessionManager): void {
+  const log = vscode.window.createOutputChannel('LSTM Chart Panel', { log: true });
+  const extensionUri = context.extensionUri;
+
+  const open = (): ChartPanel => {
+    if (ChartPanel.current) {
+      ChartPanel.current.panel.reveal(undefined, true);
+      return ChartPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(CHART_VIEW_TYPE, 'LSTM Charts', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
+    return new ChartPanel(panel, extensionUri, sessions, log, {});
+  };
+
+  const traceOrWarn = (): { session: Session; trace: NonNullable<Session['trace']> } | undefined => {
+    const session = sessions.activeSession;
+    if (!session?.trace) {
+      void vscode.window.showWarningMessage('LSTM: no trace to export. Open a valid *.lstm.json spec first.');
+      return undefined;
+    }
+    return { session, trace: session.trace };
+  };
+
+  const guard = (name: string, run: (...args: unknown[]) => Promise<unknown>) => async (...args: unknown[]): Promise<unknown> => {
+    try {
+      return await run(...args);
+    } catch (error) {
+      log.error(`${name}: ${String(error)}`);
+      void vscode.window.showErrorMessage(`LSTM: ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  };
+
+  context.subscriptions.push(
+    log,
+    { dispose: () => ChartPanel.current?.dispose() },
+    vscode.commands.registerCommand('lstm.openChartPanel', () => { open(); }),
+    vscode.commands.registerCommand('lstm.exportChartPng', guard('Export Chart as PNG', async (arg) => {
+      const chart = open();
+      const target = await pickTarget(arg, '.png', 'PNG image', sessions.activeSession, '.charts');
+      if (!target) return undefined;
+      const png = await chart.requestPng();
+      await vscode.workspace.fs.writeFile(target, png);
+      return target;
+    })),
+    vscode.commands.registerCommand('lstm.exportTraceCsv', guard('Export Trace as CSV', async (arg) => {
+      const found = traceOrWarn();
+      if (!found) return undefined;
+      const target = await pickTarget(arg, '.csv', 'CSV', found.session, '.trace');
+      if (!target) return undefined;
+      await vscode.workspace.fs.writeFile(target, Buffer.from(traceToCsv(found.trace), 'utf8'));
+      return target;
+    })),
+    vscode.commands.registerCommand('lstm.exportTraceJson', guard('Export Trace as JSON', async (arg) => {
+      const found = traceOrWarn();
+      if (!found) return undefined;
+      const target = await pickTarget(arg, '.json', 'JSON', found.session, '.trace');
+      if (!target) return undefined;
+      await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify(traceToJson(found.trace)) + '\n', 'utf8'));
+      return target;
+    })),
+    // not contributed (hidden from the palette): integration tests and the benchmark read the panel's traffic
+    vscode.commands.registerCommand('lstm._chartPanelState', (): ChartPanelTestState =>
+      ChartPanel.current?.testState() ?? { open: false, visible: false, readyCount: 0, posted: [], rendered: [], view: {} }),
+    vscode.window.registerWebviewPanelSerializer(CHART_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        ChartPanel.current?.dispose();
+        const view = (state as PersistedState | undefined)?.view ?? {};
+        new ChartPanel(panel, extensionUri, sessions, log, view);
+      },
+    }),
+  );
+}

@@ -1,0 +1,379 @@
+// The "States" view: the debugger's Variables view for the active spec. One root per time step
+// (`t=1 "This"`), the current one marked and revealed; a reached step expands to its gates and
+// states (and, once the gradients have flowed back to it, dL/dh, dL/dc, ∏f); each vector expands
+// to its units, whose tooltips give the equation with the numbers substituted. A Model root
+// gives sizes, parameter count, loss and warnings; a Problems root lists spec errors.
+// Nodes are cached objects with stable ids, and a Step refreshes only the steps whose state
+// changed, so nothing flickers and nothing the user expanded collapses.
+
+import * as vscode from 'vscode';
+import type { Trace } from '../engine/types';
+import { Cursor, describeCursor } from '../session/cursor';
+import type { Session } from '../session/session';
+import type { SessionManager } from '../session/sessionManager';
+import {
+  FORWARD_FIELDS, backwardFields, backwardReached, fieldRow, formatNumber, formatVector, forwardReached,
+  gateSaturation, labelOf, parameterCount, stepLabel, unitEquation,
+} from './traceFields';
+
+export type StatesNode =
+  | { readonly kind: 'problems'; readonly id: string }
+  | { readonly kind: 'issue'; readonly id: string; readonly index: number }
+  | { readonly kind: 'model'; readonly id: string }
+  | { readonly kind: 'info'; readonly id: string; readonly index: number }
+  | { readonly kind: 'step'; readonly id: string; readonly t: number }
+  | { readonly kind: 'vector'; readonly id: string; readonly t: number; readonly key: string }
+  | { readonly kind: 'unit'; readonly id: string; readonly t: number; readonly key: string; readonly j: number };
+
+interface InfoLine { label: string; description?: string; tooltip?: string; icon?: vscode.ThemeIcon }
+
+type StepState = string;
+
+export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, vscode.Disposable {
+  private readonly _onDidChangeTreeData = new vscode.EventEmitter<StatesNode | undefined>();
+  readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
+
+  /** node objects by id: the tree view identifies elements by object, so they must be reused */
+  private readonly nodes = new Map<string, StatesNode>();
+  /** per step t (0..T), what its row shows; a step is refreshed only when this changes */
+  private stepStates: StepState[] = [];
+  private infoLines: InfoLine[] = [];
+  private precision = 4;
+  private view: vscode.TreeView<StatesNode> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly sessions: SessionManager) {
+    this.readPrecision();
+    this.disposables.push(
+      this._onDidChangeTreeData,
+      sessions.onDidChangeActive(change => this.onSessionChange(change.trace || change.issues)),
+      vscode.workspace.onDidChangeConfiguration(event => {
+        if (!event.affectsConfiguration('lstmStepper.precision')) return;
+        this.readPrecision();
+        this.refreshAll();
+      }),
+    );
+    this.recomputeDerived();
+  }
+
+  /** The view created for this provider, used to reveal the current step. */
+  attach(view: vscode.TreeView<StatesNode>): void {
+    this.view = view;
+    this.updateViewMessage();
+  }
+
+  private get session(): Session | undefined { return this.sessions.activeSession; }
+
+  private readPrecision(): void {
+    const value = vscode.workspace.getConfiguration('lstmStepper').get<number>('precision', 4);
+    this.precision = Number.isInteger(value) ? Math.max(0, Math.min(12, value)) : 4;
+  }
+
+  private node<N extends StatesNode>(node: N): N {
+    const existing = this.nodes.get(node.id);
+    if (existing) return existing as N;
+    this.nodes.set(node.id, node);
+    return node;
+  }
+
+  stepNode(t: number): StatesNode { return this.node({ kind: 'step', id: `step/${t}`, t }); }
+
+  private onSessionChange(structural: boolean): void {
+    try {
+      if (structural) {
+        this.refreshAll();
+      } else {
+        // a cursor move: refresh exactly the steps whose row changed
+        const previous = this.stepStates;
+        this.recomputeDerived();
+        for (let t = 0; t < this.stepStates.length; t++) {
+          if (previous[t] !== this.stepStates[t]) this._onDidChangeTreeData.fire(this.stepNode(t));
+        }
+        this.updateViewMessage();
+      }
+      this.revealCurrent();
+    } catch (error) {
+      reportError(error);
+    }
+  }
+
+  private refreshAll(): void {
+    this.nodes.clear();
+    this.recomputeDerived();
+    this.updateViewMessage();
+    this._onDidChangeTreeData.fire(undefined);
+  }
+
+  private recomputeDerived(): void {
+    const session = this.session;
+    const trace = session?.trace;
+    this.stepStates = [];
+    this.infoLines = [];
+    if (!session || !trace) return;
+    for (let t = 0; t <= trace.T; t++) this.stepStates.push(this.stepState(session.cursor, t));
+    this.infoLines = this.modelLines(session, trace);
+  }
+
+  private stepState(cursor: Cursor, t: number): StepState {
+    const current = cursor.t === t ? 'current' : '';
+    return `${forwardReached(cursor, t) ? 'F' : '-'}${backwardReached(cursor, t) || (t === 0 && cursor.phase === 'backward' && cursor.t === 1) ? 'B' : '-'}${current}`;
+  }
+
+  private updateViewMessage(): void {
+    if (!this.view) return;
+    const session = this.session;
+    if (!session) { this.view.message = undefined; this.view.description = undefined; return; }
+    this.view.description = session.trace ? describeCursor(session.cursor, session.trace.T) : undefined;
+    const name = session.spec?.name ?? session.uri.path.split('/').pop();
+    this.view.message = session.trace ? undefined : session.issues.some(i => i.severity === 'error')
+      ? `${name}: the spec has errors (see Problems).` : `${name}: computing…`;
+  }
+
+  revealCurrent(): void {
+    const session = this.session;
+    if (!this.view?.visible || !session?.trace) return;
+    const t = session.cursor.t;
+    void Promise.resolve(this.view.reveal(this.stepNode(t), { select: false, focus: false, expand: false })).catch(() => undefined);
+  }
+
+  getChildren(element?: StatesNode): StatesNode[] {
+    try {
+      return this.children(element);
+    } catch (error) {
+      reportError(error);
+      return [];
+    }
+  }
+
+  private children(element?: StatesNode): StatesNode[] {
+    const session = this.session;
+    if (!session) return [];
+    const trace = session.trace;
+    if (!element) {
+      const roots: StatesNode[] = [];
+      if (session.issues.length > 0) roots.push(this.node({ kind: 'problems', id: 'problems' }));
+      if (!trace) return roots;
+      roots.push(this.node({ kind: 'model', id: 'model' }));
+      for (let t = 0; t <= trace.T; t++) roots.push(this.stepNode(t));
+      return roots;
+    }
+    switch (element.kind) {
+      case 'problems':
+        return session.issues.map((_issue, index) => this.node({ kind: 'issue', id: `issue/${index}`, index }));
+      case 'model':
+        return this.infoLines.map((_line, index) => this.node({ kind: 'info', id: `info/${index}`, index }));
+      case 'step': {
+        if (!trace) return [];
+        return this.stepFields(trace, session.cursor, element.t)
+          .map(key => this.node({ kind: 'vector', id: `step/${element.t}/${key}`, t: element.t, key }));
+      }
+      case 'vector': {
+        if (!trace) return [];
+        const width = this.vectorValues(element.t, element.key)?.length ?? 0;
+        const units: StatesNode[] = [];
+        for (let j = 0; j < width; j++) units.push(this.node({ kind: 'unit', id: `step/${element.t}/${element.key}/${j}`, t: element.t, key: element.key, j }));
+        return units;
+      }
+      default:
+        return [];
+    }
+  }
+
+  /** The vectors step t shows at this cursor. t = 0 is the initial state (and dL/dh0, dL/dc0 at the end). */
+  private stepFields(trace: Trace, cursor: Cursor, t: number): string[] {
+    const lstmLike = trace.cell === 'lstm' || trace.cell === 'lstm_peephole';
+    if (t === 0) {
+      const keys = lstmLike ? ['h0', 'c0'] : ['h0'];
+      if (cursor.phase === 'backward' && cursor.t === 1) keys.push(...(lstmLike ? ['dL_dh0', 'dL_dc0'] : ['dL_dh0']));
+      return keys;
+    }
+    const keys: string[] = [];
+    if (forwardReached(cursor, t)) keys.push(...FORWARD_FIELDS[trace.cell].map(f => f.key));
+    if (backwardReached(cursor, t)) keys.push(...backwardFields(trace.cell).map(f => f.key).filter(key => fieldRow(trace, key, t)));
+    return keys;
+  }
+
+  private vectorValues(t: number, key: string): Float64Array | undefined {
+    const session = this.session;
+    const trace = session?.trace;
+    if (!trace) return undefined;
+    if (t === 0) {
+      if (key === 'h0') return session?.spec?.hiddenSize === trace.hiddenSize ? session.spec.h0 : undefined;
+      if (key === 'c0') return session?.spec?.hiddenSize === trace.hiddenSize ? session.spec.c0 : undefined;
+      if (key === 'dL_dh0') return trace.backward.dL_dh0;
+      if (key === 'dL_dc0') return trace.backward.dL_dc0;
+      return undefined;
+    }
+    return fieldRow(trace, key, t);
+  }
+
+  getParent(element: StatesNode): StatesNode | undefined {
+    switch (element.kind) {
+      case 'issue': return this.node({ kind: 'problems', id: 'problems' });
+      case 'info': return this.node({ kind: 'model', id: 'model' });
+      case 'vector': return this.stepNode(element.t);
+      case 'unit': return this.node({ kind: 'vector', id: `step/${element.t}/${element.key}`, t: element.t, key: element.key });
+      default: return undefined;
+    }
+  }
+
+  getTreeItem(element: StatesNode): vscode.TreeItem {
+    try {
+      const item = this.treeItem(element);
+      item.id = element.id;
+      return item;
+    } catch (error) {
+      reportError(error);
+      return new vscode.TreeItem('(error)');
+    }
+  }
+
+  private treeItem(element: StatesNode): vscode.TreeItem {
+    const session = this.session;
+    const trace = session?.trace;
+    const p = this.precision;
+    const None = vscode.TreeItemCollapsibleState.None, Collapsed = vscode.TreeItemCollapsibleState.Collapsed;
+    switch (element.kind) {
+      case 'problems': {
+        const errors = session?.issues.filter(i => i.severity === 'error').length ?? 0;
+        const warnings = (session?.issues.length ?? 0) - errors;
+        const item = new vscode.TreeItem(errors > 0 ? `Spec has ${errors} error${errors === 1 ? '' : 's'}` : `Spec has ${warnings} warning${warnings === 1 ? '' : 's'}`, vscode.TreeItemCollapsibleState.Expanded);
+        item.iconPath = new vscode.ThemeIcon(errors > 0 ? 'error' : 'warning', new vscode.ThemeColor(errors > 0 ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground'));
+        if (errors > 0 && trace) item.description = 'showing the last valid trace';
+        return item;
+      }
+      case 'issue': {
+        const issue = session?.issues[element.index];
+        if (!issue || !session) return new vscode.TreeItem('');
+        const item = new vscode.TreeItem(issue.message, None);
+        item.description = `${issue.range.line}:${issue.range.column}`;
+        item.tooltip = `${issue.path ? issue.path + ': ' : ''}${issue.message}`;
+        item.iconPath = new vscode.ThemeIcon(issue.severity === 'error' ? 'error' : 'warning');
+        const start = new vscode.Position(issue.range.line - 1, issue.range.column - 1);
+        const end = new vscode.Position(issue.range.endLine - 1, issue.range.endColumn - 1);
+        item.command = { command: 'vscode.open', title: 'Show', arguments: [session.uri, { selection: new vscode.Range(start, end) }] };
+        return item;
+      }
+      case 'model': {
+        const item = new vscode.TreeItem('Model', Collapsed);
+        const warnings = this.infoLines.filter(line => line.icon?.id === 'warning').length;
+        item.description = trace ? `${trace.cell} H=${trace.hiddenSize} I=${trace.inputSize} T=${trace.T}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}` : '';
+        item.iconPath = new vscode.ThemeIcon('symbol-class');
+        return item;
+      }
+      case 'info': {
+        const line = this.infoLines[element.index];
+        const item = new vscode.TreeItem(line?.label ?? '', None);
+        item.description = line?.description;
+        item.tooltip = line?.tooltip;
+        item.iconPath = line?.icon;
+        return item;
+      }
+      case 'step': {
+        if (!trace || !session) return new vscode.TreeItem('');
+        const t = element.t, cursor = session.cursor;
+        const label = t === 0 ? 't=0 initial state' : stepLabel(trace, t);
+        const children = this.stepFields(trace, cursor, t);
+        const item = new vscode.TreeItem(label, children.length ? Collapsed : None);
+        const current = cursor.t === t;
+        const reachedBack = t > 0 && backwardReached(cursor, t);
+        if (t === 0) item.description = current ? '← start' : '';
+        else if (reachedBack) item.description = `${current ? '← backward  ' : ''}dL/dh=${formatVector(fieldRow(trace, 'dL_dh', t) ?? [], p, 3)}`;
+        else if (forwardReached(cursor, t)) item.description = `${current ? '← forward  ' : ''}h=${formatVector(fieldRow(trace, 'h', t) ?? [], p, 3)}`;
+        else item.description = 'not computed yet';
+        item.iconPath = current
+          ? new vscode.ThemeIcon('debug-stackframe', new vscode.ThemeColor('debugIcon.stepOverForeground'))
+          : new vscode.ThemeIcon(reachedBack ? 'arrow-left' : forwardReached(cursor, t) ? 'circle-filled' : 'circle-outline');
+        item.tooltip = t === 0 ? 'the initial state h_0, c_0' : `step t=${t}${trace.tokens?.[t - 1] !== undefined ? ` (token ${JSON.stringify(trace.tokens[t - 1])})` : ''}: click to move the cursor here`;
+        item.contextValue = current ? 'lstmStep.current' : 'lstmStep';
+        const target: Cursor = cursor.phase === 'backward' && t > 0 ? { phase: 'backward', t } : { phase: 'forward', t };
+        item.command = { command: 'lstm.goToStep', title: 'Go to Step', arguments: [target] };
+        return item;
+      }
+      case 'vector': {
+        const values = this.vectorValues(element.t, element.key);
+        const item = new vscode.TreeItem(vectorLabel(element.key, trace?.cell), values && values.length > 0 ? Collapsed : None);
+        item.description = values ? formatVector(values, p) : '';
+        item.tooltip = trace ? fieldTitle(trace, element.key) : undefined;
+        item.iconPath = new vscode.ThemeIcon(element.key.startsWith('dL') ? 'arrow-left' : element.key === 'pathDecay' ? 'graph-line' : 'symbol-array');
+        return item;
+      }
+      case 'unit': {
+        const values = this.vectorValues(element.t, element.key);
+        const value = values?.[element.j];
+        const item = new vscode.TreeItem(`${vectorLabel(element.key, trace?.cell)}[${element.j}]`, None);
+        item.description = value === undefined ? '' : formatNumber(value, p);
+        if (trace && element.t > 0) item.tooltip = unitEquation(trace, session?.spec, element.key, element.t, element.j, p);
+        else item.tooltip = value === undefined ? undefined : `${vectorLabel(element.key, trace?.cell)}[${element.j}] = ${formatNumber(value, p)}`;
+        item.iconPath = new vscode.ThemeIcon('symbol-number');
+        return item;
+      }
+    }
+  }
+
+  private modelLines(session: Session, trace: Trace): InfoLine[] {
+    const p = this.precision;
+    const { count, formula } = parameterCount(trace.cell, trace.hiddenSize, trace.inputSize);
+    const lines: InfoLine[] = [
+      { label: 'cell', description: trace.cell },
+      { label: 'sizes', description: `H=${trace.hiddenSize}, I=${trace.inputSize}, T=${trace.T}` },
+      { label: 'parameters', description: `${count} = ${formula}`, tooltip: `${formula} with H=${trace.hiddenSize}, I=${trace.inputSize}` },
+      { label: 'loss', description: `${trace.loss.kind}, L = ${formatNumber(trace.loss.L, p)}`, tooltip: trace.loss.kind === 'sum' ? 'L = Σ_j h_T[j]' : 'L = ½ Σ_j (h_T[j] − target[j])²' },
+    ];
+    const warning = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    if (trace.nonFinite) {
+      const where = trace.nonFinite;
+      lines.push({ label: 'NaN/Inf', description: `first at t=${where.t} (${where.phase}, ${where.field})`, icon: warning, tooltip: 'a value overflowed; later values are not meaningful' });
+    }
+    const saturation = gateSaturation(trace);
+    if (saturation.saturated > 0 && saturation.first) {
+      const share = (100 * saturation.saturated / Math.max(1, saturation.total)).toFixed(1);
+      const first = saturation.first;
+      lines.push({
+        label: 'saturated gates', icon: warning,
+        description: `${saturation.saturated} of ${saturation.total} (${share}%), first ${first.key}_${first.t}[${first.j}] = ${formatNumber(first.value, p)}`,
+        tooltip: 'gate values within 0.01 of their limits: their local gradients nearly vanish',
+      });
+    }
+    const warnings = session.issues.filter(issue => issue.severity === 'warning').length;
+    if (warnings > 0) lines.push({ label: 'spec warnings', description: String(warnings), icon: warning });
+    return lines;
+  }
+
+  dispose(): void {
+    this.disposables.forEach(d => d.dispose());
+  }
+}
+
+function vectorLabel(key: string, cell?: string): string {
+  if (key === 'pathDecay') return cell === 'gru' ? '∏z' : '∏f';
+  if (key === 'h0') return 'h_0';
+  if (key === 'c0') return 'c_0';
+  if (key === 'dL_dh0') return 'dL/dh_0';
+  if (key === 'dL_dc0') return 'dL/dc_0';
+  return labelOf(key);
+}
+
+function fieldTitle(trace: Trace, key: string): string | undefined {
+  const field = [...FORWARD_FIELDS[trace.cell], ...backwardFields(trace.cell)].find(f => f.key === key);
+  return field?.title;
+}
+
+let lastErrorAt = 0;
+function reportError(error: unknown): void {
+  // one message per few seconds at most: a broken provider must not flood the user
+  const now = Date.now();
+  if (now - lastErrorAt < 5000) return;
+  lastErrorAt = now;
+  void vscode.window.showErrorMessage(`LSTM States view: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+export function registerStatesTree(context: vscode.ExtensionContext, sessions: SessionManager): StatesTreeProvider {
+  const provider = new StatesTreeProvider(sessions);
+  const view = vscode.window.createTreeView('lstm.states', { treeDataProvider: provider, showCollapseAll: true });
+  provider.attach(view);
+  context.subscriptions.push(provider, view, view.onDidChangeVisibility(event => {
+    if (event.visible) provider.revealCurrent();
+  }));
+  return provider;
+}

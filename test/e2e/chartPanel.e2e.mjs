@@ -1,0 +1,185 @@
+// The chart panel driven as a user would, in code-server with the VSIX installed: open the seed's
+// example and the panel from the palette, step with "LSTM: Step" and read the panel (the step
+// marker moves, the equations show the seed's σ(0.2000) = 0.5498 at t = 1), click a chart point
+// and see the cursor (panel and status bar) move, use the panel's keys and buttons, check that a
+// token `<img src=x onerror=alert(1)>` shows literally, screenshot light, dark and high-contrast
+// themes, and time T = 1000, H = 512 (the scale scenario is also the benchmark: --grep scale).
+
+const EXAMPLE = 'this-movie-is-good.lstm.json';
+const XSS = 'xss-token.lstm.json';
+const SCALE = 'scale-512-8-1000.lstm.json';
+const XSS_TOKEN = '<img src=x onerror=alert(1)>';
+
+const check = (ok, message) => { if (!ok) throw new Error(message); };
+
+/** Waits until a canvas's data-marker-t is `t` (string) — the chart drew its step marker there. */
+async function waitForMarker(wb, selector, t, timeout = 10000) {
+  const canvas = wb.webview().locator(selector);
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await canvas.getAttribute('data-marker-t').catch(() => null);
+    if (last === String(t)) return last;
+    if (Date.now() > deadline) throw new Error(`${selector}: marker at ${last}, expected ${t}`);
+    await wb.page.waitForTimeout(50);
+  }
+}
+
+/** Clicks the point of step `t` on a time chart, using the pixel range the chart publishes. */
+async function clickStep(wb, selector, t) {
+  const canvas = wb.webview().locator(selector);
+  const [first, last, plotY] = await Promise.all(['data-x-first', 'data-x-last', 'data-plot-y'].map(a => canvas.getAttribute(a)));
+  const [t0, x0] = first.split(':').map(Number);
+  const [t1, x1] = last.split(':').map(Number);
+  const x = x0 + ((t - t0) / (t1 - t0)) * (x1 - x0);
+  await canvas.click({ position: { x, y: Number(plotY) } });
+}
+
+async function openPanel(wb) {
+  await wb.runCommand('LSTM: Open Chart Panel');
+  const view = wb.webview();
+  await view.locator('#cursor-label').waitFor({ timeout: 30000 });
+  return view;
+}
+
+export default [
+  {
+    name: 'the panel opens beside the example and follows "LSTM: Step": marker and seed equations',
+    run: async wb => {
+      await wb.openFile(EXAMPLE);
+      await wb.waitForStatusBar(/LSTM t=0\/4/);
+      const view = await openPanel(wb);
+      await wb.waitForText(view.locator('#cursor-label'), 't=0/4 forward');
+      await wb.waitForText(view.locator('#spec-name'), 'This movie is good');
+      await wb.runCommand('LSTM: Step');
+      await wb.waitForText(view.locator('#cursor-label'), 't=1/4 forward');
+      const equations = await wb.waitForText(view.locator('#equations'), 'σ(0.2000) = 0.5498');
+      check(equations.includes('a_f = W_f·z + b_f = 0.2000 → f = σ(0.2000) = 0.5498'), `equations: ${equations}`);
+      check(equations.includes('c_1 = f·c_0 + i·g = 0.5498·0.0000 + 0.5498·0.1974 = 0.1085'), `equations: ${equations}`);
+      check(equations.includes('h_1 = o·tanh(c_1) = 0.5498·tanh(0.1085) = 0.0594'), `equations: ${equations}`);
+      await waitForMarker(wb, '#gates-chart', 1);
+      await waitForMarker(wb, '#states-chart', 1);
+      const x1 = Number(await view.locator('#gates-chart').getAttribute('data-marker-x'));
+      await wb.runCommand('LSTM: Step');
+      await wb.waitForText(view.locator('#cursor-label'), 't=2/4 forward');
+      await waitForMarker(wb, '#gates-chart', 2);
+      const x2 = Number(await view.locator('#gates-chart').getAttribute('data-marker-x'));
+      check(x2 > x1 + 5, `the marker did not move right: ${x1} -> ${x2}`);
+      // the seed's table: c_2 = 0.422, h_2 = 0.258
+      await wb.waitForText(view.locator('#equations'), /c_2 = .* = 0\.422\d/);
+      await wb.screenshot('chart-panel-step2');
+      return { markerPx: [x1, x2], token: await view.locator('#cursor-token').innerText() };
+    },
+  },
+  {
+    name: 'clicking a chart point moves the cursor (panel and status bar); keys and buttons send intents',
+    run: async wb => {
+      const view = wb.webview();
+      await clickStep(wb, '#states-chart', 4);
+      await wb.waitForText(view.locator('#cursor-label'), 't=4/4 forward');
+      await wb.waitForStatusBar(/LSTM t=4\/4 forward/);
+      await clickStep(wb, '#gates-chart', 3);
+      await wb.waitForText(view.locator('#cursor-label'), 't=3/4 forward');
+      await wb.waitForStatusBar(/LSTM t=3\/4 forward/);
+      // keyboard inside the panel: → steps, ← steps back, Shift+End runs backward, Home resets
+      await view.locator('#equations').click();
+      await wb.page.keyboard.press('ArrowRight');
+      await wb.waitForText(view.locator('#cursor-label'), 't=4/4 forward');
+      await wb.page.keyboard.press('ArrowLeft');
+      await wb.waitForText(view.locator('#cursor-label'), 't=3/4 forward');
+      await wb.page.keyboard.press('Shift+End');
+      await wb.waitForText(view.locator('#cursor-label'), 't=1/4 backward');
+      await waitForMarker(wb, '#decay-chart', 1);
+      const summary = await wb.waitForText(view.locator('#decay-summary'), 'after 3 steps back from t = 4');
+      const equations = await wb.waitForText(view.locator('#equations'), 'dL/dc_1');
+      // the seed's cell-path gradient: f_2·f_3·f_4 = 0.260
+      check(/∏f = f_2···f_4 = 0\.260\d/.test(equations), `backward equations: ${equations}`);
+      await wb.screenshot('chart-panel-backward');
+      // a click on the decay chart goes to that backward step
+      await clickStep(wb, '#decay-chart', 3);
+      await wb.waitForText(view.locator('#cursor-label'), 't=3/4 backward');
+      await wb.waitForStatusBar(/LSTM t=3\/4 backward/);
+      await view.locator('button[data-intent="reset"]').click();
+      await wb.waitForText(view.locator('#cursor-label'), 't=0/4 forward');
+      await view.locator('button[data-intent="runToEnd"]').click();
+      await wb.waitForText(view.locator('#cursor-label'), 't=4/4 forward');
+      await view.locator('button[data-intent="stepBack"]').click();
+      await wb.waitForText(view.locator('#cursor-label'), 't=3/4 forward');
+      await view.locator('button[data-intent="step"]').click();
+      await wb.waitForText(view.locator('#cursor-label'), 't=4/4 forward');
+      return { summary };
+    },
+  },
+  {
+    name: 'light, dark and high-contrast themes re-theme the panel live (screenshots)',
+    run: async wb => {
+      const view = wb.webview();
+      const shots = {};
+      for (const [theme, bodyClass, shot] of [
+        ['Default Light Modern', 'vscode-light', 'chart-panel-light'],
+        ['Default Dark Modern', 'vscode-dark', 'chart-panel-dark'],
+        ['Default High Contrast', 'vscode-high-contrast', 'chart-panel-high-contrast'],
+      ]) {
+        await wb.setTheme(theme);
+        await view.locator(`body.${bodyClass}`).waitFor({ timeout: 10000 });
+        await wb.page.waitForTimeout(300);
+        shots[theme] = await wb.screenshot(shot);
+      }
+      await wb.setTheme('Default Dark Modern');
+      return shots;
+    },
+  },
+  {
+    name: 'a token <img src=x onerror=alert(1)> and an HTML spec name appear literally',
+    run: async wb => {
+      const dialogs = [];
+      wb.page.on('dialog', dialog => { dialogs.push(dialog.message()); void dialog.dismiss(); });
+      await wb.openFile(`fixtures/${XSS}`);
+      const view = wb.webview();
+      await wb.waitForText(view.locator('#spec-name'), '<img src=x onerror=alert(1)>');
+      await wb.runCommand('LSTM: Step');
+      await wb.waitForText(view.locator('#cursor-label'), 't=1/3 forward');
+      const token = (await view.locator('#cursor-token').innerText()).trim();
+      check(token === XSS_TOKEN, `token shown as ${JSON.stringify(token)}`);
+      const name = await view.locator('#spec-name').innerText();
+      check(name.includes('<b>bold?</b>'), `name shown as ${JSON.stringify(name)}`);
+      const injected = await view.locator('img, script:not([src]), b').count();
+      check(injected === 0, `${injected} injected elements in the panel`);
+      await wb.page.waitForTimeout(300);
+      check(dialogs.length === 0, `dialogs: ${dialogs.join(', ')}`);
+      await wb.screenshot('chart-panel-xss');
+      return { token, name };
+    },
+  },
+  {
+    name: 'scale: T = 1000, H = 512 renders under 200 ms and stays responsive',
+    run: async wb => {
+      await wb.openFile(`fixtures/${SCALE}`);
+      const view = wb.webview();
+      // the trace is computed in the worker first (seconds); then the panel gets a new snapshot
+      await wb.waitForText(view.locator('#spec-name'), 'H=512', { timeout: 120000 });
+      const renderTime = view.locator('#render-time');
+      const snapshotMs = Number(await renderTime.getAttribute('data-ms'));
+      const snapshotKind = await renderTime.getAttribute('data-kind');
+      const stepMs = [];
+      for (let k = 1; k <= 5; k++) {
+        const started = Date.now();
+        await wb.page.keyboard.press('ArrowRight');
+        await wb.waitForText(view.locator('#cursor-label'), `t=${k}/1000 forward`);
+        stepMs.push({ drawn: Number(await renderTime.getAttribute('data-ms')), roundTrip: Date.now() - started });
+      }
+      // lines for a chosen unit subset: a new snapshot, drawn in place
+      await view.locator('#gate-view').selectOption('lines');
+      await view.locator('#gates-chart').waitFor({ state: 'visible', timeout: 10000 });
+      await wb.page.waitForTimeout(300);
+      const linesMs = Number(await renderTime.getAttribute('data-ms'));
+      await view.locator('#gate-view').selectOption('heatmap');
+      await view.locator('#gates-heatmap').waitFor({ state: 'visible', timeout: 10000 });
+      await wb.screenshot('chart-panel-scale');
+      check(snapshotMs < 200, `the ${snapshotKind} took ${snapshotMs} ms to draw`);
+      check(linesMs < 200, `the lines snapshot took ${linesMs} ms to draw`);
+      check(stepMs.every(s => s.drawn < 50), `steps took ${JSON.stringify(stepMs)}`);
+      return { snapshotKind, snapshotMs, linesMs, stepMs };
+    },
+  },
+];

@@ -1,0 +1,373 @@
+// The extension in the real extension host: activation, every command, the States tree after
+// steps, the status bar, hover text, inline values, diagnostics on a broken spec, the cursor kept
+// across an edit, and the worker path. Expected numbers come from the seed's worked example
+// (DESIGN.md section 5) or are recomputed here from the equations, never copied from our output.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { StatesNode } from '../../src/views/statesTree';
+import { extensionApi, hoverText, offsetOf, openSpec, openUntitledSpec, sigmoid, waitFor, workspaceFile } from './helpers';
+
+const EXAMPLE = 'this-movie-is-good.lstm.json';
+
+async function treeRows(api: Awaited<ReturnType<typeof extensionApi>>, parent?: StatesNode): Promise<{ node: StatesNode; item: vscode.TreeItem; label: string }[]> {
+  const children = await api.statesTree.getChildren(parent);
+  return children.map(node => {
+    const item = api.statesTree.getTreeItem(node);
+    const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+    return { node, item, label };
+  });
+}
+
+async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+describe('LSTM Stepper extension', function () {
+  this.timeout(60000);
+
+  describe('activation and the spec language', () => {
+    it('activates on a *.lstm.json, which opens in the lstm-spec language', async () => {
+      const { editor, api } = await openSpec(EXAMPLE);
+      assert.equal(editor.document.languageId, 'lstm-spec');
+      assert.ok(vscode.extensions.getExtension('lstm-stepper.lstm-stepper')?.isActive);
+      assert.ok(api.activationMs >= 0 && api.activationMs < 1000, `activationMs ${api.activationMs}`);
+      console.log(`    activate() took ${api.activationMs.toFixed(1)} ms`);
+      const session = api.sessions.activeSession;
+      assert.equal(session?.trace?.T, 4);
+      assert.deepEqual(session?.cursor, { phase: 'forward', t: 0 });
+    });
+
+    it('registers every LSTM command', async () => {
+      const all = await vscode.commands.getCommands(true);
+      for (const id of ['lstm.step', 'lstm.stepBack', 'lstm.runToEnd', 'lstm.runBackward', 'lstm.reset', 'lstm.goToStep', 'lstm.newSpecFromExample', 'lstm.toggleInlineValues']) {
+        assert.ok(all.includes(id), `${id} is not registered`);
+      }
+    });
+  });
+
+  describe('commands, status bar and the States tree', () => {
+    beforeEach(async () => {
+      await openSpec(EXAMPLE);
+      await vscode.commands.executeCommand('lstm.reset');
+    });
+
+    it('Step twice moves the cursor to forward t=2 and the status bar says so', async () => {
+      const api = await extensionApi();
+      await vscode.commands.executeCommand('lstm.step');
+      await vscode.commands.executeCommand('lstm.step');
+      assert.deepEqual(api.sessions.activeSession?.cursor, { phase: 'forward', t: 2 });
+      assert.equal(api.statusBar.text, 'LSTM t=2/4 forward');
+      assert.equal(api.statusBar.command, 'lstm.goToStep');
+    });
+
+    it('Step Back, Run to End, Step into the backward phase, Run Backward and Reset walk the 2T+1 positions', async () => {
+      const api = await extensionApi();
+      const cursor = () => api.sessions.activeSession?.cursor;
+      await vscode.commands.executeCommand('lstm.step');
+      await vscode.commands.executeCommand('lstm.stepBack');
+      assert.deepEqual(cursor(), { phase: 'forward', t: 0 });
+      await vscode.commands.executeCommand('lstm.stepBack');
+      assert.deepEqual(cursor(), { phase: 'forward', t: 0 }, 'Step Back at the start stays at the start');
+      await vscode.commands.executeCommand('lstm.runToEnd');
+      assert.deepEqual(cursor(), { phase: 'forward', t: 4 });
+      await vscode.commands.executeCommand('lstm.step');
+      assert.deepEqual(cursor(), { phase: 'backward', t: 4 });
+      assert.equal(api.statusBar.text, 'LSTM t=4/4 backward');
+      await vscode.commands.executeCommand('lstm.runBackward');
+      assert.deepEqual(cursor(), { phase: 'backward', t: 1 });
+      await vscode.commands.executeCommand('lstm.step');
+      assert.deepEqual(cursor(), { phase: 'backward', t: 1 }, 'Step at the end stays at the end');
+      await vscode.commands.executeCommand('lstm.reset');
+      assert.deepEqual(cursor(), { phase: 'forward', t: 0 });
+    });
+
+    it('Go to Step moves to a given position, and its quick pick lists all 2T+1 positions', async () => {
+      const api = await extensionApi();
+      await vscode.commands.executeCommand('lstm.goToStep', { phase: 'backward', t: 3 });
+      assert.deepEqual(api.sessions.activeSession?.cursor, { phase: 'backward', t: 3 });
+      await vscode.commands.executeCommand('lstm.reset');
+      // the quick pick: it opens on the current position (forward t=0); one row down is forward t=1
+      const picking = vscode.commands.executeCommand('lstm.goToStep');
+      await new Promise(resolve => setTimeout(resolve, 500));
+      await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await picking;
+      assert.deepEqual(api.sessions.activeSession?.cursor, { phase: 'forward', t: 1 });
+    });
+
+    it('the tree has one root per step, marks the current one, and shows the seed numbers', async () => {
+      const api = await extensionApi();
+      await vscode.commands.executeCommand('lstm.step');
+      await vscode.commands.executeCommand('lstm.step');
+      const roots = await treeRows(api);
+      const labels = roots.map(r => r.label);
+      for (const label of ['Model', 't=0 initial state', 't=1 "This"', 't=2 "movie"', 't=3 "is"', 't=4 "good"']) assert.ok(labels.includes(label), `${label} in ${JSON.stringify(labels)}`);
+      const current = roots.filter(r => String(r.item.description ?? '').startsWith('← '));
+      assert.deepEqual(current.map(r => r.label), ['t=2 "movie"']);
+      assert.equal((current[0].item.iconPath as vscode.ThemeIcon).id, 'debug-stackframe');
+      assert.match(String(current[0].item.description), /h=\[0\.258\d, 0\.258\d\]/, 'h_2 = 0.2585 (seed)');
+      const future = roots.find(r => r.label === 't=3 "is"')!;
+      assert.equal(future.item.collapsibleState, vscode.TreeItemCollapsibleState.None, 'a step ahead of the cursor has nothing to expand');
+
+      const step1 = roots.find(r => r.label === 't=1 "This"')!;
+      const vectors = await treeRows(api, step1.node);
+      assert.deepEqual(vectors.map(v => v.label), ['f', 'i', 'g', 'o', 'c', 'h']);
+      // seed: z_1 = [h_0, x_1] = [0, 0, 0.5, -0.1], every weight 0.5, so a_f = 0.2 and f = σ(0.2)
+      const f = vectors[0];
+      const expectedF = sigmoid(0.2).toFixed(4);
+      assert.equal(f.item.description, `[${expectedF}, ${expectedF}]`);
+      const units = await treeRows(api, f.node);
+      assert.deepEqual(units.map(u => u.label), ['f[0]', 'f[1]']);
+      assert.equal(units[0].item.tooltip, `f_1[0] = σ(0.2000) = ${expectedF}`);
+      const c = vectors[4];
+      assert.match(String(c.item.description), /^\[0\.108\d, 0\.108\d\]$/, 'c_1 = 0.1085 (seed)');
+
+      const model = roots.find(r => r.label === 'Model')!;
+      const info = await treeRows(api, model.node);
+      const parameters = info.find(r => r.label === 'parameters');
+      assert.equal(parameters?.item.description, `${4 * 2 * (2 + 2) + 4 * 2} = 4H(H+I)+4H`);
+      assert.match(String(info.find(r => r.label === 'loss')?.item.description), /L = 0\.968\d/, 'L = sum h_4 = 2·0.4841 (seed)');
+    });
+
+    it('in the backward phase a reached step also shows dL/dh, dL/dc and ∏f', async () => {
+      const api = await extensionApi();
+      await vscode.commands.executeCommand('lstm.runToEnd');
+      await vscode.commands.executeCommand('lstm.step');
+      await vscode.commands.executeCommand('lstm.step');
+      assert.deepEqual(api.sessions.activeSession?.cursor, { phase: 'backward', t: 3 });
+      const roots = await treeRows(api);
+      const step4 = await treeRows(api, roots.find(r => r.label === 't=4 "good"')!.node);
+      assert.deepEqual(step4.map(v => v.label), ['f', 'i', 'g', 'o', 'c', 'h', 'dL/dh', 'dL/dc', '∏f']);
+      assert.equal(step4[6].item.description, '[1.0000, 1.0000]', 'sum loss: dL/dh_T = ones');
+      assert.equal(step4[8].item.description, '[1.0000, 1.0000]', '∏f at t=T is empty: ones');
+      const step3 = await treeRows(api, roots.find(r => r.label === 't=3 "is"')!.node);
+      assert.match(String(step3.find(v => v.label === '∏f')?.item.description), /^\[0\.72(79|80), 0\.72(79|80)\]$/, '∏f_3 = f_4 = 0.728 (seed)');
+      const step2 = await treeRows(api, roots.find(r => r.label === 't=2 "movie"')!.node);
+      assert.ok(!step2.some(v => v.label === 'dL/dh'), 'gradients have not reached t=2 yet');
+    });
+
+    it('Step keeps the tree nodes (ids stable) and refreshes only changed steps', async () => {
+      const api = await extensionApi();
+      const before = await api.statesTree.getChildren();
+      const fired: (StatesNode | undefined)[] = [];
+      const listener = api.statesTree.onDidChangeTreeData(node => fired.push(node));
+      await vscode.commands.executeCommand('lstm.step');
+      listener.dispose();
+      const after = await api.statesTree.getChildren();
+      assert.deepEqual(after.map(n => n.id), before.map(n => n.id));
+      assert.ok(after.every((node, k) => node === before[k]), 'the same node objects are reused');
+      assert.deepEqual(fired.map(n => n?.id).sort(), ['step/0', 'step/1']);
+    });
+  });
+
+  describe('hover', () => {
+    it('an input row shows that step’s gates and states', async () => {
+      const { editor } = await openSpec(EXAMPLE);
+      await vscode.commands.executeCommand('lstm.reset');
+      const document = editor.document;
+      const at = document.positionAt(offsetOf(document, '[0.3, 0.8]') + 2);
+      const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, at));
+      assert.match(text, /x_2/);
+      assert.match(text, /movie/);
+      // seed table, t=2: f = 0.6478, c = 0.4225, h = 0.2585
+      assert.match(text, /0\.647\d/);
+      assert.match(text, /0\.422\d/);
+      assert.match(text, /0\.258\d/);
+    });
+
+    it('in the backward phase an input row also shows its gradients', async () => {
+      const { editor } = await openSpec(EXAMPLE);
+      await vscode.commands.executeCommand('lstm.runToEnd');
+      await vscode.commands.executeCommand('lstm.step');
+      const document = editor.document;
+      const at = document.positionAt(offsetOf(document, '[0.9, 0.7]') + 2);
+      const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, at));
+      assert.match(text, /Backward/);
+      assert.match(text, /dL\/dh/);
+      await vscode.commands.executeCommand('lstm.reset');
+    });
+
+    it('a weight entry shows its gate, unit, column, value and a dL/dW that matches finite differences', async () => {
+      const { editor, api } = await openSpec(EXAMPLE);
+      const document = editor.document;
+      // W_f row 1, column 2 (the third 0.5 of the second row) multiplies x_t[0]
+      const rowStart = offsetOf(document, '[0.5, 0.5, 0.5, 0.5]', 1);
+      const at = document.positionAt(rowStart + '[0.5, 0.5, '.length + 1);
+      const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, at));
+      assert.match(text, /W_f\[1\]\[2\]/);
+      assert.match(text, /forget gate/);
+      assert.match(text, /unit 1/);
+      assert.match(text, /x_t\[0\]/);
+      const gradient = /dL\/dW_f\[1\]\[2\] = (-?[\d.e+-]+)/.exec(text);
+      assert.ok(gradient, text);
+      // central finite difference on the loss through an independent re-computation of the seed LSTM
+      const spec = api.sessions.activeSession!.spec!;
+      const loss = (delta: number) => seedLoss(spec.inputs, 2, 2, delta);
+      const eps = 1e-6;
+      const numeric = (loss(eps) - loss(-eps)) / (2 * eps);
+      assert.ok(Math.abs(Number(gradient[1]) - numeric) < 1e-4, `hover ${gradient[1]} vs finite difference ${numeric}`);
+    });
+
+    it('h0 shows dL/dh0 and a token shows its step', async () => {
+      const { editor } = await openSpec(EXAMPLE);
+      const document = editor.document;
+      const h0 = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, document.positionAt(offsetOf(document, '"h0": [0') + 7)));
+      assert.match(h0, /dL\/dh_0/);
+      const token = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, document.positionAt(offsetOf(document, '"is"') + 1)));
+      assert.match(token, /step t=3/);
+    });
+  });
+
+  describe('diagnostics', () => {
+    it('a broken spec gets its error in the Problems view at the exact range, and the fix clears it as the user types', async () => {
+      const uri = await workspaceFile('fixtures/broken-row.lstm.json');
+      const original = await vscode.workspace.openTextDocument(uri);
+      const diagnostics = await waitFor(() => { const d = vscode.languages.getDiagnostics(uri).filter(x => x.source === 'lstm'); return d.length > 0 && d; }, 'diagnostics on broken-row');
+      const badRow = offsetOf(original, '[0.5, 0.5, 0.5]]');
+      const error = diagnostics.find(d => d.severity === vscode.DiagnosticSeverity.Error);
+      assert.ok(error, JSON.stringify(diagnostics));
+      assert.match(error.message, /W_f/);
+      assert.equal(original.offsetAt(error.range.start), badRow, `error starts at the short row, not ${error.range.start.line}:${error.range.start.character}`);
+
+      // the same text as an untitled document (the fixture file is never modified), then fixed by typing
+      const editor = await openUntitledSpec(original.getText());
+      const untitled = editor.document.uri;
+      await waitFor(() => vscode.languages.getDiagnostics(untitled).some(d => d.source === 'lstm'), 'diagnostics on the untitled copy');
+      const api = await extensionApi();
+      assert.equal(api.sessions.activeSession?.trace, undefined);
+      const insertAt = editor.document.positionAt(offsetOf(editor.document, '[0.5, 0.5, 0.5]]') + '[0.5, 0.5, 0.5'.length);
+      await editor.edit(builder => builder.insert(insertAt, ', 0.5'));
+      await waitFor(() => vscode.languages.getDiagnostics(untitled).filter(d => d.source === 'lstm').length === 0, 'the diagnostics to clear');
+      await waitFor(() => api.sessions.activeSession?.trace, 'the fixed spec to get a trace');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+  });
+
+  describe('editing', () => {
+    it('keeps the cursor across an edit, and clamps it when T shrinks', async () => {
+      const example = await vscode.workspace.openTextDocument(await workspaceFile(EXAMPLE));
+      const editor = await openUntitledSpec(example.getText());
+      const api = await extensionApi();
+      const session = await waitFor(() => { const s = api.sessions.getSession(editor.document.uri); return s?.trace && s; }, 'the untitled spec to get a trace');
+      assert.equal(api.sessions.activeSession, session);
+      await vscode.commands.executeCommand('lstm.goToStep', { phase: 'forward', t: 4 });
+      const lossBefore = session.trace!.loss.L;
+
+      // change b_i from 0 to 0.3: the trace changes, the cursor stays
+      const edit = new vscode.WorkspaceEdit();
+      const biasAt = offsetOf(editor.document, '"b_i": 0') + '"b_i": '.length;
+      edit.replace(editor.document.uri, new vscode.Range(editor.document.positionAt(biasAt), editor.document.positionAt(biasAt + 1)), '0.3');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      await api.sessions.flush();
+      await waitFor(() => session.trace!.loss.L !== lossBefore, 'the trace to be recomputed');
+      assert.deepEqual(session.cursor, { phase: 'forward', t: 4 });
+      assert.equal(api.statusBar.text, 'LSTM t=4/4 forward');
+
+      // drop the last input row and token: T = 3 and the cursor is clamped to t = 3
+      const shrink = new vscode.WorkspaceEdit();
+      const rowAt = offsetOf(editor.document, ', [0.9, 0.7]');
+      shrink.delete(editor.document.uri, new vscode.Range(editor.document.positionAt(rowAt), editor.document.positionAt(rowAt + ', [0.9, 0.7]'.length)));
+      const tokenAt = offsetOf(editor.document, ', "good"');
+      shrink.delete(editor.document.uri, new vscode.Range(editor.document.positionAt(tokenAt), editor.document.positionAt(tokenAt + ', "good"'.length)));
+      assert.ok(await vscode.workspace.applyEdit(shrink));
+      await api.sessions.flush();
+      await waitFor(() => session.trace!.T === 3, 'T to shrink to 3');
+      assert.deepEqual(session.cursor, { phase: 'forward', t: 3 });
+      assert.equal(api.statusBar.text, 'LSTM t=3/3 forward');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+
+    it('inline values show h_t after each input row up to the cursor, and the toggle hides them', async () => {
+      const { editor, api } = await openSpec(EXAMPLE);
+      await vscode.workspace.getConfiguration('lstmStepper').update('inlineValues', true, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('lstm.reset');
+      await vscode.commands.executeCommand('lstm.step');
+      await vscode.commands.executeCommand('lstm.step');
+      const shown = await waitFor(() => { const s = api.inlineValues.rowsDecorated(editor); return s.length === 2 && s; }, 'two inline values');
+      assert.match(shown[0], /^h_1 = \[0\.059\d, 0\.059\d\]$/);
+      assert.match(shown[1], /^h_2 = \[0\.258\d, 0\.258\d\]$/);
+      await vscode.commands.executeCommand('lstm.toggleInlineValues');
+      assert.equal(vscode.workspace.getConfiguration('lstmStepper').get('inlineValues'), false);
+      await waitFor(() => api.inlineValues.rowsDecorated(editor).length === 0, 'the inline values to disappear');
+      await vscode.commands.executeCommand('lstm.toggleInlineValues');
+      assert.equal(vscode.workspace.getConfiguration('lstmStepper').get('inlineValues'), true);
+      await vscode.commands.executeCommand('lstm.reset');
+    });
+  });
+
+  describe('New Spec from Example and the worker', () => {
+    it('opens an example as an untitled *.lstm.json spec with a session', async () => {
+      const editor = await vscode.commands.executeCommand<vscode.TextEditor>('lstm.newSpecFromExample', 'this-movie-is-good.lstm.json');
+      assert.ok(editor);
+      assert.equal(editor.document.uri.scheme, 'untitled');
+      assert.match(editor.document.uri.path, /this-movie-is-good.*\.lstm\.json$/);
+      assert.equal(editor.document.languageId, 'lstm-spec');
+      const api = await extensionApi();
+      await waitFor(() => api.sessions.getSession(editor.document.uri)?.trace?.T === 4, 'the example’s trace');
+      await vscode.commands.executeCommand('lstm.step');
+      assert.equal(api.statusBar.text, 'LSTM t=1/4 forward');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+
+    it('computes a trace in a worker thread with the same result as inline', async () => {
+      const { api } = await openSpec('fixtures/bench-64-32-100.lstm.json');
+      const inline = api.sessions.activeSession!.trace!;
+      const text = vscode.window.activeTextEditor!.document.getText();
+      try {
+        api.setWorkerThresholdMs(0);
+        const editor = await openUntitledSpec(text);
+        const session = await waitFor(() => { const s = api.sessions.getSession(editor.document.uri); return s?.trace && s; }, 'the worker trace', 30000);
+        const worker = session.trace!;
+        assert.equal(worker.T, inline.T);
+        assert.ok(worker.forward.h instanceof Float64Array);
+        assert.equal(worker.loss.L, inline.loss.L);
+        assert.deepEqual([...worker.backward.perStep.dL_dc.subarray(0, 64)], [...inline.backward.perStep.dL_dc.subarray(0, 64)]);
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      } finally {
+        api.setWorkerThresholdMs(undefined);
+      }
+    });
+
+    it('a large spec is computed off the extension host thread', async () => {
+      const uri = await workspaceFile('fixtures/large-256-128-400.lstm.json');
+      const api = await extensionApi();
+      const document = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(document);
+      // while the worker runs, this thread stays free: timers keep firing on time
+      let maxGap = 0, last = Date.now();
+      const ticker = setInterval(() => { const now = Date.now(); maxGap = Math.max(maxGap, now - last); last = now; }, 10);
+      try {
+        await waitFor(() => api.sessions.getSession(uri)?.trace, 'the large trace', 60000);
+      } finally {
+        clearInterval(ticker);
+      }
+      console.log(`    large spec (256,128,400): longest event-loop gap while computing ${maxGap} ms`);
+      assert.equal(api.sessions.getSession(uri)?.trace?.T, 400);
+      await closeAllEditors();
+    });
+  });
+
+  after(closeAllEditors);
+});
+
+/**
+ * The seed's LSTM (H = I = 2, every weight 0.5 except W_f[1][2] = 0.5 + delta, biases 0, zero
+ * initial state, loss = sum of h_T), written out independently of the engine.
+ */
+function seedLoss(inputs: Float64Array, H: number, I: number, delta: number): number {
+  let h = new Array(H).fill(0), c = new Array(H).fill(0);
+  const T = inputs.length / I;
+  for (let t = 0; t < T; t++) {
+    const z = [...h, ...inputs.subarray(t * I, (t + 1) * I)];
+    const sum = z.reduce((a, b) => a + b, 0);
+    const nextH: number[] = [], nextC: number[] = [];
+    for (let j = 0; j < H; j++) {
+      const af = 0.5 * sum + (j === 1 ? delta * z[2] : 0);
+      const f = sigmoid(af), i = sigmoid(0.5 * sum), g = Math.tanh(0.5 * sum), o = sigmoid(0.5 * sum);
+      nextC.push(f * c[j] + i * g);
+      nextH.push(o * Math.tanh(nextC[j]));
+    }
+    h = nextH; c = nextC;
+  }
+  return h.reduce((a, b) => a + b, 0);
+}

@@ -1,0 +1,78 @@
+// The conveyor belt at the cursor's step, as grouped bars per unit: how much of c_{t-1} was
+// kept (f·c_{t-1}), how much was added (i·g) and the result c_t = kept + added (GRU: z·h_{t-1},
+// (1−z)·n, h_t). One bar chart, data replaced in place on every step.
+
+import type { StepDetail } from '../../src/protocol/messages';
+import type { Theme } from '../theme';
+import { formatValue } from './timeChart';
+import { Chart } from './setup';
+
+export class BeltChart {
+  readonly chart: Chart<'bar', number[], string>;
+  private theme: Theme;
+
+  constructor(readonly canvas: HTMLCanvasElement, theme: Theme) {
+    this.theme = theme;
+    this.chart = new Chart<'bar', number[], string>(canvas, {
+      type: 'bar',
+      data: { labels: [], datasets: [0, 1, 2].map(() => ({ label: '', data: [] as number[], borderWidth: 1 })) },
+      options: {
+        animation: false,
+        scales: {
+          x: { type: 'category', title: { display: true, text: 'unit' } },
+          y: { type: 'linear', title: { display: true, text: 'cell state contribution' } },
+        },
+        plugins: {
+          title: { display: true, text: 'Conveyor belt' },
+          legend: { display: true },
+          tooltip: { callbacks: { label: item => `${item.dataset.label} = ${formatValue(item.parsed.y)}` } },
+        },
+      },
+    });
+    this.applyTheme(theme, false);
+  }
+
+  setStep(step: StepDetail, cell: string): void {
+    const c = this.chart;
+    const t = step.cursor.t;
+    const result = cell === 'gru' ? 'h' : 'c';
+    c.options.plugins!.title!.text = t >= 1
+      ? `Conveyor belt at t=${t}: ${cell === 'gru' ? 'h_t = z·h_{t-1} + (1−z)·n' : 'c_t = f·c_{t-1} + i·g'}`
+      : `Conveyor belt (step to t=1 to fill the belt)`;
+    (c.options.scales!.y as { title: { text: string } }).title.text = `contribution to ${result}_t`;
+    c.data.labels = step.belt.map(b => `unit ${b.unit}`);
+    const keys = ['kept', 'added', 'result'] as const;
+    keys.forEach((key, i) => {
+      c.data.datasets[i].label = step.beltLabels[i];
+      c.data.datasets[i].data = step.belt.map(b => b[key]);
+    });
+    c.update('none');
+  }
+
+  applyTheme(theme: Theme, update = true): void {
+    this.theme = theme;
+    const opts = this.chart.options;
+    opts.color = theme.foreground;
+    opts.font = { family: theme.fontFamily || undefined, size: theme.fontSize };
+    opts.plugins!.title!.color = theme.foreground;
+    opts.plugins!.legend!.labels!.color = theme.foreground;
+    for (const axis of ['x', 'y'] as const) {
+      const scale = opts.scales![axis]! as { ticks: { color: string }; grid: { color: string }; title: { color: string } };
+      scale.ticks.color = theme.muted || theme.foreground;
+      scale.title.color = theme.foreground;
+      scale.grid = { ...(scale.grid ?? {}), color: theme.grid || theme.muted };
+    }
+    const colors = [this.theme.blue, this.theme.green, this.theme.red];
+    this.chart.data.datasets.forEach((ds, i) => {
+      ds.backgroundColor = colors[i];
+      ds.borderColor = colors[i];
+    });
+    const tooltip = opts.plugins!.tooltip!;
+    tooltip.backgroundColor = theme.background;
+    tooltip.titleColor = theme.foreground;
+    tooltip.bodyColor = theme.foreground;
+    tooltip.borderColor = theme.grid || theme.muted;
+    tooltip.borderWidth = 1;
+    if (update) this.chart.update('none');
+  }
+}

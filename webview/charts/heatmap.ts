@@ -1,0 +1,202 @@
+// The units × time heatmap for large H, drawn on a canvas directly: the grid (≤ 256 × 256 bucket
+// means, built by the host) goes into an ImageData once per snapshot and is scaled up without
+// smoothing; axes, title, colour bar and the step marker are drawn around it. Gates (0..1)
+// use a sequential scale from the background to --vscode-charts-blue; signed fields a diverging
+// scale blue ← background → red. A click asks the host to go to that step.
+
+import type { Heatmap, Phase } from '../../src/protocol/messages';
+import type { Theme } from '../theme';
+import { toRgba } from '../theme';
+
+const MARGIN = { left: 64, right: 72, top: 30, bottom: 40 };
+const UNIT_INTERVAL_FIELDS = new Set(['f', 'i', 'o', 'r', 'z']);
+
+export class HeatmapChart {
+  private heatmap: Heatmap | undefined;
+  private T = 1;
+  private markerT: number | undefined;
+  private image: HTMLCanvasElement = document.createElement('canvas');
+  private title = '';
+
+  constructor(readonly canvas: HTMLCanvasElement, private theme: Theme, private readonly onPick: (phase: Phase, t: number) => void) {
+    canvas.addEventListener('click', event => {
+      const rect = canvas.getBoundingClientRect();
+      const x = event.clientX - rect.left;
+      const y = event.clientY - rect.top;
+      const w = rect.width - MARGIN.left - MARGIN.right;
+      const h = rect.height - MARGIN.top - MARGIN.bottom;
+      if (!this.heatmap || x < MARGIN.left || x > MARGIN.left + w || y < MARGIN.top || y > MARGIN.top + h) return;
+      const t = Math.max(1, Math.min(this.T, Math.floor(1 + ((x - MARGIN.left) / w) * this.T)));
+      this.onPick('forward', t);
+    });
+    new ResizeObserver(() => this.draw()).observe(canvas.parentElement ?? canvas);
+  }
+
+  setData(heatmap: Heatmap, T: number, title: string): void {
+    this.heatmap = heatmap;
+    this.T = Math.max(1, T);
+    this.title = title;
+    this.paintImage();
+    this.draw();
+  }
+
+  setMarker(t: number | undefined): void {
+    this.markerT = t;
+    this.draw();
+  }
+
+  applyTheme(theme: Theme): void {
+    this.theme = theme;
+    this.paintImage();
+    this.draw();
+  }
+
+  private range(): { lo: number; hi: number; sequential: boolean } {
+    const hm = this.heatmap!;
+    if (UNIT_INTERVAL_FIELDS.has(hm.field)) return { lo: 0, hi: 1, sequential: true };
+    const m = Math.max(Math.abs(hm.min), Math.abs(hm.max), 1e-12);
+    return { lo: -m, hi: m, sequential: false };
+  }
+
+  private colorAt(v: number, bg: number[], pos: number[], neg: number[], lo: number, hi: number, sequential: boolean): number[] {
+    if (sequential) {
+      const s = Math.max(0, Math.min(1, (v - lo) / (hi - lo)));
+      return [0, 1, 2].map(c => bg[c] + (pos[c] - bg[c]) * s);
+    }
+    const s = Math.max(-1, Math.min(1, v / hi));
+    const target = s >= 0 ? pos : neg;
+    return [0, 1, 2].map(c => bg[c] + (target[c] - bg[c]) * Math.abs(s));
+  }
+
+  private paintImage(): void {
+    const hm = this.heatmap;
+    if (!hm) return;
+    this.image.width = hm.cols;
+    this.image.height = hm.rows;
+    const ctx = this.image.getContext('2d');
+    if (!ctx) return;
+    const img = ctx.createImageData(hm.cols, hm.rows);
+    const bg = toRgba(this.theme.background || '#000');
+    const { lo, hi, sequential } = this.range();
+    const pos = toRgba(sequential ? this.theme.blue : this.theme.red);
+    const neg = toRgba(this.theme.blue);
+    for (let r = 0; r < hm.rows; r++) {
+      for (let c = 0; c < hm.cols; c++) {
+        const v = hm.values[r * hm.cols + c];
+        const o = (r * hm.cols + c) * 4;
+        const rgb = v === null ? [255, 0, 255] : this.colorAt(v, bg, pos, neg, lo, hi, sequential);
+        img.data[o] = rgb[0]; img.data[o + 1] = rgb[1]; img.data[o + 2] = rgb[2]; img.data[o + 3] = 255;
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+  }
+
+  draw(): void {
+    const canvas = this.canvas;
+    const box = canvas.parentElement;
+    const cssW = box?.clientWidth ?? canvas.clientWidth;
+    const cssH = box?.clientHeight ?? canvas.clientHeight;
+    if (cssW === 0 || cssH === 0) return;
+    const dpr = window.devicePixelRatio || 1;
+    if (canvas.width !== Math.round(cssW * dpr) || canvas.height !== Math.round(cssH * dpr)) {
+      canvas.width = Math.round(cssW * dpr);
+      canvas.height = Math.round(cssH * dpr);
+    }
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    const theme = this.theme;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, cssW, cssH);
+    const hm = this.heatmap;
+    if (!hm) return;
+    const w = cssW - MARGIN.left - MARGIN.right;
+    const h = cssH - MARGIN.top - MARGIN.bottom;
+    const font = (bold = false): string => `${bold ? 'bold ' : ''}${theme.fontSize}px ${theme.fontFamily || 'sans-serif'}`;
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(this.image, MARGIN.left, MARGIN.top, w, h);
+    ctx.strokeStyle = theme.grid || theme.muted;
+    ctx.strokeRect(MARGIN.left, MARGIN.top, w, h);
+    // title
+    ctx.fillStyle = theme.foreground;
+    ctx.font = font(true);
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    ctx.fillText(this.title, MARGIN.left + w / 2, 6);
+    // axes
+    ctx.font = font();
+    ctx.fillStyle = theme.muted || theme.foreground;
+    ctx.textBaseline = 'top';
+    const xTicks = niceTicks(1, this.T, Math.max(2, Math.floor(w / 80)));
+    for (const t of xTicks) {
+      const px = MARGIN.left + ((t - 0.5) / this.T) * w;
+      ctx.fillText(String(t), px, MARGIN.top + h + 4);
+    }
+    ctx.fillStyle = theme.foreground;
+    ctx.fillText('time step t', MARGIN.left + w / 2, MARGIN.top + h + 4 + theme.fontSize + 4);
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = theme.muted || theme.foreground;
+    const H = hm.rowStart[hm.rows];
+    for (const u of niceTicks(0, H - 1, Math.max(2, Math.floor(h / 40)))) {
+      const py = MARGIN.top + ((u + 0.5) / H) * h;
+      ctx.fillText(String(u), MARGIN.left - 6, py);
+    }
+    ctx.save();
+    ctx.translate(14, MARGIN.top + h / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = 'center';
+    ctx.fillStyle = theme.foreground;
+    ctx.fillText('unit', 0, 0);
+    ctx.restore();
+    // colour bar (the legend)
+    const { lo, hi, sequential } = this.range();
+    const bg = toRgba(theme.background || '#000');
+    const pos = toRgba(sequential ? theme.blue : theme.red);
+    const neg = toRgba(theme.blue);
+    const barX = MARGIN.left + w + 12;
+    for (let y = 0; y < h; y++) {
+      const v = hi - ((hi - lo) * y) / Math.max(1, h - 1);
+      const rgb = this.colorAt(v, bg, pos, neg, lo, hi, sequential);
+      ctx.fillStyle = `rgb(${rgb.map(Math.round).join(',')})`;
+      ctx.fillRect(barX, MARGIN.top + y, 12, 1);
+    }
+    ctx.strokeStyle = theme.grid || theme.muted;
+    ctx.strokeRect(barX, MARGIN.top, 12, h);
+    ctx.fillStyle = theme.muted || theme.foreground;
+    ctx.textAlign = 'left';
+    ctx.fillText(shortNumber(hi), barX + 16, MARGIN.top + 4);
+    ctx.fillText(shortNumber((hi + lo) / 2), barX + 16, MARGIN.top + h / 2);
+    ctx.fillText(shortNumber(lo), barX + 16, MARGIN.top + h - 4);
+    // step marker
+    canvas.dataset.markerT = this.markerT === undefined ? '' : String(this.markerT);
+    if (this.markerT !== undefined && this.markerT >= 1) {
+      const px = MARGIN.left + ((this.markerT - 0.5) / this.T) * w;
+      canvas.dataset.markerX = px.toFixed(1);
+      ctx.strokeStyle = theme.marker || theme.foreground;
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.moveTo(px, MARGIN.top);
+      ctx.lineTo(px, MARGIN.top + h);
+      ctx.stroke();
+      ctx.lineWidth = 1;
+    }
+  }
+}
+
+function shortNumber(v: number): string {
+  const abs = Math.abs(v);
+  return abs !== 0 && (abs < 1e-2 || abs >= 1e4) ? v.toExponential(1) : v.toFixed(2);
+}
+
+/** Up to `count` round tick values in [lo, hi]. */
+function niceTicks(lo: number, hi: number, count: number): number[] {
+  if (hi <= lo) return [lo];
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map(m => m * mag).find(s => s >= raw) ?? 10 * mag;
+  const first = Math.ceil(lo / step) * step;
+  const ticks: number[] = [];
+  for (let v = first; v <= hi + 1e-9; v += step) ticks.push(Math.max(lo, Math.round(v)));
+  if (ticks[0] !== lo && lo === 1) ticks.unshift(1);
+  return [...new Set(ticks)];
+}

@@ -1,0 +1,198 @@
+// One line chart over time steps (gates, states, gradient decay): created once, then its
+// datasets and the step marker are updated in place with chart.update('none') on every
+// snapshot, step and theme change. Lines are coloured by field (theme --vscode-charts-*) and
+// told apart by dash per unit; the legend shows one entry per field and toggles all its units.
+// A click anywhere in the plot area asks the host to go to that step.
+
+import type { ChartData as ProtocolChart, LineSeries, Phase } from '../../src/protocol/messages';
+import type { Theme } from '../theme';
+import { withAlpha } from '../theme';
+import { Chart } from './setup';
+import { setStepMarker } from './stepMarker';
+
+type Point = { x: number; y: number | null };
+
+const DASHES: number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
+
+export interface TimeChartOptions {
+  /** the phase a click goes to */
+  clickPhase: Phase;
+  onPick: (phase: Phase, t: number) => void;
+  /** field → theme colour name */
+  colorOf: (field: string, theme: Theme) => string;
+  /** long legend names per field: f → "f (forget)" */
+  fieldLabel: (field: string, lines: LineSeries[]) => string;
+  tokenAt: (t: number) => string;
+}
+
+export class TimeChart {
+  readonly chart: Chart<'line', Point[]>;
+  private keys = '';
+  private lines: LineSeries[] = [];
+  private T = 1;
+  private theme: Theme;
+  private marker: { t?: number; dashed: boolean } = { dashed: false };
+
+  constructor(readonly canvas: HTMLCanvasElement, theme: Theme, private readonly options: TimeChartOptions) {
+    this.theme = theme;
+    this.chart = new Chart<'line', Point[]>(canvas, {
+      type: 'line',
+      data: { datasets: [] },
+      options: {
+        parsing: false,
+        normalized: true,
+        animation: false,
+        spanGaps: false,
+        interaction: { mode: 'nearest', axis: 'x', intersect: false },
+        elements: { point: { radius: 0, hoverRadius: 4, hitRadius: 6 }, line: { borderWidth: 1.5, tension: 0 } },
+        scales: {
+          x: { type: 'linear', title: { display: true, text: 'time step t' }, ticks: { precision: 0 } },
+          y: { type: 'linear', title: { display: true, text: '' } },
+        },
+        plugins: {
+          title: { display: true, text: '' },
+          legend: {
+            display: true,
+            labels: {
+              filter: (item, data) => {
+                // one legend entry per field: its first unit
+                const ds = data.datasets[item.datasetIndex ?? 0] as unknown as { field: string };
+                const first = data.datasets.findIndex(d => (d as unknown as { field: string }).field === ds.field);
+                return first === item.datasetIndex;
+              },
+              generateLabels: (chart) => {
+                const labels = Chart.defaults.plugins.legend.labels.generateLabels(chart);
+                for (const label of labels) {
+                  const ds = chart.data.datasets[label.datasetIndex ?? 0] as unknown as { field: string };
+                  label.text = this.options.fieldLabel(ds.field, this.lines);
+                  label.lineDash = [];
+                }
+                return labels;
+              },
+            },
+            onClick: (_event, item, legend) => {
+              const chart = legend.chart;
+              const field = (chart.data.datasets[item.datasetIndex ?? 0] as unknown as { field: string }).field;
+              const visible = chart.isDatasetVisible(item.datasetIndex ?? 0);
+              chart.data.datasets.forEach((d, i) => {
+                if ((d as unknown as { field: string }).field === field) chart.setDatasetVisibility(i, !visible);
+              });
+              chart.update('none');
+            },
+          },
+          tooltip: {
+            callbacks: {
+              title: (items) => {
+                const t = Math.round(items[0]?.parsed.x ?? 0);
+                const token = this.options.tokenAt(t);
+                return token ? `t=${t}  ${token}` : `t=${t}`;
+              },
+              label: (item) => `${(item.dataset as unknown as { label: string }).label} = ${formatValue(item.parsed.y)}`,
+            },
+          },
+        },
+        onClick: (event, _elements, chart) => {
+          const area = chart.chartArea;
+          if (event.x === null || event.y === null || event.x < area.left || event.x > area.right || event.y < area.top || event.y > area.bottom) return;
+          const value = chart.scales.x.getValueForPixel(event.x);
+          if (value === undefined) return;
+          const t = Math.max(1, Math.min(this.T, Math.round(value)));
+          this.options.onPick(this.options.clickPhase, t);
+        },
+      },
+    });
+    this.applyTheme(theme, false);
+  }
+
+  /** Replaces the data in place: datasets are rebuilt only when the set of lines changed. */
+  setData(data: ProtocolChart, T: number): void {
+    this.T = Math.max(1, T);
+    this.lines = data.lines;
+    const keys = data.lines.map(l => l.key).join('|');
+    const opts = this.chart.options;
+    opts.plugins!.title!.text = data.title;
+    const y = opts.scales!.y!;
+    (y as { type: string }).type = data.logScale ? 'logarithmic' : 'linear';
+    (y as { min?: number }).min = data.yMin;
+    (y as { max?: number }).max = data.yMax;
+    (y as { title: { text: string } }).title.text = data.yLabel;
+    const x = opts.scales!.x! as { min?: number; max?: number };
+    x.min = 1;
+    x.max = this.T;
+    const points = (line: LineSeries): Point[] => line.series.t.map((t, k) => ({ x: t, y: line.series.v[k] }));
+    if (keys === this.keys) {
+      data.lines.forEach((line, i) => { this.chart.data.datasets[i].data = points(line); });
+    } else {
+      this.keys = keys;
+      const fields = [...new Set(data.lines.map(l => l.field))];
+      this.chart.data.datasets = data.lines.map(line => {
+        const unitIndex = data.lines.filter(l => l.field === line.field).indexOf(line);
+        return {
+          label: line.label,
+          field: line.field,
+          fieldIndex: fields.indexOf(line.field),
+          unitIndex,
+          data: points(line),
+          borderDash: DASHES[unitIndex % DASHES.length],
+        } as unknown as Chart<'line', Point[]>['data']['datasets'][number];
+      });
+      this.colorDatasets();
+    }
+    this.chart.update('none');
+  }
+
+  /** Moves the step marker (t undefined hides it). */
+  setMarker(t: number | undefined, dashed: boolean): void {
+    this.marker = { t, dashed };
+    this.applyMarker();
+    this.chart.update('none');
+  }
+
+  private applyMarker(): void {
+    const t = this.marker.t;
+    setStepMarker(this.chart, { t, color: this.theme.marker || this.theme.foreground, dashed: this.marker.dashed, label: t === undefined ? undefined : `t=${t}` });
+  }
+
+  private colorDatasets(): void {
+    for (const ds of this.chart.data.datasets) {
+      const meta = ds as unknown as { field: string; unitIndex: number; borderColor: string; backgroundColor: string; borderWidth: number };
+      const color = this.options.colorOf(meta.field, this.theme) || this.theme.foreground;
+      // later units fade a little so many lines stay readable
+      const alpha = this.theme.highContrast ? 1 : Math.max(0.55, 1 - meta.unitIndex * 0.07);
+      meta.borderColor = alpha < 1 ? withAlpha(color, alpha) : color;
+      meta.backgroundColor = color;
+      meta.borderWidth = this.theme.highContrast ? 2.5 : 1.5;
+    }
+  }
+
+  applyTheme(theme: Theme, update = true): void {
+    this.theme = theme;
+    const opts = this.chart.options;
+    opts.color = theme.foreground;
+    opts.font = { family: theme.fontFamily || undefined, size: theme.fontSize };
+    opts.plugins!.title!.color = theme.foreground;
+    opts.plugins!.legend!.labels!.color = theme.foreground;
+    for (const axis of ['x', 'y'] as const) {
+      const scale = opts.scales![axis]! as { ticks: { color: string }; grid: { color: string }; border: { color: string }; title: { color: string } };
+      scale.ticks.color = theme.muted || theme.foreground;
+      scale.title.color = theme.foreground;
+      scale.grid = { ...(scale.grid ?? {}), color: theme.grid ? withAlpha(theme.grid, 0.5) : withAlpha(theme.foreground, 0.12) };
+      scale.border = { ...(scale.border ?? {}), color: theme.grid || theme.muted };
+    }
+    const tooltip = opts.plugins!.tooltip!;
+    tooltip.backgroundColor = withAlpha(theme.background || '#000', 0.95);
+    tooltip.titleColor = theme.foreground;
+    tooltip.bodyColor = theme.foreground;
+    tooltip.borderColor = theme.grid || theme.muted;
+    tooltip.borderWidth = 1;
+    this.colorDatasets();
+    this.applyMarker();
+    if (update) this.chart.update('none');
+  }
+}
+
+export function formatValue(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return String(v);
+  const abs = Math.abs(v);
+  return abs !== 0 && (abs < 1e-3 || abs >= 1e5) ? v.toExponential(3) : v.toFixed(4);
+}

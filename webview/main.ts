@@ -1,0 +1,288 @@
+// The chart panel's browser side. It says `ready` (with the view choices kept in setState),
+// draws the snapshot the host answers with, and from then on only applies small updates: a
+// `cursor` message moves the step markers and refreshes the equations and the belt, a `trace`
+// message replaces the series in place. Messages are coalesced to one render per animation frame;
+// charts are created once and updated with chart.update('none'). Every piece of user data (spec
+// name, tokens) is set with textContent or drawn by chart.js, never parsed as HTML. Buttons and
+// keys send intents; the host owns the cursor.
+
+import type { CursorState, HostToWebviewMessage, LineSeries, Phase, Snapshot, StepDetail, ViewOptions } from '../src/protocol/messages';
+import { MAX_LINE_UNITS, assertNever, isHostMessage } from '../src/protocol/messages';
+import { BeltChart } from './charts/beltChart';
+import { HeatmapChart } from './charts/heatmap';
+import { TimeChart } from './charts/timeChart';
+import { renderPng } from './png';
+import { Theme, readTheme, watchTheme } from './theme';
+import { send, vscode } from './vscodeApi';
+
+const byId = <T extends HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`missing #${id}`);
+  return el as T;
+};
+
+const FIELD_NAMES: Record<string, string> = {
+  f: 'f (forget gate)', i: 'i (input gate)', o: 'o (output gate)', g: 'g (candidate c̃)',
+  r: 'r (reset gate)', z: 'z (update gate)', n: 'n (candidate)', c: 'c_t (cell state)', h: 'h_t (hidden state)', a: 'a (pre-activation)',
+};
+const FIELD_COLORS: Record<string, keyof Theme> = {
+  f: 'blue', i: 'green', o: 'orange', g: 'purple', r: 'orange', z: 'blue', n: 'purple', c: 'red', h: 'yellow', a: 'green',
+  dL_dc: 'red', dL_dh: 'red', forgetProduct: 'blue', zProduct: 'blue', rnn: 'orange',
+};
+
+let theme = readTheme();
+let snapshot: Snapshot | undefined;
+let step: StepDetail | undefined;
+
+const tokenAt = (t: number): string => snapshot?.tokens[t - 1] ?? '';
+const pick = (phase: Phase, t: number): void => send({ type: 'goTo', phase, t });
+const colorOf = (field: string, th: Theme): string => (th[FIELD_COLORS[field] ?? 'blue'] as string) || th.foreground;
+const fieldLabel = (field: string, lines: LineSeries[]): string => {
+  const sample = lines.find(l => l.field === field);
+  if (sample && sample.unit < 0) return sample.label;
+  const units = lines.filter(l => l.field === field).length;
+  return `${FIELD_NAMES[field] ?? field}${units > 1 ? `, ${units} units (dash = unit)` : ''}`;
+};
+
+const gatesChart = new TimeChart(byId('gates-chart'), theme, { clickPhase: 'forward', onPick: pick, colorOf, fieldLabel, tokenAt });
+const statesChart = new TimeChart(byId('states-chart'), theme, { clickPhase: 'forward', onPick: pick, colorOf, fieldLabel, tokenAt });
+const decayChart = new TimeChart(byId('decay-chart'), theme, { clickPhase: 'backward', onPick: pick, colorOf, fieldLabel: (f, lines) => lines.find(l => l.field === f)?.label ?? f, tokenAt });
+const beltChart = new BeltChart(byId('belt-chart'), theme);
+const heatmapChart = new HeatmapChart(byId('gates-heatmap'), theme, pick);
+
+const ui = {
+  specName: byId<HTMLHeadingElement>('spec-name'),
+  cursorLabel: byId<HTMLSpanElement>('cursor-label'),
+  cursorToken: byId<HTMLSpanElement>('cursor-token'),
+  status: byId<HTMLDivElement>('status'),
+  warning: byId<HTMLDivElement>('warning'),
+  charts: byId<HTMLElement>('charts'),
+  units: byId<HTMLInputElement>('units-input'),
+  gateView: byId<HTMLSelectElement>('gate-view'),
+  heatmapField: byId<HTMLSelectElement>('heatmap-field'),
+  equationUnit: byId<HTMLInputElement>('equation-unit'),
+  equationsTitle: byId<HTMLHeadingElement>('equations-title'),
+  equations: byId<HTMLPreElement>('equations'),
+  decaySummary: byId<HTMLParagraphElement>('decay-summary'),
+  renderTime: byId<HTMLSpanElement>('render-time'),
+  gatesBox: byId<HTMLCanvasElement>('gates-chart').parentElement!,
+  heatmapBox: byId<HTMLCanvasElement>('gates-heatmap').parentElement!,
+};
+
+// ---- rendering ---------------------------------------------------------------------------------
+
+function applySnapshot(next: Snapshot | undefined, status: string): void {
+  snapshot = next;
+  ui.status.textContent = status;
+  ui.status.hidden = !status;
+  ui.charts.hidden = !next;
+  if (!next) {
+    ui.specName.textContent = 'LSTM Charts';
+    ui.cursorLabel.textContent = '';
+    ui.cursorToken.textContent = '';
+    return;
+  }
+  ui.specName.textContent = `${next.specName} — ${next.cell}, H=${next.H}, I=${next.I}, T=${next.T}, L=${next.loss.L.toPrecision(4)} (${next.loss.kind})`;
+  ui.warning.textContent = next.warning ?? '';
+  ui.warning.hidden = !next.warning;
+  const showHeatmap = !!next.heatmap && !next.gates;
+  ui.gatesBox.hidden = showHeatmap || !next.gates;
+  ui.heatmapBox.hidden = !showHeatmap;
+  if (next.gates) gatesChart.setData(next.gates, next.T);
+  if (next.heatmap && showHeatmap) {
+    heatmapChart.setData(next.heatmap, next.T, `Gates over time: ${FIELD_NAMES[next.heatmap.field] ?? next.heatmap.field}, units × time (bucket means)`);
+  }
+  statesChart.setData(next.states, next.T);
+  decayChart.setData(next.decay, next.T);
+  ui.decaySummary.textContent = next.decaySummary;
+  syncControls(next);
+  vscode.setState({ view: next.view });
+  applyStep(next.step);
+}
+
+function applyStep(detail: StepDetail): void {
+  step = detail;
+  const cursor: CursorState = detail.cursor;
+  ui.cursorLabel.textContent = detail.label;
+  ui.cursorToken.textContent = detail.token;
+  ui.cursorToken.hidden = !detail.token;
+  const forwardMarker = cursor.t >= 1 ? cursor.t : undefined;
+  gatesChart.setMarker(forwardMarker, cursor.phase === 'backward');
+  statesChart.setMarker(forwardMarker, cursor.phase === 'backward');
+  heatmapChart.setMarker(forwardMarker);
+  decayChart.setMarker(cursor.phase === 'backward' ? cursor.t : undefined, false);
+  if (snapshot) beltChart.setStep(detail, snapshot.cell);
+  ui.equationsTitle.textContent = `Equations at ${detail.label}${detail.token ? ` (${detail.token})` : ''}, unit ${detail.equationUnit}`;
+  ui.equations.textContent = detail.equations.join('\n');
+  if (document.activeElement !== ui.equationUnit) ui.equationUnit.value = String(detail.equationUnit);
+}
+
+function syncControls(next: Snapshot): void {
+  if (document.activeElement !== ui.units) ui.units.value = formatUnits(next.view.units);
+  ui.units.max = String(next.H - 1);
+  ui.gateView.value = next.view.gateView;
+  ui.gateView.disabled = next.cell === 'rnn';
+  ui.equationUnit.max = String(next.H - 1);
+  const options = [...ui.heatmapField.options].map(o => o.value).join(',');
+  if (options !== next.heatmapFields.join(',')) {
+    ui.heatmapField.replaceChildren(...next.heatmapFields.map(f => {
+      const option = document.createElement('option');
+      option.value = f;
+      option.textContent = f;
+      return option;
+    }));
+  }
+  ui.heatmapField.value = next.view.heatmapField;
+  ui.heatmapField.disabled = next.view.gateView !== 'heatmap' && next.cell !== 'rnn';
+}
+
+function formatUnits(units: number[]): string {
+  const parts: string[] = [];
+  for (let k = 0; k < units.length; k++) {
+    let end = k;
+    while (end + 1 < units.length && units[end + 1] === units[end] + 1) end++;
+    parts.push(end > k ? `${units[k]}-${units[end]}` : String(units[k]));
+    k = end;
+  }
+  return parts.join(',');
+}
+
+/** "0,2,5-7" → [0, 2, 5, 6, 7] (at most MAX_LINE_UNITS); the host clamps to H. */
+function parseUnits(text: string): number[] {
+  const units: number[] = [];
+  for (const part of text.split(/[\s,]+/).filter(Boolean)) {
+    const range = /^(\d+)\s*-\s*(\d+)$/.exec(part);
+    if (range) {
+      for (let u = Number(range[1]); u <= Number(range[2]) && units.length < MAX_LINE_UNITS; u++) units.push(u);
+    } else if (/^\d+$/.test(part)) {
+      units.push(Number(part));
+    }
+    if (units.length >= MAX_LINE_UNITS) break;
+  }
+  return units.slice(0, MAX_LINE_UNITS);
+}
+
+// ---- messages: coalesced to one render per frame -------------------------------------------------
+
+let pendingSnapshot: { message: Extract<HostToWebviewMessage, { type: 'snapshot' | 'trace' }>; at: number } | undefined;
+let pendingStep: { message: Extract<HostToWebviewMessage, { type: 'cursor' }>; at: number } | undefined;
+let frameRequested = false;
+
+function scheduleRender(): void {
+  if (frameRequested) return;
+  frameRequested = true;
+  requestAnimationFrame(render);
+}
+
+function render(): void {
+  frameRequested = false;
+  try {
+    if (pendingSnapshot) {
+      const { message, at } = pendingSnapshot;
+      pendingSnapshot = undefined;
+      applySnapshot(message.snapshot, message.status);
+      reportRendered(message.type, at);
+    }
+    if (pendingStep) {
+      const { message, at } = pendingStep;
+      pendingStep = undefined;
+      if (snapshot) applyStep(message.step);
+      reportRendered('cursor', at);
+    }
+  } catch (error) {
+    send({ type: 'error', message: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) });
+  }
+}
+
+function reportRendered(kind: HostToWebviewMessage['type'], at: number): void {
+  const ms = performance.now() - at;
+  ui.renderTime.textContent = `${kind} drawn in ${ms.toFixed(1)} ms`;
+  ui.renderTime.dataset.kind = kind;
+  ui.renderTime.dataset.ms = ms.toFixed(2);
+  send({ type: 'rendered', kind, ms });
+}
+
+window.addEventListener('message', event => {
+  const message: unknown = event.data;
+  if (!isHostMessage(message)) return;
+  const at = performance.now();
+  switch (message.type) {
+    case 'snapshot':
+    case 'trace':
+      pendingSnapshot = { message, at };
+      pendingStep = undefined;
+      scheduleRender();
+      return;
+    case 'cursor':
+      pendingStep = { message, at };
+      scheduleRender();
+      return;
+    case 'requestPng':
+      try {
+        send({ type: 'exportPng', requestId: message.requestId, dataUrl: renderPng(theme, ui.specName.textContent ?? '', step?.equations ?? []) });
+      } catch (error) {
+        send({ type: 'exportPng', requestId: message.requestId, error: String(error) });
+      }
+      return;
+    default:
+      assertNever(message);
+  }
+});
+
+// ---- intents: buttons, keys, controls ---------------------------------------------------------------
+
+type Intent = 'step' | 'stepBack' | 'runToEnd' | 'runBackward' | 'reset';
+const INTENTS: readonly Intent[] = ['step', 'stepBack', 'runToEnd', 'runBackward', 'reset'];
+
+for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-intent]')) {
+  const intent = button.dataset.intent as Intent;
+  if (INTENTS.includes(intent)) button.addEventListener('click', () => send({ type: intent }));
+}
+
+window.addEventListener('keydown', event => {
+  const target = event.target as HTMLElement | null;
+  if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  let intent: Intent | undefined;
+  if (event.key === 'ArrowRight') intent = 'step';
+  else if (event.key === 'ArrowLeft') intent = 'stepBack';
+  else if (event.key === 'Home') intent = 'reset';
+  else if (event.key === 'End') intent = event.shiftKey ? 'runBackward' : 'runToEnd';
+  if (!intent) return;
+  event.preventDefault();
+  send({ type: intent });
+});
+
+ui.units.addEventListener('change', () => {
+  const units = parseUnits(ui.units.value);
+  if (units.length > 0) send({ type: 'selectUnits', units });
+});
+ui.equationUnit.addEventListener('change', () => {
+  const unit = Number(ui.equationUnit.value);
+  if (Number.isInteger(unit) && unit >= 0) {
+    send({ type: 'chooseEquationUnit', unit });
+    const kept = vscode.getState()?.view ?? {};
+    vscode.setState({ view: { ...kept, equationUnit: unit } });
+  }
+});
+ui.gateView.addEventListener('change', () => {
+  send({ type: 'setGateView', gateView: ui.gateView.value === 'heatmap' ? 'heatmap' : 'lines', heatmapField: ui.heatmapField.value || undefined });
+});
+ui.heatmapField.addEventListener('change', () => {
+  send({ type: 'setGateView', gateView: 'heatmap', heatmapField: ui.heatmapField.value });
+});
+
+watchTheme(next => {
+  theme = next;
+  gatesChart.applyTheme(next);
+  statesChart.applyTheme(next);
+  decayChart.applyTheme(next);
+  beltChart.applyTheme(next);
+  heatmapChart.applyTheme(next);
+});
+
+window.addEventListener('error', event => send({ type: 'error', message: String(event.message) }));
+
+const kept: Partial<ViewOptions> | undefined = vscode.getState()?.view;
+ui.charts.hidden = true;
+send({ type: 'ready', view: kept });
