@@ -7,6 +7,7 @@
 // reaches the user as a stack trace. It uses the engine only (parseSpec, computeTrace, traceToJson).
 
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseSpec } from './engine/specParse';
 import { computeTrace } from './engine/trace';
 import { traceToJson } from './engine/traceJson';
@@ -167,13 +168,13 @@ function rowMean(field: Float64Array, width: number, t: number): number {
   return sum / width;
 }
 
-export function renderTrace(spec: Spec, trace: Trace, precision: number): string[] {
+export function renderTrace(title: string, trace: Trace, precision: number): string[] {
   const H = trace.hiddenSize;
   const T = trace.T;
   const token = (t: number): string => trace.tokens?.[t - 1] ?? '-';
   const row = (name: string, t: number): string => formatVector(trace.forward[name].subarray((t - 1) * H, t * H), precision);
   const out: string[] = [];
-  out.push(`${spec.name ?? 'spec'}: ${trace.cell}, inputSize ${trace.inputSize}, hiddenSize ${H}, T = ${T}`);
+  out.push(`${title}: ${trace.cell}, inputSize ${trace.inputSize}, hiddenSize ${H}, T = ${T}`);
   out.push('');
   out.push('Forward');
   const forwardFields = trace.cell === 'gru' ? ['r', 'z', 'n', 'h'] : trace.cell === 'rnn' ? ['h'] : ['f', 'i', 'g', 'o', 'c', 'h'];
@@ -247,7 +248,7 @@ export function run(argv: string[], stdout: (line: string) => void, stderr: (lin
       stderr(`${file}: warning: the first non-finite value appears in the ${trace.nonFinite.phase} pass at t=${trace.nonFinite.t} (${trace.nonFinite.field})`);
     }
     if (options.json) stdout(JSON.stringify(traceToJson(trace)));
-    else for (const line of renderTrace(spec, trace, options.precision)) stdout(line);
+    else for (const line of renderTrace(spec.name ?? path.basename(file), trace, options.precision)) stdout(line);
     return 0;
   } catch (error) {
     if (error instanceof CliError) {
@@ -260,6 +261,11 @@ export function run(argv: string[], stdout: (line: string) => void, stderr: (lin
 }
 
 if (require.main === module) {
+  // `trace … | head` closes the pipe early: that is not an error worth a stack trace
+  process.stdout.on('error', error => {
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const out: string[] = [];
   const code = run(process.argv.slice(2), line => out.push(line), line => process.stderr.write(line + '\n'));
   // one write, then let the process end on its own so a piped stdout is flushed completely

@@ -25,12 +25,17 @@ const OPEN_EXAMPLE = 'Open an Example';
 export function registerCommands(context: vscode.ExtensionContext, sessions: SessionManager): void {
   /** The session a command acts on; tells the user what to do when there is none. */
   const requireSession = async (): Promise<Session | undefined> => {
+    sessions.ensureStarted();
     const session = sessions.activeSession;
     if (!session) {
       const choice = await vscode.window.showInformationMessage(
         'LSTM: no spec is open. Open a *.lstm.json file, or start from an example.', OPEN_EXAMPLE);
       if (choice === OPEN_EXAMPLE) await vscode.commands.executeCommand(COMMANDS.newSpecFromExample);
       return undefined;
+    }
+    if (!session.trace && !session.issues.some(issue => issue.severity === 'error')) {
+      // a session started just now computes a small trace within the current tick
+      await new Promise(resolve => setTimeout(resolve, 0));
     }
     if (!session.trace) {
       const hasErrors = session.issues.some(issue => issue.severity === 'error');

@@ -25,7 +25,13 @@ const seconds = since => ((Date.now() - since) / 1000).toFixed(1) + ' s';
 let vsix = option('vsix') ? path.resolve(option('vsix')) : path.join(repoRoot, 'dist-vsix', 'lstm-stepper.vsix');
 if (!option('vsix') && !argv.includes('--no-package')) {
   console.log('[e2e] packaging the VSIX (npm run package)');
-  execSync('npm run --silent package', { cwd: repoRoot, stdio: 'inherit' });
+  try {
+    execSync('npm run --silent package', { cwd: repoRoot, stdio: 'inherit' });
+  } catch {
+    console.error('[e2e] npm run package failed');
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
 }
 if (!fs.existsSync(vsix)) { console.error(`[e2e] no VSIX at ${vsix}`); process.exit(1); }
 

@@ -21,7 +21,10 @@ export interface GruParams {
   bh: Float64Array; // (3H) b_hr b_hz b_hn
 }
 
-export function packGru(params: Record<string, Float64Array>, H: number, I: number): GruParams {
+export function packGru(
+  params: Record<string, Float64Array>, // W_i*: (H, I); W_h*: (H, H); b_*: (H)
+  H: number, I: number,
+): GruParams {
   const wx = new Float64Array(3 * H * I), wh = new Float64Array(3 * H * H);
   const bx = new Float64Array(3 * H), bh = new Float64Array(3 * H);
   for (let gate = 0; gate < 3; gate++) {
@@ -33,8 +36,24 @@ export function packGru(params: Record<string, Float64Array>, H: number, I: numb
   return { H, I, wx, wh, bx, bh };
 }
 
-/** Slots of the gate-major (4, T, H) buffers. */
-export const GRU_SLOT = { r: 0, z: 1, n: 2, hn: 3 } as const;
+export interface GruGrads {
+  dh: Float64Array; // (T, H) total dL/dh_t
+  dPreact: Float64Array; // (4, T, H) dL/da_r dL/da_z dL/da_n dL/dhn
+  dx: Float64Array; // (T, I)
+  dh0: Float64Array; // (H)
+  dWx: Float64Array; // (3, H, I) dL/dW_ir dL/dW_iz dL/dW_in
+  dWh: Float64Array; // (3, H, H) dL/dW_hr dL/dW_hz dL/dW_hn
+  dbx: Float64Array; // (3H)
+  dbh: Float64Array; // (3H)
+}
+
+export function allocGruGrads(H: number, I: number, T: number): GruGrads {
+  return {
+    dh: new Float64Array(T * H), dPreact: new Float64Array(4 * T * H), dx: new Float64Array(T * I),
+    dh0: new Float64Array(H), dWx: new Float64Array(3 * H * I), dWh: new Float64Array(3 * H * H),
+    dbx: new Float64Array(3 * H), dbh: new Float64Array(3 * H),
+  };
+}
 
 export interface GruCache {
   T: number;
@@ -83,25 +102,6 @@ export function gruForward(
     }
   }
   return { T, x, h0, preact, act, h };
-}
-
-export interface GruGrads {
-  dh: Float64Array; // (T, H) total dL/dh_t
-  dPreact: Float64Array; // (4, T, H) dL/da_r dL/da_z dL/da_n dL/dhn
-  dx: Float64Array; // (T, I)
-  dh0: Float64Array; // (H)
-  dWx: Float64Array; // (3, H, I) dL/dW_ir dL/dW_iz dL/dW_in
-  dWh: Float64Array; // (3, H, H) dL/dW_hr dL/dW_hz dL/dW_hn
-  dbx: Float64Array; // (3H)
-  dbh: Float64Array; // (3H)
-}
-
-export function allocGruGrads(H: number, I: number, T: number): GruGrads {
-  return {
-    dh: new Float64Array(T * H), dPreact: new Float64Array(4 * T * H), dx: new Float64Array(T * I),
-    dh0: new Float64Array(H), dWx: new Float64Array(3 * H * I), dWh: new Float64Array(3 * H * H),
-    dbx: new Float64Array(3 * H), dbh: new Float64Array(3 * H),
-  };
 }
 
 /** BPTT from dL/dh_T through all steps; overwrites every field of grads. */

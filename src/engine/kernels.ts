@@ -170,17 +170,28 @@ export function tanh(a: number): number {
 }
 
 /** out[k] = sigmoid(inp[k]) over a flat range. */
-export function sigmoidArray(out: Float64Array, inp: Float64Array, n: number): void {
+export function sigmoidArray(
+  out: Float64Array, // (n)
+  inp: Float64Array, // (n)
+  n: number,
+): void {
   for (let k = 0; k < n; k++) out[k] = sigmoid(inp[k]);
 }
 
 /** out[k] = tanh(inp[k]) over a flat range. */
-export function tanhArray(out: Float64Array, inp: Float64Array, n: number): void {
+export function tanhArray(
+  out: Float64Array, // (n)
+  inp: Float64Array, // (n)
+  n: number,
+): void {
   for (let k = 0; k < n; k++) out[k] = Math.tanh(inp[k]);
 }
 
 /** Index (0-based, flat) of the first NaN or ±Inf in a[from..to), or -1. */
-export function firstNonFinite(a: Float64Array, from: number, to: number): number {
+export function firstNonFinite(
+  a: Float64Array, // any flat field; only [from, to) is read
+  from: number, to: number,
+): number {
   for (let k = from; k < to; k++) {
     const v = a[k];
     // v - v is NaN exactly for NaN and ±Inf, and this is cheaper than Number.isFinite.

@@ -14,9 +14,7 @@ export function cellStateUpdate(f: number, cPrev: number, i: number, g: number):
   return f * cPrev + i * g;
 }
 
-/** Gate order of the packed buffers: f, i, g (candidate, weight W_c), o. */
-export const LSTM_GATES = ['f', 'i', 'g', 'o'] as const;
-/** Textbook weight names per gate, in LSTM_GATES order. */
+/** Textbook weight names in the packed buffers' gate order f, i, g (the candidate, weight W_c), o. */
 export const LSTM_WEIGHT_NAMES = ['W_f', 'W_i', 'W_c', 'W_o'] as const;
 export const LSTM_BIAS_NAMES = ['b_f', 'b_i', 'b_c', 'b_o'] as const;
 export const PEEPHOLE_NAMES = ['p_f', 'p_i', 'p_o'] as const;
@@ -32,7 +30,10 @@ export interface LstmParams {
 }
 
 /** Splits the textbook (H, H+I) matrices into the packed recurrent and input parts. */
-export function packLstm(params: Record<string, Float64Array>, H: number, I: number, peephole: boolean): LstmParams {
+export function packLstm(
+  params: Record<string, Float64Array>, // W_f W_i W_c W_o: (H, H+I); b_*: (H); p_f p_i p_o: (H) when peephole
+  H: number, I: number, peephole: boolean,
+): LstmParams {
   const wh = new Float64Array(4 * H * H), wx = new Float64Array(4 * H * I), b = new Float64Array(4 * H);
   const p = new Float64Array(3 * H);
   for (let gate = 0; gate < 4; gate++) {
@@ -46,6 +47,26 @@ export function packLstm(params: Record<string, Float64Array>, H: number, I: num
   }
   if (peephole) for (let k = 0; k < 3; k++) p.set(params[PEEPHOLE_NAMES[k]], k * H);
   return { H, I, peephole, wh, wx, b, p };
+}
+
+export interface LstmGrads {
+  dh: Float64Array; // (T, H) total dL/dh_t
+  dc: Float64Array; // (T, H) total dL/dc_t
+  dPreact: Float64Array; // (4, T, H) dL/da_f dL/da_i dL/da_g dL/da_o
+  dx: Float64Array; // (T, I)
+  dh0: Float64Array; // (H)
+  dc0: Float64Array; // (H)
+  dW: Float64Array; // (4, H, H+I) textbook dL/dW_f dL/dW_i dL/dW_c dL/dW_o
+  db: Float64Array; // (4H)
+  dp: Float64Array; // (3H) dL/dp_f dL/dp_i dL/dp_o (zeros unless peephole)
+}
+
+export function allocLstmGrads(H: number, I: number, T: number): LstmGrads {
+  return {
+    dh: new Float64Array(T * H), dc: new Float64Array(T * H), dPreact: new Float64Array(4 * T * H),
+    dx: new Float64Array(T * I), dh0: new Float64Array(H), dc0: new Float64Array(H),
+    dW: new Float64Array(4 * H * (H + I)), db: new Float64Array(4 * H), dp: new Float64Array(3 * H),
+  };
 }
 
 export interface LstmCache {
@@ -111,26 +132,6 @@ export function lstmForward(
     }
   }
   return { T, x, h0, c0, preact, act, tanhC, c, h };
-}
-
-export interface LstmGrads {
-  dh: Float64Array; // (T, H) total dL/dh_t
-  dc: Float64Array; // (T, H) total dL/dc_t
-  dPreact: Float64Array; // (4, T, H) dL/da_f dL/da_i dL/da_g dL/da_o
-  dx: Float64Array; // (T, I)
-  dh0: Float64Array; // (H)
-  dc0: Float64Array; // (H)
-  dW: Float64Array; // (4, H, H+I) textbook dL/dW_f dL/dW_i dL/dW_c dL/dW_o
-  db: Float64Array; // (4H)
-  dp: Float64Array; // (3H) dL/dp_f dL/dp_i dL/dp_o (zeros unless peephole)
-}
-
-export function allocLstmGrads(H: number, I: number, T: number): LstmGrads {
-  return {
-    dh: new Float64Array(T * H), dc: new Float64Array(T * H), dPreact: new Float64Array(4 * T * H),
-    dx: new Float64Array(T * I), dh0: new Float64Array(H), dc0: new Float64Array(H),
-    dW: new Float64Array(4 * H * (H + I)), db: new Float64Array(4 * H), dp: new Float64Array(3 * H),
-  };
 }
 
 /** BPTT from dL/dh_T through all steps; overwrites every field of grads. */

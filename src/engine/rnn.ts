@@ -26,6 +26,16 @@ export function packRnn(
   return { H, I, wh, wx, b };
 }
 
+export interface RnnGrads {
+  dh: Float64Array; // (T, H) total dL/dh_t
+  dPreact: Float64Array; // (T, H) dL/da_t
+  dh0: Float64Array; // (H)
+  /** the rest is filled only when present */
+  dx?: Float64Array; // (T, I)
+  dW?: Float64Array; // (H, H+I) textbook layout
+  db?: Float64Array; // (H)
+}
+
 export interface RnnCache {
   T: number;
   x: Float64Array; // (T, I)
@@ -55,16 +65,6 @@ export function rnnForward(
     }
   }
   return { T, x, h0, preact, h };
-}
-
-export interface RnnGrads {
-  dh: Float64Array; // (T, H) total dL/dh_t
-  dPreact: Float64Array; // (T, H) dL/da_t
-  dh0: Float64Array; // (H)
-  /** the rest is filled only when present */
-  dx?: Float64Array; // (T, I)
-  dW?: Float64Array; // (H, H+I) textbook layout
-  db?: Float64Array; // (H)
 }
 
 export function rnnBackward(

@@ -361,7 +361,9 @@ class SpecValidator {
     }
 
     const inputs = this.readInputs(root, value('inputs'), I, H);
-    const T = inputs?.T ?? (value('inputs')?.type === 'array' ? value('inputs')!.children!.length : undefined);
+    // T is known from the row count even when some rows are invalid, so tokens can still be checked
+    const inputsNode = value('inputs');
+    const T = inputs?.T ?? (inputsNode?.type === 'array' ? inputsNode.children?.length || undefined : undefined);
     const tokens = this.readTokens(value('tokens'), T);
 
     const h0Node = value('h0');
@@ -416,8 +418,11 @@ class SpecValidator {
     const found = syntaxError.offset >= this.text.length
       ? 'the end of the file'
       : JSON.stringify(this.text.substr(syntaxError.offset, Math.max(1, Math.min(syntaxError.length, 20))));
-    this.error({ offset: syntaxError.offset, length: syntaxError.length }, [],
-      `syntax error: expected ${expected[code] ?? code}, found ${found}`);
+    const token = this.text.substr(syntaxError.offset, syntaxError.length);
+    const detail = code === 'InvalidSymbol' && /^[-+]?(NaN|Infinity)$/.test(token)
+      ? 'expected a finite number (JSON has no NaN or Infinity)'
+      : `expected ${expected[code] ?? code}`;
+    this.error({ offset: syntaxError.offset, length: syntaxError.length }, [], `syntax error: ${detail}, found ${found}`);
   }
 
   private requiredSize(root: Node, props: Map<string, { key: Node; value?: Node }>, key: string, role: string): number | undefined {

@@ -65,12 +65,18 @@ export function lossAndGradient(
 }
 
 /** (T, H) view of slot `slot` of a gate-major (slots, T, H) buffer. */
-function slotView(buffer: Float64Array, slot: number, T: number, H: number): Float64Array {
+function slotView(
+  buffer: Float64Array, // (slots, T, H)
+  slot: number, T: number, H: number,
+): Float64Array {
   return buffer.subarray(slot * T * H, (slot + 1) * T * H);
 }
 
 /** Defines an enumerable getter that computes the field on first read and then keeps it. */
-function defineLazy<K extends string>(target: Record<K, Float64Array>, name: K, compute: () => Float64Array): void {
+function defineLazy<K extends string>(
+  target: Record<K, Float64Array>, // fields of (T, H)
+  name: K, compute: () => Float64Array,
+): void {
   Object.defineProperty(target, name, {
     enumerable: true,
     configurable: true,
@@ -119,15 +125,23 @@ function gatedForward(
   return forward;
 }
 
+/** The path-decay record with its product as a lazy field over forward[gate] (f or z). */
 function lazyPathDecay<K extends 'cellPathDecay' | 'updateGatePathDecay', P extends 'forgetProduct' | 'zProduct'>(
-  kind: K, productName: P, forward: Record<string, Float64Array>, gate: string, T: number, H: number,
+  kind: K, productName: P,
+  forward: Record<string, Float64Array>, // fields of (T, H)
+  gate: string, T: number, H: number,
 ): { kind: K } & Record<P, Float64Array> {
   const decay = { kind } as { kind: K } & Record<P, Float64Array>;
   defineLazy(decay as unknown as Record<P, Float64Array>, productName, () => forgetProduct(forward[gate], T, H));
   return decay;
 }
 
-function lastRow(h: Float64Array, h0: Float64Array, T: number, H: number): [Float64Array, number] {
+/** h_T as (array, offset): the last row of h (T, H), or h0 (H) when there are no steps. */
+function lastRow(
+  h: Float64Array, // (T, H)
+  h0: Float64Array, // (H)
+  T: number, H: number,
+): [Float64Array, number] {
   return T === 0 ? [h0, 0] : [h, (T - 1) * H];
 }
 

@@ -19,6 +19,12 @@ export interface SessionChange {
 /** Computes a trace; may run elsewhere (worker) and may be cancelled when a newer edit arrives. */
 export type TraceComputer = (spec: Spec, token: vscode.CancellationToken) => Promise<Trace | undefined>;
 
+/** Parses and validates a spec's text; may run in a worker for a large text. undefined = cancelled. */
+export type SpecParser = (text: string, token: vscode.CancellationToken) => ParseResult | undefined | Promise<ParseResult | undefined>;
+export type ParseResult = { spec?: Spec; issues: SpecIssue[] };
+
+const parseInline: SpecParser = text => parseSpec(text);
+
 export class Session implements vscode.Disposable {
   private readonly _onDidChange = new vscode.EventEmitter<SessionChange>();
   readonly onDidChange = this._onDidChange.event;
@@ -31,7 +37,7 @@ export class Session implements vscode.Disposable {
   private _computation: vscode.CancellationTokenSource | undefined;
   private _disposed = false;
 
-  constructor(readonly uri: vscode.Uri, private readonly computeTrace: TraceComputer) {}
+  constructor(readonly uri: vscode.Uri, private readonly computeTrace: TraceComputer, private readonly parse: SpecParser = parseInline) {}
 
   get spec(): Spec | undefined { return this._spec; }
   get trace(): Trace | undefined { return this._trace; }
@@ -48,14 +54,15 @@ export class Session implements vscode.Disposable {
     if (text === this._text || this._disposed) return;
     this._text = text;
     this._computation?.cancel();
-    const parsed = parseSpec(text);
-    this._issues = parsed.issues;
-    this._spec = parsed.spec;
-    this.fire({ cursor: false, trace: false, issues: true });
-    if (!parsed.spec) return;
     const source = new vscode.CancellationTokenSource();
     this._computation = source;
     try {
+      const parsed = await this.parse(text, source.token);
+      if (source.token.isCancellationRequested || this._disposed || !parsed) return;
+      this._issues = parsed.issues;
+      this._spec = parsed.spec;
+      this.fire({ cursor: false, trace: false, issues: true });
+      if (!parsed.spec) return;
       const trace = await this.computeTrace(parsed.spec, source.token);
       if (source.token.isCancellationRequested || this._disposed || !trace) return;
       this._trace = trace;

@@ -40,6 +40,20 @@ export class SessionManager implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument(event => this.scheduleUpdate(event.document)),
       vscode.window.onDidChangeActiveTextEditor(() => this.followActiveEditor()),
     );
+    // The documents already open are parsed just after activation, not during it (activation stays
+    // fast); anything that needs a session before then starts them synchronously.
+    this._startTimer = setTimeout(() => this.start(), 0);
+  }
+
+  private _startTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Opens sessions for the spec documents that were open at activation (once); commands call it so they never miss one. */
+  ensureStarted(): void { this.start(); }
+
+  private start(): void {
+    if (this._startTimer === undefined) return;
+    clearTimeout(this._startTimer);
+    this._startTimer = undefined;
     for (const document of vscode.workspace.textDocuments) this.open(document);
     this.followActiveEditor();
   }
@@ -89,6 +103,7 @@ export class SessionManager implements vscode.Disposable {
   }
 
   private followActiveEditor(): void {
+    if (this._startTimer !== undefined) return; // start() follows the active editor
     const editor = vscode.window.activeTextEditor;
     if (!editor) return;
     const session = this.open(editor.document);
@@ -131,6 +146,8 @@ export class SessionManager implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this._startTimer !== undefined) clearTimeout(this._startTimer);
+    this._startTimer = undefined;
     for (const entry of this._sessions.values()) {
       if (entry.timer !== undefined) clearTimeout(entry.timer);
       entry.subscription.dispose();

@@ -120,7 +120,7 @@ export default [
       await wb.waitForStatusBar('LSTM t=4/4 forward');
       await wb.runCommand('LSTM: Step');
       const status = await wb.waitForStatusBar('LSTM t=4/4 backward');
-      await wb.waitForTreeItem(/dL\/dh/).catch(() => undefined);
+      await waitForRow(wb, 't=4 "good"', row => /^← backward\s+dL\/dh=\[1\.0000, 1\.0000\]/.test(row.description), 'not current in the backward phase with dL/dh_T = ones (sum loss)');
       await wb.screenshot('extension-backward');
       await wb.page.locator('.part.statusbar .statusbar-item', { hasText: 'LSTM t=4/4 backward' }).first().click();
       const rows = await wb.quickPickLabels();

@@ -104,6 +104,22 @@ describe('engine robustness: traces', () => {
   });
 });
 
+describe('engine: lazily computed fields', () => {
+  it('are enumerable, give the forward pass\'s numbers, and survive a structured clone (the worker path)', () => {
+    const spec = randomSpec('lstm', 3, 2, 4, 'sum', 31);
+    const trace = computeTrace(spec);
+    assert.deepEqual(Object.keys(trace.forward), ['a_f', 'a_i', 'a_g', 'a_o', 'f', 'i', 'g', 'o', 'c', 'h']);
+    const clone = structuredClone(trace);
+    assert.ok(clone.pathDecay?.kind === 'cellPathDecay' && clone.pathDecay.forgetProduct.length === 12);
+    for (const gate of ['f', 'i', 'o']) {
+      const a = trace.forward[`a_${gate}`];
+      assert.deepEqual(Array.from(clone.forward[gate]), Array.from(a, v => sigmoid(v)));
+    }
+    assert.deepEqual(Array.from(clone.forward.g), Array.from(trace.forward.a_g, v => Math.tanh(v)));
+    assert.equal(trace.forward.f, trace.forward.f, 'a lazy field is computed once and kept');
+  });
+});
+
 describe('traceToJson: the DESIGN.md section 3 shape', () => {
   const expectations: Record<CellKind, { forward: string[]; backward: string[]; W: Record<string, number>; b: string[] }> = {
     lstm: {

@@ -123,6 +123,9 @@ describe('parseSpec', () => {
       const inMatrix = onlyIssue(specText({ 7: '    "W_f": [[0.5, 0.5, 0.5, 0.5], [0.5, -1e400, 0.5, 0.5]],' })).issue;
       assert.equal(inMatrix.message, 'weights.W_f[1][1]: expected a finite number, found -1e400 (-Infinity)');
       assert.equal(at(inMatrix), '7:41');
+      const nan = parseSpec(specText({ 8: '    "W_i": NaN, "W_c": 0.5, "W_o": 0.5,' })).issues;
+      assert.equal(nan[0].message, 'syntax error: expected a finite number (JSON has no NaN or Infinity), found "NaN"');
+      assert.equal(at(nan[0]), '8:12');
     });
 
     it('a non-number entry', () => {
@@ -367,6 +370,33 @@ describe('parseSpec', () => {
     it('CRLF line endings count as one line break', () => {
       const { issues } = parseSpec(specText({ 3: '  "cell": "lstn",' }).replace(/\n/g, '\r\n'));
       assert.equal(at(issues[0]), '3:11');
+    });
+
+    it('never throws on mutated specs, and every issue range lies inside the text', () => {
+      let state = 2463534242;
+      const next = (n: number): number => {
+        state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
+        return state % n;
+      };
+      const alphabet = '[]{},:" 0123456789e.-+aIxnN\\/*\n';
+      const base = specText();
+      for (let round = 0; round < 400; round++) {
+        let text = base;
+        for (let edit = 0; edit <= next(4); edit++) {
+          const at = next(text.length + 1);
+          const kind = next(3);
+          if (kind === 0) text = text.slice(0, at) + text.slice(at + 1 + next(6));
+          else if (kind === 1) text = text.slice(0, at) + alphabet[next(alphabet.length)] + text.slice(at);
+          else text = text.slice(0, at) + text.slice(next(text.length), next(text.length)) + text.slice(at);
+        }
+        const { spec, issues } = parseSpec(text);
+        for (const issue of issues) {
+          assert.ok(issue.range.offset >= 0 && issue.range.offset + issue.range.length <= text.length, `range of "${issue.message}"`);
+          assert.ok(issue.range.line >= 1 && issue.range.column >= 1);
+          assert.ok(issue.message.length > 0);
+        }
+        assert.equal(spec === undefined, issues.some(i => i.severity === 'error'));
+      }
     });
 
     it('never throws on garbage', () => {
