@@ -7,7 +7,7 @@
 
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
-import { createTraceComputer, workerPathFor } from './session/traceComputer';
+import { createSpecParser, createTraceComputer, workerPathFor } from './session/traceComputer';
 import { SessionManager } from './session/sessionManager';
 import { registerChartPanel } from './views/chartPanel';
 import { registerDiagnostics } from './views/diagnostics';
@@ -32,16 +32,16 @@ export function activate(context: vscode.ExtensionContext): LstmStepperApi {
   const start = performance.now();
   let thresholdOverride: number | undefined;
   let lastErrorMessage = '';
-  const computeTrace = createTraceComputer({
+  const workerOptions = {
     workerPath: workerPathFor(context.extensionPath),
     thresholdMs: () => thresholdOverride ?? Number(process.env.LSTM_WORKER_THRESHOLD_MS ?? 50),
-    onError: message => {
+    onError: (message: string) => {
       if (message === lastErrorMessage) return; // the same failure on every keystroke is reported once
       lastErrorMessage = message;
       void vscode.window.showErrorMessage(message);
     },
-  });
-  const sessions = new SessionManager(computeTrace);
+  };
+  const sessions = new SessionManager(createTraceComputer(workerOptions), createSpecParser(workerOptions));
   context.subscriptions.push(sessions);
 
   registerCommands(context, sessions);

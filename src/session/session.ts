@@ -46,8 +46,8 @@ export class Session implements vscode.Disposable {
   get T(): number { return this._trace?.T ?? 0; }
 
   /**
-   * Re-parses `text` and recomputes the trace. Problems are published at once; the trace only
-   * when its computation finishes and no newer update superseded it. The cursor keeps its phase
+   * Re-parses `text` and recomputes the trace. Problems are published as soon as the text is
+   * parsed; the trace when its computation finishes. A newer update cancels both. The cursor keeps its phase
    * and step, clamped if T shrank.
    */
   async update(text: string): Promise<void> {

@@ -5,7 +5,7 @@
 // session, or to `onDidChangeSession` for every session (diagnostics).
 
 import * as vscode from 'vscode';
-import { Session, SessionChange, TraceComputer } from './session';
+import { Session, SessionChange, SpecParser, TraceComputer } from './session';
 import { isSpecDocument } from './specDocument';
 
 export const EDIT_DEBOUNCE_MS = 150;
@@ -32,7 +32,7 @@ export class SessionManager implements vscode.Disposable {
   private readonly _onDidCloseSession = new vscode.EventEmitter<Session>();
   readonly onDidCloseSession = this._onDidCloseSession.event;
 
-  constructor(private readonly computeTrace: TraceComputer, private readonly debounceMs = EDIT_DEBOUNCE_MS) {
+  constructor(private readonly computeTrace: TraceComputer, private readonly parse?: SpecParser, private readonly debounceMs = EDIT_DEBOUNCE_MS) {
     this._disposables.push(
       this._onDidChangeActiveSession, this._onDidChangeActive, this._onDidChangeSession, this._onDidCloseSession,
       vscode.workspace.onDidOpenTextDocument(document => this.open(document)),
@@ -71,7 +71,7 @@ export class SessionManager implements vscode.Disposable {
     const key = document.uri.toString();
     const existing = this._sessions.get(key);
     if (existing) return existing.session;
-    const session = new Session(document.uri, this.computeTrace);
+    const session = new Session(document.uri, this.computeTrace, this.parse);
     const subscription = session.onDidChange(change => {
       this._onDidChangeSession.fire({ session, change });
       if (session === this._active) this._onDidChangeActive.fire(change);

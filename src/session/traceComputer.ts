@@ -1,15 +1,17 @@
-// Decides where a trace is computed. A small spec is computed inline (a few ms, no worker start-up
-// cost); a spec whose trace would take more than about 50 ms goes to a worker_threads Worker
-// (dist/traceWorker.js) behind a cancellable progress notification, so typing in a large spec never
-// blocks the extension host. Cancel (the notification's button, or a newer edit through the
-// session's token) terminates the worker at once.
+// Decides where a spec is parsed and its trace computed. Small specs run inline (a few ms, no
+// worker start-up); a spec whose trace would take more than about 50 ms goes to a worker_threads
+// Worker (dist/traceWorker.js) behind a cancellable progress notification, and a large spec text
+// (over 256 KB) is parsed in a worker too, so typing in a large spec never blocks the extension
+// host. Cancel (the notification's button, or a newer edit through the session's token) terminates
+// the worker at once.
 
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
+import { parseSpec } from '../engine/specParse';
 import { computeTrace } from '../engine/trace';
-import type { CellKind, Spec, Trace } from '../engine/types';
-import type { TraceComputer } from './session';
+import type { CellKind, Spec } from '../engine/types';
+import type { ParseResult, SpecParser, TraceComputer } from './session';
 import type { TraceWorkerRequest, TraceWorkerResponse } from './traceWorker';
 
 /** Gate matrices per cell: each is H x (H+I) in FLOP terms. */
@@ -27,6 +29,8 @@ export function estimateMs(spec: Pick<Spec, 'cell' | 'hiddenSize' | 'inputSize' 
 }
 
 export const WORKER_THRESHOLD_MS = 50;
+/** Texts longer than this (UTF-16 units) are parsed in a worker: jsonc-parser and validation take ~25 ms per 400 KB. */
+export const WORKER_PARSE_THRESHOLD_CHARS = 256 * 1024;
 
 export interface TraceComputerOptions {
   /** absolute path of dist/traceWorker.js */
@@ -48,49 +52,59 @@ export function createTraceComputer(options: TraceComputerOptions): TraceCompute
         return undefined;
       }
     }
-    return computeInWorker(spec, token, options);
+    const label = spec.name ? `"${spec.name}"` : `${spec.cell} H=${spec.hiddenSize} I=${spec.inputSize}`;
+    const response = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `LSTM: computing the trace of ${label}, T=${spec.T}`, cancellable: true },
+      (_progress, progressToken) => runInWorker({ kind: 'trace', spec }, [token, progressToken], options),
+    );
+    return response?.kind === 'trace' ? response.trace : undefined;
   };
 }
 
-function computeInWorker(spec: Spec, sessionToken: vscode.CancellationToken, options: TraceComputerOptions): Promise<Trace | undefined> {
-  const label = spec.name ? `"${spec.name}"` : `${spec.cell} H=${spec.hiddenSize} I=${spec.inputSize}`;
-  return Promise.resolve(vscode.window.withProgress(
-    {
-      location: vscode.ProgressLocation.Notification,
-      title: `LSTM: computing the trace of ${label}, T=${spec.T}`,
-      cancellable: true,
-    },
-    (_progress, progressToken) => new Promise<Trace | undefined>(resolve => {
-      let settled = false;
-      const worker = new Worker(options.workerPath);
-      const finish = (trace: Trace | undefined) => {
-        if (settled) return;
-        settled = true;
-        subscriptions.forEach(s => s.dispose());
-        void worker.terminate();
-        resolve(trace);
-      };
-      const subscriptions = [
-        progressToken.onCancellationRequested(() => finish(undefined)),
-        sessionToken.onCancellationRequested(() => finish(undefined)),
-      ];
-      worker.on('message', (response: TraceWorkerResponse) => {
-        if (response.ok) finish(response.trace);
-        else {
-          options.onError(`LSTM: the trace could not be computed: ${response.message}`);
-          finish(undefined);
-        }
-      });
-      worker.on('error', error => {
-        options.onError(`LSTM: the trace worker failed: ${messageOf(error)}`);
+export function createSpecParser(options: TraceComputerOptions): SpecParser {
+  return async (text, token) => {
+    if (text.length <= WORKER_PARSE_THRESHOLD_CHARS) return parseSpec(text);
+    const response = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `LSTM: parsing the spec (${Math.round(text.length / 1024)} KB)` },
+      () => runInWorker({ kind: 'parse', text }, [token], options),
+    );
+    if (response?.kind !== 'parse') return undefined;
+    const result: ParseResult = { spec: response.spec, issues: response.issues };
+    return result;
+  };
+}
+
+type WorkerSuccess = Extract<TraceWorkerResponse, { ok: true }>;
+
+/** Runs one job in a fresh worker; resolves undefined when cancelled or failed (failures are reported). */
+function runInWorker(request: TraceWorkerRequest, tokens: vscode.CancellationToken[], options: TraceComputerOptions): Promise<WorkerSuccess | undefined> {
+  return new Promise(resolve => {
+    if (tokens.some(t => t.isCancellationRequested)) { resolve(undefined); return; }
+    let settled = false;
+    const worker = new Worker(options.workerPath);
+    const finish = (response: WorkerSuccess | undefined) => {
+      if (settled) return;
+      settled = true;
+      subscriptions.forEach(s => s.dispose());
+      void worker.terminate();
+      resolve(response);
+    };
+    const subscriptions = tokens.map(t => t.onCancellationRequested(() => finish(undefined)));
+    worker.on('message', (response: TraceWorkerResponse) => {
+      if (response.ok) finish(response);
+      else {
+        options.onError(`LSTM: the ${request.kind === 'trace' ? 'trace could not be computed' : 'spec could not be parsed'}: ${response.message}`);
         finish(undefined);
-      });
-      worker.on('exit', () => finish(undefined));
-      // The spec's arrays are copied (the session keeps its spec); the trace comes back transferred.
-      const request: TraceWorkerRequest = { spec };
-      worker.postMessage(request);
-    }),
-  ));
+      }
+    });
+    worker.on('error', error => {
+      options.onError(`LSTM: the worker failed: ${messageOf(error)}`);
+      finish(undefined);
+    });
+    worker.on('exit', () => finish(undefined));
+    // A spec's arrays are copied (the session keeps its spec); the worker's results come back transferred.
+    worker.postMessage(request);
+  });
 }
 
 export function workerPathFor(extensionPath: string): string {
