@@ -3,8 +3,9 @@
 // chromium like a user. For each test/e2e/*.e2e.mjs (`export default [{ name, run: async (wb) => info }]`,
 // optionally `export const settings = { 'workbench.colorTheme': ... }`) it starts a fresh code-server with the
 // VSIX and a temp copy of examples/ (plus test/fixtures/ as fixtures/), opens the workbench at 1400x900, waits
-// for the `LSTM` activity-bar entry, then runs the scenarios in order. A failed scenario is screenshotted
-// into test-output/e2e/<file>/ and the next one still runs. Prints `N passed, N failed`; exit 1 on any failure.
+// for the `LSTM` activity-bar entry, then runs the scenarios in order (180 s each, or the scenario's `timeout`
+// in ms). A failed scenario is screenshotted into test-output/e2e/<file>/ and the next one still runs.
+// Prints `N passed, N failed`; exit 1 on any failure.
 // Usage: node test/runE2E.mjs [--no-package | --vsix FILE] [--grep TEXT] [FILE_FILTER...]
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -68,7 +69,12 @@ for (const file of files) {
     for (const scenario of scenarios) {
       const t = Date.now();
       try {
-        const info = await scenario.run(wb);
+        // a scenario that hangs must not eat CI's time: 180 s unless it sets its own `timeout` (ms)
+        const limit = scenario.timeout ?? 180000;
+        let timer;
+        const info = await Promise.race([scenario.run(wb), new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`scenario timed out after ${limit / 1000} s`)), limit);
+        })]).finally(() => clearTimeout(timer));
         passed++;
         console.log(`  ok   ${scenario.name} (${Date.now() - t} ms)${info === undefined ? '' : ' -> ' + JSON.stringify(info).slice(0, 400)}`);
       } catch (error) {

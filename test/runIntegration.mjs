@@ -41,7 +41,10 @@ function findVSCodeExecutable() {
       if (electron) return { path: electron, kind: 'desktop VS Code' };
     }
   }
-  return { path: path.join(repoRoot, 'test', 'host', 'code-server-shim.sh'), kind: 'code-server shim' };
+  const shim = path.join(repoRoot, 'test', 'host', 'code-server-shim.sh');
+  // test-electron spawns it directly: it must stay executable even if a checkout dropped the mode bit
+  fs.chmodSync(shim, 0o755);
+  return { path: shim, kind: 'code-server shim' };
 }
 
 async function bundleTests() {

@@ -22,8 +22,8 @@ const byId = <T extends HTMLElement>(id: string): T => {
 };
 
 const FIELD_NAMES: Record<string, string> = {
-  f: 'f (forget gate)', i: 'i (input gate)', o: 'o (output gate)', g: 'g (candidate c̃)',
-  r: 'r (reset gate)', z: 'z (update gate)', n: 'n (candidate)', c: 'c_t (cell state)', h: 'h_t (hidden state)', a: 'a (pre-activation)',
+  f: 'f forget', i: 'i input', o: 'o output', g: 'g candidate c̃',
+  r: 'r reset', z: 'z update', n: 'n candidate', c: 'c_t cell', h: 'h_t hidden', a: 'a pre-activation',
 };
 const FIELD_COLORS: Record<string, keyof Theme> = {
   f: 'blue', i: 'green', o: 'orange', g: 'purple', r: 'orange', z: 'blue', n: 'purple', c: 'red', h: 'yellow', a: 'green',
@@ -39,10 +39,10 @@ const pick = (phase: Phase, t: number): void => send({ type: 'goTo', phase, t })
 const colorOf = (field: string, th: Theme): string => (th[FIELD_COLORS[field] ?? 'blue'] as string) || th.foreground;
 const fieldLabel = (field: string, lines: LineSeries[]): string => {
   const sample = lines.find(l => l.field === field);
-  if (sample && sample.unit < 0) return sample.label;
-  const units = lines.filter(l => l.field === field).length;
-  return `${FIELD_NAMES[field] ?? field}${units > 1 ? `, ${units} units (dash = unit)` : ''}`;
+  return sample && sample.unit < 0 ? sample.label : (FIELD_NAMES[field] ?? field);
 };
+/** "units 0-3 (dash = unit)" for chart titles. */
+const unitsNote = (units: number[]): string => (units.length > 1 ? `, units ${formatUnits(units)} (dash: unit)` : units.length === 1 ? `, unit ${units[0]}` : '');
 
 const gatesChart = new TimeChart(byId('gates-chart'), theme, { clickPhase: 'forward', onPick: pick, colorOf, fieldLabel, tokenAt });
 const statesChart = new TimeChart(byId('states-chart'), theme, { clickPhase: 'forward', onPick: pick, colorOf, fieldLabel, tokenAt });
@@ -88,11 +88,11 @@ function applySnapshot(next: Snapshot | undefined, status: string): void {
   const showHeatmap = !!next.heatmap && !next.gates;
   ui.gatesBox.hidden = showHeatmap || !next.gates;
   ui.heatmapBox.hidden = !showHeatmap;
-  if (next.gates) gatesChart.setData(next.gates, next.T);
+  if (next.gates) gatesChart.setData({ ...next.gates, title: next.gates.title + unitsNote(next.view.units) }, next.T);
   if (next.heatmap && showHeatmap) {
     heatmapChart.setData(next.heatmap, next.T, `Gates over time: ${FIELD_NAMES[next.heatmap.field] ?? next.heatmap.field}, units × time (bucket means)`);
   }
-  statesChart.setData(next.states, next.T);
+  statesChart.setData({ ...next.states, title: next.states.title + unitsNote(next.view.units) }, next.T);
   decayChart.setData(next.decay, next.T);
   ui.decaySummary.textContent = next.decaySummary;
   syncControls(next);
@@ -218,10 +218,12 @@ window.addEventListener('message', event => {
       scheduleRender();
       return;
     case 'requestPng':
+      // a snapshot that arrived just before is drawn first
+      if (pendingSnapshot || pendingStep) render();
       try {
         send({ type: 'exportPng', requestId: message.requestId, dataUrl: renderPng(theme, ui.specName.textContent ?? '', step?.equations ?? []) });
       } catch (error) {
-        send({ type: 'exportPng', requestId: message.requestId, error: String(error) });
+        send({ type: 'exportPng', requestId: message.requestId, error: error instanceof Error ? error.message : String(error) });
       }
       return;
     default:

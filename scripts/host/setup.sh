@@ -25,7 +25,7 @@ if [ ! -x /usr/bin/chromium ] || [ ! -e /usr/include/krb5.h ]; then
   export DEBIAN_FRONTEND=noninteractive
   # another apt/dpkg may hold the lock for a while on a shared machine: wait for it
   as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
-  as_root apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends chromium libkrb5-dev
+  as_root apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium libkrb5-dev
 else
   log "apt: chromium and libkrb5-dev already present"
 fi

@@ -148,6 +148,9 @@ export function fmt(v: number): string {
   return (v === 0 ? 0 : v).toFixed(4);
 }
 
+/** A factor inside a product: negative numbers in parentheses, 0.5·(−0.4410). */
+const par = (v: number): string => (v < 0 ? `(${fmt(v)})` : fmt(v));
+
 /** The backward chart's lines (log scale) and the figures at t = 1. */
 export function buildDecay(trace: Trace, maxPoints = MAX_SERIES_POINTS): { chart: ChartData; summary: string } {
   const { T, hiddenSize: H, cell } = trace;
@@ -234,15 +237,15 @@ export function buildEquations(trace: Trace, cursor: CursorState, unit: number, 
       lines.push(sigmaLine('i', 'a_i', `W_i·z${peep ? ` + p_i·c_${t - 1}` : ''} + b_i`, at(fw.a_i, t), at(fw.i, t)));
       lines.push(sigmaLine('g', 'a_g', 'W_c·z + b_c', at(fw.a_g, t), at(fw.g, t), 'tanh'));
       lines.push(sigmaLine('o', 'a_o', `W_o·z${peep ? ` + p_o·c_${t}` : ''} + b_o`, at(fw.a_o, t), at(fw.o, t)));
-      lines.push(`c_${t} = f·c_${t - 1} + i·g = ${fmt(at(fw.f, t))}·${fmt(prevC())} + ${fmt(at(fw.i, t))}·${fmt(at(fw.g, t))} = ${fmt(at(fw.c, t))}`);
-      lines.push(`h_${t} = o·tanh(c_${t}) = ${fmt(at(fw.o, t))}·tanh(${fmt(at(fw.c, t))}) = ${fmt(at(fw.h, t))}`);
+      lines.push(`c_${t} = f·c_${t - 1} + i·g = ${par(at(fw.f, t))}·${par(prevC())} + ${par(at(fw.i, t))}·${par(at(fw.g, t))} = ${fmt(at(fw.c, t))}`);
+      lines.push(`h_${t} = o·tanh(c_${t}) = ${par(at(fw.o, t))}·tanh(${fmt(at(fw.c, t))}) = ${fmt(at(fw.h, t))}`);
     } else if (cell === 'gru') {
       lines.push(`x_${t}, h_${t - 1}, unit ${u}`);
       lines.push(sigmaLine('r', 'a_r', 'W_ir·x + b_ir + W_hr·h + b_hr', at(fw.a_r, t), at(fw.r, t)));
       lines.push(sigmaLine('z', 'a_z', 'W_iz·x + b_iz + W_hz·h + b_hz', at(fw.a_z, t), at(fw.z, t)));
       lines.push(`hn = W_hn·h_${t - 1} + b_hn = ${fmt(at(fw.hn, t))}`);
       lines.push(sigmaLine('n', 'a_n', 'W_in·x + b_in + r·hn', at(fw.a_n, t), at(fw.n, t), 'tanh'));
-      lines.push(`h_${t} = (1−z)·n + z·h_${t - 1} = (1−${fmt(at(fw.z, t))})·${fmt(at(fw.n, t))} + ${fmt(at(fw.z, t))}·${fmt(prevH())} = ${fmt(at(fw.h, t))}`);
+      lines.push(`h_${t} = (1−z)·n + z·h_${t - 1} = (1−${fmt(at(fw.z, t))})·${par(at(fw.n, t))} + ${par(at(fw.z, t))}·${par(prevH())} = ${fmt(at(fw.h, t))}`);
     } else {
       lines.push(`z_${t} = [h_${t - 1}, x_${t}], unit ${u}`);
       lines.push(sigmaLine('h', 'a', 'W·z + b', at(fw.a, t), at(fw.h, t), 'tanh'));
@@ -263,17 +266,17 @@ export function buildEquations(trace: Trace, cursor: CursorState, unit: number, 
     const tc = Math.tanh(c);
     if (cell === 'lstm') {
       const through = `dL/dh·o·(1 − tanh²(c_${t}))`;
-      const numbers = `${fmt(dh)}·${fmt(o)}·${fmt(1 - tc * tc)}`;
+      const numbers = `${par(dh)}·${par(o)}·${par(1 - tc * tc)}`;
       lines.push(t < T
-        ? `dL/dc_${t} = ${through} + dL/dc_${t + 1}·f_${t + 1} = ${numbers} + ${fmt(at(bw.dL_dc, t + 1))}·${fmt(at(fw.f, t + 1))} = ${fmt(dc)}`
+        ? `dL/dc_${t} = ${through} + dL/dc_${t + 1}·f_${t + 1} = ${numbers} + ${par(at(bw.dL_dc, t + 1))}·${par(at(fw.f, t + 1))} = ${fmt(dc)}`
         : `dL/dc_${t} = ${through} = ${numbers} = ${fmt(dc)}`);
     } else {
       lines.push(`dL/dc_${t} (through h_${t}, the peepholes and c_${t + 1}) = ${fmt(dc)}`);
     }
-    lines.push(`dL/da_f = dL/dc·c_${t - 1}·f(1−f) = ${fmt(dc)}·${fmt(prevC())}·${fmt(f * (1 - f))} → ${fmt(at(bw.dL_da_f, t))}`);
-    lines.push(`dL/da_i = dL/dc·g·i(1−i) = ${fmt(dc)}·${fmt(g)}·${fmt(i * (1 - i))} → ${fmt(at(bw.dL_da_i, t))}`);
-    lines.push(`dL/da_g = dL/dc·i·(1−g²) = ${fmt(dc)}·${fmt(i)}·${fmt(1 - g * g)} → ${fmt(at(bw.dL_da_g, t))}`);
-    lines.push(`dL/da_o = dL/dh·tanh(c_${t})·o(1−o) = ${fmt(dh)}·${fmt(tc)}·${fmt(o * (1 - o))} → ${fmt(at(bw.dL_da_o, t))}`);
+    lines.push(`dL/da_f = dL/dc·c_${t - 1}·f(1−f) = ${par(dc)}·${par(prevC())}·${par(f * (1 - f))} → ${fmt(at(bw.dL_da_f, t))}`);
+    lines.push(`dL/da_i = dL/dc·g·i(1−i) = ${par(dc)}·${par(g)}·${par(i * (1 - i))} → ${fmt(at(bw.dL_da_i, t))}`);
+    lines.push(`dL/da_g = dL/dc·i·(1−g²) = ${par(dc)}·${par(i)}·${par(1 - g * g)} → ${fmt(at(bw.dL_da_g, t))}`);
+    lines.push(`dL/da_o = dL/dh·tanh(c_${t})·o(1−o) = ${par(dh)}·${par(tc)}·${par(o * (1 - o))} → ${fmt(at(bw.dL_da_o, t))}`);
     const pd = trace.pathDecay;
     if (pd?.kind === 'cellPathDecay') lines.push(`cell path alone: ∏f = ${productRange('f', t, T)} = ${fmt(at(pd.forgetProduct, t))}`);
   } else if (cell === 'gru') {
@@ -282,7 +285,7 @@ export function buildEquations(trace: Trace, cursor: CursorState, unit: number, 
     if (pd?.kind === 'updateGatePathDecay') lines.push(`update-gate path alone: ∏z = ${productRange('z', t, T)} = ${fmt(at(pd.zProduct, t))}`);
   } else {
     const h = at(fw.h, t);
-    lines.push(`dL/da = dL/dh·(1 − h²) = ${fmt(dh)}·${fmt(1 - h * h)} = ${fmt(dh * (1 - h * h))}`);
+    lines.push(`dL/da = dL/dh·(1 − h²) = ${par(dh)}·${par(1 - h * h)} = ${fmt(dh * (1 - h * h))}`);
   }
   return lines;
 }

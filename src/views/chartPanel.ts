@@ -95,7 +95,8 @@ class ChartPanel implements vscode.Disposable {
         this.ready = true;
         this.readyCount++;
         if (message.view) this.view = { ...this.view, ...message.view };
-        this.postSnapshot('snapshot');
+        // adopting a session fires onDidChangeActive, which posts the snapshot
+        if (!this.adoptVisibleSpec()) this.postSnapshot('snapshot');
         this.readyWaiters.splice(0).forEach(resolve => resolve());
         return;
       case 'step': session?.step(); return;
@@ -136,6 +137,22 @@ class ChartPanel implements vscode.Disposable {
       default:
         assertNever(message);
     }
+  }
+
+  /**
+   * After a window reload the restored panel may have focus, so no spec editor is active and the
+   * manager has no session yet: the panel then follows a visible spec editor. True if it adopted one.
+   */
+  private adoptVisibleSpec(): boolean {
+    if (this.sessions.activeSession) return false;
+    for (const editor of vscode.window.visibleTextEditors) {
+      const session = this.sessions.getSession(editor.document.uri) ?? this.sessions.open(editor.document);
+      if (session) {
+        this.sessions.setActive(session);
+        return this.sessions.activeSession === session;
+      }
+    }
+    return false;
   }
 
   private initialState(session: Session): InitialState | undefined {
@@ -285,20 +302,20 @@ function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   <span id="cursor-token" class="cursor-token"></span>
 </header>
 <div class="toolbar" role="toolbar" aria-label="Stepping">
-  <button type="button" data-intent="reset" title="Reset (Home)">⏮ Reset</button>
+  <button type="button" data-intent="reset" title="Reset (Home)">Reset</button>
   <button type="button" data-intent="stepBack" title="Step Back (←)">◀ Step Back</button>
   <button type="button" data-intent="step" title="Step (→)">Step ▶</button>
-  <button type="button" data-intent="runToEnd" title="Run to End (End)">Run to End ⏭</button>
-  <button type="button" data-intent="runBackward" title="Run Backward (Shift+End)">Run Backward ⏪</button>
+  <button type="button" data-intent="runToEnd" title="Run to End (End)">Run to End ▶▶</button>
+  <button type="button" data-intent="runBackward" title="Run Backward (Shift+End)">◀◀ Run Backward</button>
   <span class="spacer"></span>
   <label>Units <input id="units-input" type="text" size="14" spellcheck="false" title="Units drawn as lines, e.g. 0,1,4-6 (at most 8)"></label>
   <label>Gates <select id="gate-view"><option value="lines">lines</option><option value="heatmap">heatmap</option></select></label>
   <label>Heatmap <select id="heatmap-field"></select></label>
   <label>Equation unit <input id="equation-unit" type="number" min="0" step="1"></label>
 </div>
-<div id="status" class="status" role="status"></div>
-<div id="warning" class="warning" role="alert"></div>
-<main id="charts" class="charts">
+<div id="status" class="status" role="status" hidden></div>
+<div id="warning" class="warning" role="alert" hidden></div>
+<main id="charts" class="charts" hidden>
   <section class="card" id="gates-card">
     <div class="canvas-box"><canvas id="gates-chart" aria-label="Gates over time"></canvas></div>
     <div class="canvas-box heatmap-box"><canvas id="gates-heatmap" aria-label="Gate heatmap, units by time"></canvas></div>
@@ -384,6 +401,11 @@ export function registerChartPanel(context: vscode.ExtensionContext, sessions: S
     vscode.commands.registerCommand('lstm.openChartPanel', () => { open(); }),
     vscode.commands.registerCommand('lstm.exportChartPng', guard('Export Chart as PNG', async (arg) => {
       const chart = open();
+      if (!(await chart.whenReady(15000))) throw new Error('the chart panel did not load');
+      if (!sessions.activeSession?.trace) {
+        void vscode.window.showWarningMessage('LSTM: no chart to export. Open a valid *.lstm.json spec first.');
+        return undefined;
+      }
       const target = await pickTarget(arg, '.png', 'PNG image', sessions.activeSession, '.charts');
       if (!target) return undefined;
       const png = await chart.requestPng();

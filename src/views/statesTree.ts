@@ -30,7 +30,7 @@ interface InfoLine { label: string; description?: string; tooltip?: string; icon
 type StepState = string;
 
 export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, vscode.Disposable {
-  private readonly _onDidChangeTreeData = new vscode.EventEmitter<StatesNode | undefined>();
+  private readonly _onDidChangeTreeData = new vscode.EventEmitter<StatesNode | StatesNode[] | undefined>();
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
 
   /** node objects by id: the tree view identifies elements by object, so they must be reused */
@@ -86,9 +86,12 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
         // a cursor move: refresh exactly the steps whose row changed
         const previous = this.stepStates;
         this.recomputeDerived();
+        const changed: StatesNode[] = [];
         for (let t = 0; t < this.stepStates.length; t++) {
-          if (previous[t] !== this.stepStates[t]) this._onDidChangeTreeData.fire(this.stepNode(t));
+          if (previous[t] !== this.stepStates[t]) changed.push(this.stepNode(t));
         }
+        // one event for all of them: VS Code batches further events for 200 ms after the first
+        if (changed.length > 0) this._onDidChangeTreeData.fire(changed);
         this.updateViewMessage();
       }
       this.revealCurrent();
@@ -274,8 +277,9 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
         const t = element.t, cursor = session.cursor;
         const label = t === 0 ? 't=0 initial state' : stepLabel(trace, t);
         const children = this.stepFields(trace, cursor, t);
-        const item = new vscode.TreeItem(label, children.length ? Collapsed : None);
         const current = cursor.t === t;
+        // the current step's label is highlighted, like the debugger's current stack frame
+        const item = new vscode.TreeItem(current ? { label, highlights: [[0, label.length]] } : label, children.length ? Collapsed : None);
         const reachedBack = t > 0 && backwardReached(cursor, t);
         if (t === 0) item.description = current ? '← start' : '';
         else if (reachedBack) item.description = `${current ? '← backward  ' : ''}dL/dh=${formatVector(fieldRow(trace, 'dL_dh', t) ?? [], p, 3)}`;

@@ -38,7 +38,7 @@ async function waitForInlineValues(wb, check, what, timeout = 10000) {
   }
 }
 
-export default [
+const scenarios = [
   {
     name: 'open the example and step twice from the command palette: tree and status bar follow',
     run: async wb => {
@@ -131,3 +131,53 @@ export default [
     },
   },
 ];
+
+// LSTM_BENCH=1: the Step latency a user sees at (H,I,T) = (64,32,100), from the key press to the
+// status bar and the States tree showing the new step in the workbench's DOM (page clock).
+if (process.env.LSTM_BENCH === '1') {
+  scenarios.push({
+    name: 'bench: Alt+] Step latency to the status bar and the tree at (64,32,100)',
+    run: async wb => {
+      const page = wb.page;
+      await wb.openFile('bench-64-32-100.lstm.json');
+      await wb.waitForStatusBar('LSTM t=');
+      await wb.showView('LSTM');
+      await wb.waitForTreeItem('t=1');
+      await wb.runCommand('LSTM: Reset');
+      await wb.waitForStatusBar('LSTM t=0/100 forward');
+      await page.locator('.editor-group-container.active .monaco-editor .view-line').first().click();
+      const statusMs = [], treeMs = [];
+      for (let t = 1; t <= 30; t++) {
+        const watch = page.evaluate(step => new Promise(resolve => {
+          const started = performance.now(); // eslint-disable-line no-undef
+          const result = {};
+          const check = () => {
+            const now = performance.now(); // eslint-disable-line no-undef
+            const status = [...document.querySelectorAll('.part.statusbar .statusbar-item')].some(e => e.textContent.includes(`LSTM t=${step}/100 forward`)); // eslint-disable-line no-undef
+            const tree = [...document.querySelectorAll('.part.sidebar .monaco-list-row')].some(row => // eslint-disable-line no-undef
+              row.querySelector('.label-name')?.textContent.trim() === `t=${step}` && row.querySelector('.label-description')?.textContent.startsWith('← forward'));
+            if (status && result.status === undefined) result.status = now - started;
+            if (tree && result.tree === undefined) result.tree = now - started;
+            if (result.status !== undefined && result.tree !== undefined) { observer.disconnect(); resolve(result); }
+          };
+          const observer = new MutationObserver(check); // eslint-disable-line no-undef
+          observer.observe(document.querySelector('.monaco-workbench'), { subtree: true, childList: true, characterData: true, attributes: true }); // eslint-disable-line no-undef
+          setTimeout(() => { observer.disconnect(); resolve(result); }, 5000);
+        }), t);
+        await page.keyboard.press('Alt+BracketRight');
+        const result = await watch;
+        if (result.status === undefined || result.tree === undefined) throw new Error(`step ${t}: ${JSON.stringify(result)}`);
+        statusMs.push(result.status);
+        treeMs.push(result.tree);
+        await page.waitForTimeout(250); // past VS Code's 200 ms tree-refresh batching, as a user stepping
+      }
+      const stats = xs => { const s = [...xs].sort((a, b) => a - b); return { median: +s[Math.floor(s.length / 2)].toFixed(1), p90: +s[Math.floor(s.length * 0.9)].toFixed(1), max: +s[s.length - 1].toFixed(1) }; };
+      const figures = { statusBarMs: stats(statusMs), treeMs: stats(treeMs), n: statusMs.length };
+      console.log(`BENCH e2e step latency (64,32,100): ${JSON.stringify(figures)}`);
+      await wb.screenshot('bench-step');
+      return figures;
+    },
+  });
+}
+
+export default scenarios;

@@ -228,10 +228,19 @@ export class Workbench {
   async waitForText(locator, text, { timeout = 20000 } = {}) {
     const deadline = Date.now() + timeout;
     let last = '';
+    let lastError;
     for (;;) {
-      last = await locator.innerText({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => last);
+      try {
+        last = await locator.innerText({ timeout: Math.max(1, Math.min(5000, deadline - Date.now())) });
+        lastError = undefined;
+      } catch (error) {
+        lastError = error;
+      }
       if (typeof text === 'string' ? last.includes(text) : text.test(last)) return last;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${text} in text ${JSON.stringify(last.slice(0, 300))}`);
+      if (Date.now() > deadline) {
+        const why = lastError ? ` (reading it failed: ${String(lastError.message).split('\n')[0]})` : '';
+        throw new Error(`timed out waiting for ${text} in text ${JSON.stringify(last.slice(0, 300))}${why}`);
+      }
       await this.page.waitForTimeout(100);
     }
   }

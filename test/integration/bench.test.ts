@@ -44,12 +44,12 @@ function summary(samples: number[]): string {
     // expand every step like a user who opened them all: VS Code then re-reads their children on refresh
     const tree = api.statesTree;
     const stepUpdate = async (command: string): Promise<number> => {
-      const fired: (StatesNode | undefined)[] = [];
+      const fired: (StatesNode | StatesNode[] | undefined)[] = [];
       const listener = tree.onDidChangeTreeData(node => fired.push(node));
       const started = performance.now();
       await vscode.commands.executeCommand(command);
       for (const node of fired) {
-        const refreshed = node ? [node] : tree.getChildren();
+        const refreshed = node === undefined ? tree.getChildren() : Array.isArray(node) ? node : [node];
         for (const element of refreshed) {
           tree.getTreeItem(element);
           for (const child of tree.getChildren(element)) tree.getTreeItem(child);

@@ -34,7 +34,29 @@ describe('LSTM Stepper extension', function () {
       console.log(`    activate() took ${api.activationMs.toFixed(1)} ms`);
       const session = api.sessions.activeSession;
       assert.equal(session?.trace?.T, 4);
+      // other test files may have stepped this session already
+      await vscode.commands.executeCommand('lstm.reset');
       assert.deepEqual(session?.cursor, { phase: 'forward', t: 0 });
+    });
+
+    it('gets the JSON language server’s schema completion in the lstm-spec language (jsonLanguageParticipants)', async () => {
+      // an untitled document named *.lstm.json, so the jsonValidation fileMatch applies
+      const uri = vscode.Uri.from({ scheme: 'untitled', path: 'schema-check.lstm.json' });
+      const document = await vscode.workspace.openTextDocument(uri);
+      const editor = await vscode.window.showTextDocument(document);
+      await editor.edit(builder => builder.insert(new vscode.Position(0, 0), '{\n  \n}\n'));
+      assert.equal(editor.document.languageId, 'lstm-spec');
+      const position = new vscode.Position(1, 2);
+      const deadline = Date.now() + 20000;
+      let labels: string[] = [];
+      while (!labels.some(label => label.includes('hiddenSize'))) {
+        if (Date.now() > deadline) assert.fail(`no schema completion; got ${JSON.stringify(labels)}`);
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, position);
+        labels = list.items.map(item => (typeof item.label === 'string' ? item.label : item.label.label));
+        await new Promise(resolve => setTimeout(resolve, 200));
+      }
+      assert.ok(labels.some(label => label.includes('inputSize')), JSON.stringify(labels));
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
 
     it('registers every LSTM command', async () => {
@@ -149,14 +171,17 @@ describe('LSTM Stepper extension', function () {
     it('Step keeps the tree nodes (ids stable) and refreshes only changed steps', async () => {
       const api = await extensionApi();
       const before = await api.statesTree.getChildren();
-      const fired: (StatesNode | undefined)[] = [];
+      const fired: (StatesNode | StatesNode[] | undefined)[] = [];
       const listener = api.statesTree.onDidChangeTreeData(node => fired.push(node));
       await vscode.commands.executeCommand('lstm.step');
       listener.dispose();
       const after = await api.statesTree.getChildren();
       assert.deepEqual(after.map(n => n.id), before.map(n => n.id));
       assert.ok(after.every((node, k) => node === before[k]), 'the same node objects are reused');
-      assert.deepEqual(fired.map(n => n?.id).sort(), ['step/0', 'step/1']);
+      // one event (VS Code shows the first event at once and batches the next ones for 200 ms)
+      assert.equal(fired.length, 1);
+      assert.ok(Array.isArray(fired[0]));
+      assert.deepEqual((fired[0] as StatesNode[]).map(n => n.id).sort(), ['step/0', 'step/1']);
     });
   });
 
@@ -215,6 +240,72 @@ describe('LSTM Stepper extension', function () {
       assert.match(h0, /dL\/dh_0/);
       const token = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, document.positionAt(offsetOf(document, '"is"') + 1)));
       assert.match(token, /step t=3/);
+    });
+  });
+
+  describe('other cells and PyTorch names', () => {
+    const cells: [string, string[], string[]][] = [
+      ['gru-movie.lstm.json', ['r', 'z', 'n', 'h'], ['dL/dh', '∏z']],
+      ['rnn-movie.lstm.json', ['h'], ['dL/dh']],
+      ['peephole-movie.lstm.json', ['f', 'i', 'g', 'o', 'c', 'h'], ['dL/dh', 'dL/dc', '∏f']],
+      ['long-sequence.lstm.json', ['f', 'i', 'g', 'o', 'c', 'h'], ['dL/dh', 'dL/dc', '∏f']],
+    ];
+    for (const [file, forward, backward] of cells) {
+      it(`${file}: a step shows its cell's own fields forward, then its gradients`, async () => {
+        const { api } = await openSpec(file);
+        await vscode.commands.executeCommand('lstm.runBackward');
+        const T = api.sessions.activeSession!.trace!.T;
+        const roots = await treeRows(api);
+        const last = roots.find(r => r.label.startsWith(`t=${T}`))!;
+        assert.ok(last, JSON.stringify(roots.map(r => r.label)));
+        assert.deepEqual((await treeRows(api, last.node)).map(v => v.label), [...forward, ...backward]);
+        await vscode.commands.executeCommand('lstm.reset');
+      });
+    }
+
+    it('a PyTorch weight_ih_l0 entry hovers as its textbook gate and column, with a dL/dW that matches finite differences', async () => {
+      const example = await vscode.workspace.openTextDocument(await workspaceFile('pytorch-lstm.lstm.json'));
+      const editor = await openUntitledSpec(example.getText());
+      const api = await extensionApi();
+      const session = await waitFor(() => { const s = api.sessions.getSession(editor.document.uri); return s?.trace && s; }, 'the PyTorch spec trace');
+      // H = 2: rows 2..3 of weight_ih_l0 are the forget gate (PyTorch order i, f, g, o); row 2 col 1 is -0.39
+      const entry = offsetOf(editor.document, '[0.37, -0.39, 0.0]') + '[0.37, '.length;
+      const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, editor.document.positionAt(entry + 1)));
+      assert.match(text, /weight_ih_l0\[2\]\[1\]/);
+      assert.match(text, /forget gate/);
+      assert.match(text, /unit 0/);
+      assert.match(text, /x_t\[1\]/);
+      assert.match(text, /value -0\.3900/);
+      const gradient = /dL\/dW_f\[0\]\[\d+\] = (-?[\d.e+-]+)/.exec(text);
+      assert.ok(gradient, text);
+      // central difference: edit the entry in the document and read the recomputed loss
+      const lossWith = async (value: string) => {
+        const start = offsetOf(editor.document, '[0.37, ') + '[0.37, '.length;
+        const end = editor.document.getText().indexOf(',', start);
+        await editor.edit(builder => builder.replace(new vscode.Range(editor.document.positionAt(start), editor.document.positionAt(end)), value));
+        await api.sessions.flush();
+        return session.trace!.loss.L;
+      };
+      const eps = 1e-5;
+      const numeric = ((await lossWith(String(-0.39 + eps))) - (await lossWith(String(-0.39 - eps)))) / (2 * eps);
+      assert.ok(Math.abs(Number(gradient[1]) - numeric) < 1e-4 * Math.max(1, Math.abs(numeric)), `hover ${gradient[1]} vs finite difference ${numeric}`);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+  });
+
+  describe('model warnings', () => {
+    it('the Model section warns about saturated gates', async () => {
+      const example = await vscode.workspace.openTextDocument(await workspaceFile(EXAMPLE));
+      // every weight 20 instead of 0.5: |a| is large at every step, so σ and tanh saturate
+      const editor = await openUntitledSpec(example.getText().replace(/0\.5(?=[,\]\n])/g, '20'));
+      const api = await extensionApi();
+      await waitFor(() => api.sessions.getSession(editor.document.uri)?.trace, 'the saturated trace');
+      const model = (await treeRows(api)).find(r => r.label === 'Model')!;
+      const info = await treeRows(api, model.node);
+      const saturated = info.find(r => r.label === 'saturated gates');
+      assert.ok(saturated, JSON.stringify(info.map(r => r.label)));
+      assert.match(String(model.item.description), /warning/);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
   });
 
@@ -322,6 +413,40 @@ describe('LSTM Stepper extension', function () {
         assert.ok(worker.forward.h instanceof Float64Array);
         assert.equal(worker.loss.L, inline.loss.L);
         assert.deepEqual([...worker.backward.perStep.dL_dc.subarray(0, 64)], [...inline.backward.perStep.dL_dc.subarray(0, 64)]);
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      } finally {
+        api.setWorkerThresholdMs(undefined);
+      }
+    });
+
+    it('a newer edit cancels a running worker: the trace shown is the last text’s', async () => {
+      const api = await extensionApi();
+      const source = await vscode.workspace.openTextDocument(await workspaceFile('fixtures/bench-64-32-100.lstm.json'));
+      try {
+        api.setWorkerThresholdMs(0);
+        const editor = await openUntitledSpec(source.getText());
+        const session = await waitFor(() => { const s = api.sessions.getSession(editor.document.uri); return s?.trace && s; }, 'the first worker trace', 30000);
+        // two edits in a row, each flushed at once: the first worker is superseded by the second
+        const firstInput = offsetOf(editor.document, '-0.352');
+        const replaceFirstInput = async (value: string) => {
+          const start = editor.document.positionAt(firstInput);
+          const end = editor.document.positionAt(editor.document.getText().indexOf(',', firstInput));
+          await editor.edit(builder => builder.replace(new vscode.Range(start, end), value));
+        };
+        await replaceFirstInput('0.9');
+        const first = api.sessions.flush();
+        await replaceFirstInput('-0.7');
+        const second = api.sessions.flush();
+        await Promise.all([first, second]);
+        await waitFor(() => session.spec?.inputs[0] === -0.7 && session.trace?.forward.h, 'the last edit to be parsed', 30000);
+        const final = session.trace!;
+        // the same text computed inline, in another document
+        api.setWorkerThresholdMs(undefined);
+        const check = await openUntitledSpec(editor.document.getText());
+        const inline = await waitFor(() => api.sessions.getSession(check.document.uri)?.trace, 'the inline trace', 30000);
+        assert.equal(final.loss.L, inline.loss.L);
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+        await vscode.window.showTextDocument(editor.document);
         await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       } finally {
         api.setWorkerThresholdMs(undefined);

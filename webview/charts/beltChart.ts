@@ -63,16 +63,15 @@ export class BeltChart {
       scale.grid = { ...(scale.grid ?? {}), color: theme.grid || theme.muted };
     }
     const colors = [this.theme.blue, this.theme.green, this.theme.red];
-    this.chart.data.datasets.forEach((ds, i) => {
-      ds.backgroundColor = colors[i];
-      ds.borderColor = colors[i];
-    });
+    // new dataset objects: Chart.js caches resolved element options per dataset object
+    this.chart.data.datasets = this.chart.data.datasets.map((ds, i) => ({ ...ds, backgroundColor: colors[i], borderColor: colors[i] }));
     const tooltip = opts.plugins!.tooltip!;
     tooltip.backgroundColor = theme.background;
     tooltip.titleColor = theme.foreground;
     tooltip.bodyColor = theme.foreground;
     tooltip.borderColor = theme.grid || theme.muted;
     tooltip.borderWidth = 1;
-    if (update) this.chart.update('none');
+    // a full update (animation is off): 'none' keeps the bars' shared resolved options
+    if (update) this.chart.update();
   }
 }

@@ -46,7 +46,10 @@ export class TimeChart {
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         elements: { point: { radius: 0, hoverRadius: 4, hitRadius: 6 }, line: { borderWidth: 1.5, tension: 0 } },
         scales: {
-          x: { type: 'linear', title: { display: true, text: 'time step t' }, ticks: { precision: 0 } },
+          x: {
+            type: 'linear', title: { display: true, text: 'time step t' }, ticks: { precision: 0 },
+            afterBuildTicks: scale => { scale.ticks = scale.ticks.filter(tick => Number.isInteger(tick.value) && tick.value >= 1 && tick.value <= this.T); },
+          },
           y: { type: 'linear', title: { display: true, text: '' } },
         },
         plugins: {
@@ -54,6 +57,8 @@ export class TimeChart {
           legend: {
             display: true,
             labels: {
+              boxWidth: 14,
+              boxHeight: 3,
               filter: (item, data) => {
                 // one legend entry per field: its first unit
                 const ds = data.datasets[item.datasetIndex ?? 0] as unknown as { field: string };
@@ -93,7 +98,9 @@ export class TimeChart {
         },
         onClick: (event, _elements, chart) => {
           const area = chart.chartArea;
-          if (event.x === null || event.y === null || event.x < area.left || event.x > area.right || event.y < area.top || event.y > area.bottom) return;
+          // a few pixels of slack: the first and last steps sit exactly on the plot's edges
+          const slack = 8;
+          if (event.x === null || event.y === null || event.x < area.left - slack || event.x > area.right + slack || event.y < area.top - slack || event.y > area.bottom + slack) return;
           const value = chart.scales.x.getValueForPixel(event.x);
           if (value === undefined) return;
           const t = Math.max(1, Math.min(this.T, Math.round(value)));
@@ -113,12 +120,15 @@ export class TimeChart {
     opts.plugins!.title!.text = data.title;
     const y = opts.scales!.y!;
     (y as { type: string }).type = data.logScale ? 'logarithmic' : 'linear';
+    (y as { ticks: { callback?: unknown } }).ticks.callback = data.logScale ? logTick : undefined;
     (y as { min?: number }).min = data.yMin;
     (y as { max?: number }).max = data.yMax;
     (y as { title: { text: string } }).title.text = data.yLabel;
+    // a little room around the first and last step for short sequences; ticks stay on whole steps
+    const pad = this.T <= 30 ? 0.2 : 0;
     const x = opts.scales!.x! as { min?: number; max?: number };
-    x.min = 1;
-    x.max = this.T;
+    x.min = 1 - pad;
+    x.max = this.T + pad;
     const points = (line: LineSeries): Point[] => line.series.t.map((t, k) => ({ x: t, y: line.series.v[k] }));
     if (keys === this.keys) {
       data.lines.forEach((line, i) => { this.chart.data.datasets[i].data = points(line); });
@@ -153,16 +163,15 @@ export class TimeChart {
     setStepMarker(this.chart, { t, color: this.theme.marker || this.theme.foreground, dashed: this.marker.dashed, label: t === undefined ? undefined : `t=${t}` });
   }
 
+  /** Colours per field from the theme; new dataset objects, since Chart.js caches resolved options per dataset object. */
   private colorDatasets(): void {
-    for (const ds of this.chart.data.datasets) {
-      const meta = ds as unknown as { field: string; unitIndex: number; borderColor: string; backgroundColor: string; borderWidth: number };
+    this.chart.data.datasets = this.chart.data.datasets.map(ds => {
+      const meta = ds as unknown as { field: string; unitIndex: number };
       const color = this.options.colorOf(meta.field, this.theme) || this.theme.foreground;
       // later units fade a little so many lines stay readable
       const alpha = this.theme.highContrast ? 1 : Math.max(0.55, 1 - meta.unitIndex * 0.07);
-      meta.borderColor = alpha < 1 ? withAlpha(color, alpha) : color;
-      meta.backgroundColor = color;
-      meta.borderWidth = this.theme.highContrast ? 2.5 : 1.5;
-    }
+      return { ...ds, borderColor: alpha < 1 ? withAlpha(color, alpha) : color, backgroundColor: color, borderWidth: this.theme.highContrast ? 2.5 : 1.5 };
+    });
   }
 
   applyTheme(theme: Theme, update = true): void {
@@ -187,7 +196,8 @@ export class TimeChart {
     tooltip.borderWidth = 1;
     this.colorDatasets();
     this.applyMarker();
-    if (update) this.chart.update('none');
+    // a full update (animation is off): 'none' keeps the points' shared resolved options
+    if (update) this.chart.update();
   }
 }
 
@@ -195,4 +205,14 @@ export function formatValue(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return String(v);
   const abs = Math.abs(v);
   return abs !== 0 && (abs < 1e-3 || abs >= 1e5) ? v.toExponential(3) : v.toFixed(4);
+}
+
+/** Log-axis labels: powers of ten as 1e-6 when the axis spans decades, else two significant digits. */
+function logTick(this: { min: number; max: number }, value: number | string): string {
+  const v = Number(value);
+  if (!(v > 0)) return '';
+  const decades = Math.log10(this.max / this.min);
+  const exponent = Math.log10(v);
+  if (decades > 2) return Math.abs(exponent - Math.round(exponent)) < 1e-9 ? `1e${Math.round(exponent)}` : '';
+  return Number(v.toPrecision(2)).toString();
 }

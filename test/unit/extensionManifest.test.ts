@@ -1,0 +1,52 @@
+// The extension's contributions in package.json, checked against issue 3: exact palette titles in
+// the "LSTM" category, activation only on the spec language (commands and views activate
+// implicitly), Step/Step Back keys that yield to the debugger, and settings with their defaults.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+const contributes = manifest.contributes;
+
+describe('extension manifest (package.json contributes)', () => {
+  it('contributes every stepping command with its exact palette title in the LSTM category', () => {
+    const expected: Record<string, string> = {
+      'lstm.step': 'Step', 'lstm.stepBack': 'Step Back', 'lstm.runToEnd': 'Run to End', 'lstm.runBackward': 'Run Backward',
+      'lstm.reset': 'Reset', 'lstm.goToStep': 'Go to Step…', 'lstm.newSpecFromExample': 'New Spec from Example',
+      'lstm.toggleInlineValues': 'Toggle Inline Values',
+    };
+    for (const [command, title] of Object.entries(expected)) {
+      const entry = contributes.commands.find((c: { command: string }) => c.command === command);
+      assert.ok(entry, `${command} is not contributed`);
+      assert.equal(`${entry.category}: ${entry.title}`, `LSTM: ${title}`);
+    }
+  });
+
+  it('activates only on the spec language, never at startup or on every JSON file', () => {
+    assert.ok(manifest.activationEvents.includes('onLanguage:lstm-spec'));
+    // besides the language, only the chart panel's restore (onWebviewPanel) may activate it
+    for (const event of manifest.activationEvents) assert.match(event, /^(onLanguage:lstm-spec|onWebviewPanel:[\w.]+)$/);
+    const language = contributes.languages.find((l: { id: string }) => l.id === 'lstm-spec');
+    assert.deepEqual(language.extensions, ['.lstm.json']);
+    assert.ok(contributes.jsonLanguageParticipants.some((p: { languageId: string }) => p.languageId === 'lstm-spec'), 'the JSON language server must serve lstm-spec');
+    assert.ok(contributes.jsonValidation.some((v: { fileMatch: string }) => v.fileMatch === '*.lstm.json'));
+  });
+
+  it('binds Step and Step Back only in a focused spec editor and never while debugging', () => {
+    for (const command of ['lstm.step', 'lstm.stepBack']) {
+      const binding = contributes.keybindings.find((k: { command: string }) => k.command === command);
+      assert.ok(binding, `${command} has no keybinding`);
+      assert.match(binding.when, /!inDebugMode/);
+      assert.match(binding.when, /editorTextFocus/);
+      assert.match(binding.when, /lstm/);
+      assert.ok(!/^(shift\+)?f\d+$/i.test(binding.key), `${binding.key} is a debugger key`);
+    }
+  });
+
+  it('declares the States view in the LSTM container and the settings with defaults', () => {
+    assert.ok(contributes.viewsContainers.activitybar.some((c: { id: string; title: string }) => c.id === 'lstm' && c.title === 'LSTM'));
+    assert.ok(contributes.views.lstm.some((v: { id: string; name: string }) => v.id === 'lstm.states' && v.name === 'States'));
+    assert.equal(contributes.configuration.properties['lstmStepper.precision'].default, 4);
+    assert.equal(contributes.configuration.properties['lstmStepper.inlineValues'].default, true);
+  });
+});
