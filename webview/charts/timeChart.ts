@@ -48,7 +48,7 @@ export class TimeChart {
         scales: {
           x: {
             type: 'linear', title: { display: true, text: 'time step t' }, ticks: { precision: 0 },
-            afterBuildTicks: scale => { scale.ticks = scale.ticks.filter(tick => Number.isInteger(tick.value) && tick.value >= 1 && tick.value <= this.T); },
+            afterBuildTicks: scale => { scale.ticks = stepTicks(this.T, scale.width).map(value => ({ value })); },
           },
           y: { type: 'linear', title: { display: true, text: '' } },
         },
@@ -215,4 +215,17 @@ function logTick(this: { min: number; max: number }, value: number | string): st
   const exponent = Math.log10(v);
   if (decades > 2) return Math.abs(exponent - Math.round(exponent)) < 1e-9 ? `1e${Math.round(exponent)}` : '';
   return Number(v.toPrecision(2)).toString();
+}
+
+/** Whole-step ticks: 1, then multiples of a round step (1, 2, 5, 10, …) up to T, about one per 60 px. */
+export function stepTicks(T: number, widthPx: number): number[] {
+  const wanted = Math.max(2, Math.floor((widthPx || 300) / 60));
+  const raw = Math.max(1, (T - 1) / wanted);
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map(m => m * magnitude).find(s => s >= raw) ?? 10 * magnitude;
+  const ticks = [1];
+  for (let v = step; v <= T; v += step) if (v > 1) ticks.push(v);
+  // the last step is labelled too when it is not too close to the previous tick
+  if (ticks[ticks.length - 1] !== T && T - ticks[ticks.length - 1] >= step / 2) ticks.push(T);
+  return ticks;
 }
