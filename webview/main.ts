@@ -47,7 +47,12 @@ const unitsNote = (units: number[]): string => (units.length > 1 ? `, units ${fo
 const gatesChart = new TimeChart(byId('gates-chart'), theme, { clickPhase: 'forward', onPick: pick, colorOf, fieldLabel, tokenAt });
 const statesChart = new TimeChart(byId('states-chart'), theme, { clickPhase: 'forward', onPick: pick, colorOf, fieldLabel, tokenAt });
 const decayChart = new TimeChart(byId('decay-chart'), theme, { clickPhase: 'backward', onPick: pick, colorOf, fieldLabel: (f, lines) => lines.find(l => l.field === f)?.label ?? f, tokenAt });
-const beltChart = new BeltChart(byId('belt-chart'), theme);
+const chooseEquationUnit = (unit: number): void => {
+  send({ type: 'chooseEquationUnit', unit });
+  const kept = vscode.getState()?.view ?? {};
+  vscode.setState({ view: { ...kept, equationUnit: unit } });
+};
+const beltChart = new BeltChart(byId('belt-chart'), theme, chooseEquationUnit);
 const heatmapChart = new HeatmapChart(byId('gates-heatmap'), theme, pick);
 
 const ui = {
@@ -261,11 +266,7 @@ ui.units.addEventListener('change', () => {
 });
 ui.equationUnit.addEventListener('change', () => {
   const unit = Number(ui.equationUnit.value);
-  if (Number.isInteger(unit) && unit >= 0) {
-    send({ type: 'chooseEquationUnit', unit });
-    const kept = vscode.getState()?.view ?? {};
-    vscode.setState({ view: { ...kept, equationUnit: unit } });
-  }
+  if (Number.isInteger(unit) && unit >= 0) chooseEquationUnit(unit);
 });
 ui.gateView.addEventListener('change', () => {
   send({ type: 'setGateView', gateView: ui.gateView.value === 'heatmap' ? 'heatmap' : 'lines', heatmapField: ui.heatmapField.value || undefined });

@@ -119,6 +119,13 @@ export default [
       await wb.waitForText(view.locator('#cursor-label'), 't=3/4 forward');
       await view.locator('button[data-intent="step"]').click();
       await wb.waitForText(view.locator('#cursor-label'), 't=4/4 forward');
+      // a click on a unit's bars in the conveyor belt shows that unit's equations
+      const belt = view.locator('#belt-chart');
+      const box = await belt.boundingBox();
+      await belt.click({ position: { x: box.width * 0.78, y: box.height * 0.6 } });
+      await wb.waitForText(view.locator('#equations-title'), 'unit 1');
+      await belt.click({ position: { x: box.width * 0.35, y: box.height * 0.6 } });
+      await wb.waitForText(view.locator('#equations-title'), 'unit 0');
       check(cspViolations.length === 0, `CSP violations: ${cspViolations.join(' | ')}`);
       return { summary };
     },

@@ -69,6 +69,32 @@ describe('chart panel', function () {
     await waitForState(x => x.rendered.some(r => r.kind === 'cursor'), 'the cursor update drawn');
   });
 
+  it('gets a `trace` update (not a new panel) when the spec is edited, with the new T', async () => {
+    const document = vscode.window.visibleTextEditors.find(e => e.document.uri.path.endsWith('/this-movie-is-good.lstm.json'))!.document;
+    const before = (await state()).posted.length;
+    const readyBefore = (await state()).readyCount;
+    const text = document.getText();
+    const edit = new vscode.WorkspaceEdit();
+    const start = text.indexOf('[0.9, 0.7]');
+    assert.ok(start > 0);
+    edit.insert(document.uri, document.positionAt(start + '[0.9, 0.7]'.length), ', [0.1, 0.2]');
+    const tokens = text.indexOf('"good"');
+    edit.insert(document.uri, document.positionAt(tokens + '"good"'.length), ', "!"');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    try {
+      const s = await waitForState(x => x.posted.slice(before).some(p => p.type === 'trace' && /\/5 forward$/.test(p.stepLabel ?? '')), 'a trace update with T = 5');
+      assert.equal(s.readyCount, readyBefore, 'the webview was not reloaded');
+    } finally {
+      if (document.getText() !== text) {
+        const revert = new vscode.WorkspaceEdit();
+        revert.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), text);
+        await vscode.workspace.applyEdit(revert);
+      }
+      await document.save();
+    }
+    await waitForState(x => x.posted.slice(-3).some(p => p.type === 'trace' && /\/4 forward$/.test(p.stepLabel ?? '')), 'the trace back at T = 4');
+  });
+
   it('exports the trace as CSV and JSON to a given uri', async () => {
     const csvUri = vscode.Uri.joinPath(folder, 'export-test.trace.csv');
     const jsonUri = vscode.Uri.joinPath(folder, 'export-test.trace.json');

@@ -11,15 +11,23 @@ export class BeltChart {
   readonly chart: Chart<'bar', number[], string>;
   private theme: Theme;
 
-  constructor(readonly canvas: HTMLCanvasElement, theme: Theme) {
+  private units: number[] = [];
+
+  /** `onPickUnit`: a click on a unit's bars shows that unit's equations. */
+  constructor(readonly canvas: HTMLCanvasElement, theme: Theme, onPickUnit: (unit: number) => void) {
     this.theme = theme;
     this.chart = new Chart<'bar', number[], string>(canvas, {
       type: 'bar',
       data: { labels: [], datasets: [0, 1, 2].map(() => ({ label: '', data: [] as number[], borderWidth: 1 })) },
       options: {
         animation: false,
+        onClick: (event, _elements, chart) => {
+          if (event.x === null) return;
+          const index = chart.scales.x.getValueForPixel(event.x);
+          if (index !== undefined && index >= 0 && index < this.units.length) onPickUnit(this.units[Math.round(index)]);
+        },
         scales: {
-          x: { type: 'category', title: { display: true, text: 'unit' } },
+          x: { type: 'category', title: { display: true, text: 'unit (click: its equations)' } },
           y: { type: 'linear', title: { display: true, text: 'cell state contribution' } },
         },
         plugins: {
@@ -40,6 +48,7 @@ export class BeltChart {
       ? `Conveyor belt at t=${t}: ${cell === 'gru' ? 'h_t = z·h_{t-1} + (1−z)·n' : 'c_t = f·c_{t-1} + i·g'}`
       : `Conveyor belt (step to t=1 to fill the belt)`;
     (c.options.scales!.y as { title: { text: string } }).title.text = `contribution to ${result}_t`;
+    this.units = step.belt.map(b => b.unit);
     c.data.labels = step.belt.map(b => `unit ${b.unit}`);
     const keys = ['kept', 'added', 'result'] as const;
     keys.forEach((key, i) => {
