@@ -199,3 +199,17 @@ export function firstNonFinite(
   }
   return -1;
 }
+
+/** L2 norm of each row of a (T, H) field: (T). */
+export function rowNorms(
+  field: ArrayLike<number>, // (T, H)
+  T: number, H: number,
+): Float64Array {
+  const norms = new Float64Array(T);
+  for (let t = 0; t < T; t++) {
+    let s = 0;
+    for (let k = 0; k < H; k++) s += field[t * H + k] * field[t * H + k];
+    norms[t] = Math.sqrt(s);
+  }
+  return norms;
+}

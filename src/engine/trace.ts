@@ -9,7 +9,7 @@
 import { allocGruGrads, gruBackward, gruForward, GRU_HIDDEN_BIASES, GRU_HIDDEN_WEIGHTS, GRU_INPUT_BIASES, GRU_INPUT_WEIGHTS, packGru } from './gru';
 import { allocLstmGrads, lstmBackward, lstmForward, LSTM_BIAS_NAMES, LSTM_WEIGHT_NAMES, packLstm, PEEPHOLE_NAMES } from './lstm';
 import { packRnn, RnnParams, rnnBackward, rnnForward } from './rnn';
-import { firstNonFinite, sigmoidArray, tanhArray } from './kernels';
+import { firstNonFinite, rowNorms, sigmoidArray, tanhArray } from './kernels';
 import { forgetProduct } from './pathDecay';
 import type { LossSpec, NonFiniteReport, Spec, Trace } from './types';
 
@@ -291,19 +291,6 @@ function vanillaRnn(params: RnnParams, spec: Spec): Trace['vanillaRNN'] {
   return { h: cache.h, dL_dh: grads.dh, dL_dh_norm: rowNorms(grads.dh, T, H) };
 }
 
-/** L2 norm of each row of a (T, H) field: (T). */
-function rowNorms(
-  field: Float64Array, // (T, H)
-  T: number, H: number,
-): Float64Array {
-  const norms = new Float64Array(T);
-  for (let t = 0; t < T; t++) {
-    let s = 0;
-    for (let k = 0; k < H; k++) s += field[t * H + k] * field[t * H + k];
-    norms[t] = Math.sqrt(s);
-  }
-  return norms;
-}
 
 /**
  * The first NaN/±Inf in the order the cursor meets values: forward t = 1..T (fields in the

@@ -14,7 +14,7 @@ import type { SessionManager } from '../session/sessionManager';
 import {
   HostToWebviewMessage, ViewOptions, WebviewToHostMessage, assertNever, isWebviewMessage, normalizeView,
 } from '../protocol/messages';
-import { InitialState, buildSnapshot, buildStepDetail, heatmapFields } from '../protocol/snapshot';
+import { InitialState, buildSnapshot, buildStepDetail, heatmapFields } from './chartSnapshot';
 import { traceToCsv } from './traceCsv';
 
 export const CHART_VIEW_TYPE = 'lstmStepper.chart';

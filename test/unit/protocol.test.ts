@@ -12,20 +12,12 @@ import { computeTrace } from '../../src/engine/trace';
 import {
   HostToWebviewMessage, MAX_LINE_UNITS, MAX_SERIES_POINTS, WebviewToHostMessage, assertNever, isHostMessage, isWebviewMessage, normalizeView,
 } from '../../src/protocol/messages';
-import { buildBelt, buildDecay, buildEquations, buildHeatmap, buildSnapshot, decimateColumn, fmt } from '../../src/protocol/snapshot';
+import { buildBelt, buildDecay, buildEquations, buildHeatmap, buildSnapshot, decimateColumn, fmt } from '../../src/views/chartSnapshot';
 import { csvField, traceToCsv } from '../../src/views/traceCsv';
+import { seededRandom } from './helpers/referenceCells';
 
-/** A deterministic pseudo-random stream (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared seeded stream (mulberry32), so failures reproduce. */
+const rng = seededRandom;
 
 const fill = (n: number, f: (k: number) => number): Float64Array => Float64Array.from({ length: n }, (_, k) => f(k));
 

@@ -5,7 +5,7 @@
 import type { StepDetail } from '../../src/protocol/messages';
 import type { Theme } from '../theme';
 import { formatValue } from './timeChart';
-import { Chart } from './setup';
+import { Chart, applyChartChrome } from './setup';
 
 export class BeltChart {
   readonly chart: Chart<'bar', number[], string>;
@@ -60,26 +60,10 @@ export class BeltChart {
 
   applyTheme(theme: Theme, update = true): void {
     this.theme = theme;
-    const opts = this.chart.options;
-    opts.color = theme.foreground;
-    opts.font = { family: theme.fontFamily || undefined, size: theme.fontSize };
-    opts.plugins!.title!.color = theme.foreground;
-    opts.plugins!.legend!.labels!.color = theme.foreground;
-    for (const axis of ['x', 'y'] as const) {
-      const scale = opts.scales![axis]! as { ticks: { color: string }; grid: { color: string }; title: { color: string } };
-      scale.ticks.color = theme.muted || theme.foreground;
-      scale.title.color = theme.foreground;
-      scale.grid = { ...(scale.grid ?? {}), color: theme.grid || theme.muted };
-    }
+    applyChartChrome(this.chart, theme);
     const colors = [this.theme.blue, this.theme.green, this.theme.red];
     // new dataset objects: Chart.js caches resolved element options per dataset object
     this.chart.data.datasets = this.chart.data.datasets.map((ds, i) => ({ ...ds, backgroundColor: colors[i], borderColor: colors[i] }));
-    const tooltip = opts.plugins!.tooltip!;
-    tooltip.backgroundColor = theme.background;
-    tooltip.titleColor = theme.foreground;
-    tooltip.bodyColor = theme.foreground;
-    tooltip.borderColor = theme.grid || theme.muted;
-    tooltip.borderWidth = 1;
     // a full update (animation is off): 'none' keeps the bars' shared resolved options
     if (update) this.chart.update();
   }

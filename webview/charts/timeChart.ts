@@ -7,7 +7,7 @@
 import type { ChartData as ProtocolChart, LineSeries, Phase } from '../../src/protocol/messages';
 import type { Theme } from '../theme';
 import { withAlpha } from '../theme';
-import { Chart } from './setup';
+import { Chart, applyChartChrome } from './setup';
 import { setStepMarker } from './stepMarker';
 
 type Point = { x: number; y: number | null };
@@ -176,24 +176,7 @@ export class TimeChart {
 
   applyTheme(theme: Theme, update = true): void {
     this.theme = theme;
-    const opts = this.chart.options;
-    opts.color = theme.foreground;
-    opts.font = { family: theme.fontFamily || undefined, size: theme.fontSize };
-    opts.plugins!.title!.color = theme.foreground;
-    opts.plugins!.legend!.labels!.color = theme.foreground;
-    for (const axis of ['x', 'y'] as const) {
-      const scale = opts.scales![axis]! as { ticks: { color: string }; grid: { color: string }; border: { color: string }; title: { color: string } };
-      scale.ticks.color = theme.muted || theme.foreground;
-      scale.title.color = theme.foreground;
-      scale.grid = { ...(scale.grid ?? {}), color: theme.grid ? withAlpha(theme.grid, 0.5) : withAlpha(theme.foreground, 0.12) };
-      scale.border = { ...(scale.border ?? {}), color: theme.grid || theme.muted };
-    }
-    const tooltip = opts.plugins!.tooltip!;
-    tooltip.backgroundColor = withAlpha(theme.background || '#000', 0.95);
-    tooltip.titleColor = theme.foreground;
-    tooltip.bodyColor = theme.foreground;
-    tooltip.borderColor = theme.grid || theme.muted;
-    tooltip.borderWidth = 1;
+    applyChartChrome(this.chart, theme);
     this.colorDatasets();
     this.applyMarker();
     // a full update (animation is off): 'none' keeps the points' shared resolved options

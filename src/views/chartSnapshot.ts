@@ -1,7 +1,7 @@
 // Builds the chart panel's payloads from a Trace: the full Snapshot (decimated series for the
 // selected units, a units × time heatmap grid, the backward decay aggregates) and the small
 // StepDetail for the cursor's step (equations with numbers substituted, the conveyor belt).
-// Pure and engine-typed only, so it runs on the host and is unit tested on plain node. Sizes
+// Pure (engine and protocol only, no vscode), so it runs on the host and is unit tested on plain node. Sizes
 // are bounded by the view, not by T × H: at most MAX_LINE_UNITS units, MAX_SERIES_POINTS
 // points per line (min/max decimation keeps every spike), MAX_HEATMAP_ROWS × MAX_HEATMAP_COLS cells.
 
@@ -9,7 +9,8 @@ import type { CellKind, Trace } from '../engine/types';
 import {
   BeltEntry, ChartData, CursorState, Heatmap, LineSeries, MAX_HEATMAP_COLS, MAX_HEATMAP_ROWS, MAX_SERIES_POINTS,
   Series, Snapshot, StepDetail, ViewOptions, normalizeView,
-} from './messages';
+} from '../protocol/messages';
+import { rowNorms } from '../engine/kernels';
 
 /** The initial state the trace starts from (it is in the spec, not the trace). */
 export interface InitialState {
@@ -113,17 +114,6 @@ export function buildHeatmap(fieldName: string, field: ArrayLike<number>, T: num
   }
   if (min > max) { min = 0; max = 0; }
   return { field: fieldName, rows, cols, rowStart, colStart, values, min, max };
-}
-
-/** Per-step L2 norm over units of a (T, H) field. */
-export function rowNorms(field: ArrayLike<number>, T: number, H: number): Float64Array {
-  const out = new Float64Array(T);
-  for (let k = 0; k < T; k++) {
-    let sum = 0;
-    for (let u = 0; u < H; u++) sum += field[k * H + u] * field[k * H + u];
-    out[k] = Math.sqrt(sum);
-  }
-  return out;
 }
 
 /** Per-step mean over units of a (T, H) field. */
