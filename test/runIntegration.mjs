@@ -7,7 +7,8 @@
 //   3. copies examples/ (and test/fixtures/ into fixtures/) to a temp workspace;
 //   4. runTests() with vscodeExecutablePath = $VSCODE_EXECUTABLE, else a desktop `code` on PATH, else our
 //      code-server shim (test/host/code-server-shim.sh), which is what runs here and in CI.
-// Usage: node test/runIntegration.mjs [--grep PATTERN] [--no-build] [--extension DIR]
+// Usage: node test/runIntegration.mjs [--grep PATTERN] [--no-build] [--extension DIR] [--bench]
+// --bench runs the in-host benchmarks (test/integration/*.bench.ts) instead of the tests.
 // Exit code: 0 when every test passed.
 import { runTests } from '@vscode/test-electron';
 import * as esbuild from 'esbuild';
@@ -22,6 +23,7 @@ const argv = process.argv.slice(2);
 const option = name => { const i = argv.indexOf('--' + name); return i >= 0 ? argv[i + 1] : undefined; };
 const extensionDevelopmentPath = path.resolve(option('extension') ?? repoRoot);
 const grep = option('grep');
+const bench = argv.includes('--bench');
 const startedAt = Date.now();
 const elapsed = () => ((Date.now() - startedAt) / 1000).toFixed(1) + ' s';
 
@@ -52,7 +54,7 @@ async function bundleTests() {
   const outDir = path.join(repoRoot, 'out', 'test', 'integration');
   fs.rmSync(outDir, { recursive: true, force: true });
   const tests = fs.readdirSync(testDir, { recursive: true }).map(String)
-    .filter(f => f.endsWith('.test.ts')).map(f => path.join(testDir, f));
+    .filter(f => f.endsWith(bench ? '.bench.ts' : '.test.ts')).map(f => path.join(testDir, f));
   await esbuild.build({
     entryPoints: [path.join(testDir, 'index.ts'), ...tests], outdir: outDir, outbase: testDir,
     bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline',

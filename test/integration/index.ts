@@ -1,5 +1,5 @@
 // The mocha entry point VS Code loads inside the extension host (extensionTestsPath). runIntegration.mjs
-// bundles it and every test/integration/**/*.test.ts next to it in out/test/integration/; run() loads
+// bundles it and every test/integration/**/*.test.ts (or, with --bench, *.bench.ts) next to it in out/test/integration/; run() loads
 // those bundles, runs them (BDD, 60 s per test) and rejects when any test fails, which makes the host
 // exit non-zero. mocha stays external: it is required from the repo's node_modules at run time.
 // Env (inherited by the extension host): LSTM_TEST_GREP filters tests by title.
@@ -12,7 +12,7 @@ function findTestBundles(dir: string): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) found.push(...findTestBundles(full));
-    else if (entry.name.endsWith('.test.js')) found.push(full);
+    else if (/\.(test|bench)\.js$/.test(entry.name)) found.push(full);
   }
   return found.sort();
 }

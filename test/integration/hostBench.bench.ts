@@ -1,6 +1,6 @@
 // Benchmarks in the real extension host, not timed tests: they print figures and assert nothing
-// about speed. Enabled by LSTM_BENCH=1 (the extension host inherits the runner's environment):
-//   LSTM_BENCH=1 node test/runIntegration.mjs --grep bench
+// about speed. Bundled only in bench mode (`node test/runIntegration.mjs --bench`, part of
+// `npm run bench`), never in `npm test`.
 // Figures: activate() time; the inline trace of (H,I,T) = (64,32,100); one Step's update of the
 // status bar and the States tree (the command, then the getTreeItem/getChildren calls VS Code makes
 // for the refreshed nodes, expanded); a full tree refresh after an edit.
@@ -8,15 +8,13 @@ import * as vscode from 'vscode';
 import type { StatesNode } from '../../src/views/statesTree';
 import { extensionApi, openSpec, waitFor } from './helpers';
 
-const enabled = process.env.LSTM_BENCH === '1';
-
 function summary(samples: number[]): string {
   const sorted = [...samples].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
   return `median ${median.toFixed(2)} ms, p90 ${sorted[Math.floor(sorted.length * 0.9)].toFixed(2)} ms, max ${sorted[sorted.length - 1].toFixed(2)} ms (n=${samples.length})`;
 }
 
-(enabled ? describe : describe.skip)('bench (LSTM_BENCH=1)', function () {
+describe('bench in the real extension host', function () {
   this.timeout(120000);
 
   it('activation, trace and Step update at (H,I,T) = (64,32,100)', async () => {
