@@ -105,9 +105,22 @@ export class SessionManager implements vscode.Disposable {
   private followActiveEditor(): void {
     if (this._startTimer !== undefined) return; // start() follows the active editor
     const editor = vscode.window.activeTextEditor;
-    if (!editor) return;
-    const session = this.open(editor.document);
+    const session = editor && this.open(editor.document);
     if (session) this.setActive(session);
+    else if (!this._active) this.followVisibleSpec();
+  }
+
+  /**
+   * With no active session (say a restored chart panel has focus after a window reload, so no
+   * editor is active), follows the first visible spec editor. True if a session is active after.
+   */
+  followVisibleSpec(): boolean {
+    this.start();
+    if (!this._active) {
+      const visible = vscode.window.visibleTextEditors.map(editor => this.open(editor.document)).find(s => s);
+      if (visible) this.setActive(visible);
+    }
+    return this._active !== undefined;
   }
 
   private scheduleUpdate(document: vscode.TextDocument): void {
@@ -140,8 +153,8 @@ export class SessionManager implements vscode.Disposable {
     entry.session.dispose();
     if (this._active === entry.session) {
       // fall back to a visible spec editor, else to nothing
-      const visible = vscode.window.visibleTextEditors.map(e => this.getSession(e.document.uri)).find(s => s);
-      this.setActive(visible);
+      this.setActive(undefined);
+      this.followVisibleSpec();
     }
   }
 

@@ -95,8 +95,9 @@ class ChartPanel implements vscode.Disposable {
         this.ready = true;
         this.readyCount++;
         if (message.view) this.view = { ...this.view, ...message.view };
-        // adopting a session fires onDidChangeActive, which posts the snapshot
-        if (!this.adoptVisibleSpec()) this.postSnapshot('snapshot');
+        // after a window reload the restored panel may have focus and no spec editor be active: the
+        // manager then follows a visible spec, and its onDidChangeActive posts the snapshot
+        if (this.sessions.activeSession || !this.sessions.followVisibleSpec()) this.postSnapshot('snapshot');
         this.readyWaiters.splice(0).forEach(resolve => resolve());
         return;
       case 'step': session?.step(); return;
@@ -137,22 +138,6 @@ class ChartPanel implements vscode.Disposable {
       default:
         assertNever(message);
     }
-  }
-
-  /**
-   * After a window reload the restored panel may have focus, so no spec editor is active and the
-   * manager has no session yet: the panel then follows a visible spec editor. True if it adopted one.
-   */
-  private adoptVisibleSpec(): boolean {
-    if (this.sessions.activeSession) return false;
-    for (const editor of vscode.window.visibleTextEditors) {
-      const session = this.sessions.getSession(editor.document.uri) ?? this.sessions.open(editor.document);
-      if (session) {
-        this.sessions.setActive(session);
-        return this.sessions.activeSession === session;
-      }
-    }
-    return false;
   }
 
   private initialState(session: Session): InitialState | undefined {
