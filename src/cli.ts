@@ -2,16 +2,18 @@
 //   trace SPEC [--json] [--loss sum|mse] [--precision N]   the seeds' step table and backward table,
 //                                                          or the section 3 trace JSON
 //   bench SPEC [--runs N]                                  times computeTrace alone, one JSON line
-// A bad spec prints every issue as `file:line:column: message` (warnings as
-// `file:line:column: warning: message`) on stderr and exits 1; usage errors exit 2. Nothing ever
-// reaches the user as a stack trace. It uses the engine only (parseSpec, computeTrace, traceToJson).
+// A bad spec prints every issue, and nothing else, as `file:line:column: message` (warnings as
+// `file:line:column: warning: message`) on stderr and exits 1. A file that cannot be read and a
+// --loss value other than sum or mse exit 1 as well (they have no position to give); the other
+// usage errors exit 2. Nothing ever reaches the user as a stack trace. It uses the engine only,
+// through its public API (src/engine/index.ts).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseSpec } from './engine/specParse';
-import { computeTrace } from './engine/trace';
-import { traceToJson } from './engine/traceJson';
-import type { Spec, SpecIssue, Trace } from './engine/types';
+import {
+  computeTrace, findSourceRange, parseSpec, rowMeans, rowNorms, traceToJson,
+  type NonFiniteReport, type SourceRange, type Spec, type SpecIssue, type Trace,
+} from './engine';
 
 const USAGE = `Usage:
   lstm-stepper trace SPEC.lstm.json [--json] [--loss sum|mse] [--precision N]
@@ -27,7 +29,8 @@ bench   times the engine alone (forward + full BPTT) N times and prints one JSON
         {"H","I","T","runs":[ms...],"medianMs","gflops"} with FLOPs = 3·2·4H(H+I)·T.
         --runs N       number of timed runs (default 5)
 
-A spec with errors prints each as file:line:column: message on stderr and exits with 1.`;
+A spec with errors prints each as file:line:column: message on stderr and exits with 1,
+as do a file that cannot be read and an unknown --loss value; other usage errors exit with 2.`;
 
 /** Shown to the user as is, then the process exits with `code` (1: bad input, 2: usage). */
 class CliError extends Error {
@@ -77,7 +80,8 @@ function parseArguments(argv: string[]): Options {
       case '--loss': {
         const [value, next] = valueOf(flag, inline, k);
         k = next;
-        if (value !== 'sum' && value !== 'mse') throw new CliError(`--loss expects sum or mse, got "${value}"`, 2);
+        // exit 1 like a bad spec: the loss is part of what is computed, not of how the tool is called
+        if (value !== 'sum' && value !== 'mse') throw new CliError(`--loss expects sum or mse, got "${value}"`, 1);
         options.loss = value;
         break;
       }
@@ -109,13 +113,16 @@ function parseArguments(argv: string[]): Options {
   return { ...options, command, file };
 }
 
-function formatIssue(file: string, issue: SpecIssue): string {
-  const where = `${file}:${issue.range.line}:${issue.range.column}`;
-  return issue.severity === 'warning' ? `${where}: warning: ${issue.message}` : `${where}: ${issue.message}`;
+function formatIssue(file: string, severity: SpecIssue['severity'], range: SourceRange, message: string): string {
+  const where = `${file}:${range.line}:${range.column}`;
+  return severity === 'warning' ? `${where}: warning: ${message}` : `${where}: ${message}`;
 }
 
-/** Reads and validates the spec; prints its issues on stderr; throws (exit 1) when it has errors. */
-function loadSpec(file: string, loss: 'sum' | 'mse' | undefined, stderr: (line: string) => void): Spec {
+/**
+ * Reads and validates the spec and prints its issues on stderr. Returns the spec and its text, or
+ * undefined when it has errors: those lines are all the user gets, each with its position.
+ */
+function loadSpec(file: string, loss: 'sum' | 'mse' | undefined, stderr: (line: string) => void): { spec: Spec; text: string } | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -126,12 +133,22 @@ function loadSpec(file: string, loss: 'sum' | 'mse' | undefined, stderr: (line: 
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const { spec, issues } = parseSpec(text, { loss });
-  for (const issue of issues) stderr(formatIssue(file, issue));
-  if (!spec) {
-    const errors = issues.filter(issue => issue.severity === 'error').length;
-    throw new CliError(`${file}: ${errors} error${errors === 1 ? '' : 's'}, no trace computed`, 1);
-  }
-  return spec;
+  for (const issue of issues) stderr(formatIssue(file, issue.severity, issue.range, issue.message));
+  return spec && { spec, text };
+}
+
+/**
+ * The warning for a trace that overflowed, pointed at the input row of the step where the first
+ * NaN or ±Inf appeared (at the loss for a non-finite loss), so it has a position like any issue.
+ */
+function nonFiniteWarning(file: string, text: string, report: NonFiniteReport): string {
+  const atLoss = report.field === 'loss' ? findSourceRange(text, ['loss']) : undefined;
+  const atRow = atLoss ? undefined : findSourceRange(text, ['inputs', report.t - 1]);
+  const range = atLoss ?? atRow ?? findSourceRange(text, ['inputs'])
+    ?? { offset: 0, length: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
+  const where = atLoss ? 'loss: ' : atRow ? `inputs[${report.t - 1}]: ` : '';
+  return formatIssue(file, 'warning', range,
+    `${where}the first non-finite value appears in the ${report.phase} pass at t=${report.t} (${report.field}); later values are not meaningful`);
 }
 
 // ---- tables ----
@@ -156,18 +173,6 @@ function renderTable(header: string[], rows: string[][]): string[] {
   return [line(header), ...rows.map(line)];
 }
 
-function rowNorm(field: Float64Array, width: number, t: number): number {
-  let sum = 0;
-  for (let j = (t - 1) * width; j < t * width; j++) sum += field[j] * field[j];
-  return Math.sqrt(sum);
-}
-
-function rowMean(field: Float64Array, width: number, t: number): number {
-  let sum = 0;
-  for (let j = (t - 1) * width; j < t * width; j++) sum += field[j];
-  return sum / width;
-}
-
 export function renderTrace(title: string, trace: Trace, precision: number): string[] {
   const H = trace.hiddenSize;
   const T = trace.T;
@@ -188,21 +193,18 @@ export function renderTrace(title: string, trace: Trace, precision: number): str
   out.push('Backward (BPTT, from t = T down to 1)');
   const backwardRows: string[][] = [];
   const perStep = trace.backward.perStep;
-  const rnnNorm = trace.vanillaRNN.dL_dh_norm;
+  const rnnNorms = trace.vanillaRNN.dL_dh_norm; // (T)
+  const isLstm = trace.cell === 'lstm' || trace.cell === 'lstm_peephole';
+  // (T) each: |dL/dc_t| for the LSTM kinds, |dL/dh_t| otherwise; the mean of ∏f (∏z) over units
+  const gradientNorms = rowNorms(isLstm ? perStep.dL_dc : perStep.dL_dh, T, H);
+  const decay = trace.pathDecay?.kind === 'cellPathDecay' ? trace.pathDecay.forgetProduct
+    : trace.pathDecay?.kind === 'updateGatePathDecay' ? trace.pathDecay.zProduct : undefined;
+  const decayMeans = decay && rowMeans(decay, T, H);
   for (let t = T; t >= 1; t--) {
-    const cells = [String(t)];
-    if (trace.cell === 'lstm' || trace.cell === 'lstm_peephole') {
-      cells.push(formatScalar(rowNorm(perStep.dL_dc, H, t), precision));
-      const decay = trace.pathDecay?.kind === 'cellPathDecay' ? trace.pathDecay.forgetProduct : undefined;
-      cells.push(decay ? formatScalar(rowMean(decay, H, t), precision) : '-');
-      cells.push(formatScalar(rnnNorm[t - 1], precision));
-    } else if (trace.cell === 'gru') {
-      cells.push(formatScalar(rowNorm(perStep.dL_dh, H, t), precision));
-      const decay = trace.pathDecay?.kind === 'updateGatePathDecay' ? trace.pathDecay.zProduct : undefined;
-      cells.push(decay ? formatScalar(rowMean(decay, H, t), precision) : '-');
-      cells.push(formatScalar(rnnNorm[t - 1], precision));
-    } else {
-      cells.push(formatScalar(rowNorm(perStep.dL_dh, H, t), precision));
+    const cells = [String(t), formatScalar(gradientNorms[t - 1], precision)];
+    if (trace.cell !== 'rnn') {
+      cells.push(decayMeans ? formatScalar(decayMeans[t - 1], precision) : '-');
+      cells.push(formatScalar(rnnNorms[t - 1], precision));
     }
     backwardRows.push(cells);
   }
@@ -227,7 +229,9 @@ export function run(argv: string[], stdout: (line: string) => void, stderr: (lin
       return 0;
     }
     const file = options.file!;
-    const spec = loadSpec(file, options.loss, stderr);
+    const loaded = loadSpec(file, options.loss, stderr);
+    if (!loaded) return 1;
+    const { spec, text } = loaded;
     if (options.command === 'bench') {
       const runs: number[] = [];
       for (let k = 0; k < options.runs; k++) {
@@ -244,9 +248,7 @@ export function run(argv: string[], stdout: (line: string) => void, stderr: (lin
       return 0;
     }
     const trace = computeTrace(spec);
-    if (trace.nonFinite) {
-      stderr(`${file}: warning: the first non-finite value appears in the ${trace.nonFinite.phase} pass at t=${trace.nonFinite.t} (${trace.nonFinite.field})`);
-    }
+    if (trace.nonFinite) stderr(nonFiniteWarning(file, text, trace.nonFinite));
     if (options.json) stdout(JSON.stringify(traceToJson(trace)));
     else for (const line of renderTrace(spec.name ?? path.basename(file), trace, options.precision)) stdout(line);
     return 0;

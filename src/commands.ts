@@ -18,6 +18,7 @@ export const COMMANDS = {
   goToStep: 'lstm.goToStep',
   newSpecFromExample: 'lstm.newSpecFromExample',
   toggleInlineValues: 'lstm.toggleInlineValues',
+  recompute: 'lstm.recompute',
 } as const;
 
 const OPEN_EXAMPLE = 'Open an Example';
@@ -39,9 +40,11 @@ export function registerCommands(context: vscode.ExtensionContext, sessions: Ses
     }
     if (!session.trace) {
       const hasErrors = session.issues.some(issue => issue.severity === 'error');
+      const stopped = session.computeState === 'failed' || session.computeState === 'cancelled';
       void vscode.window.showWarningMessage(hasErrors
         ? 'LSTM: the spec has errors, so there is nothing to step through yet. See the Problems view.'
-        : 'LSTM: the trace is still being computed.');
+        : stopped ? `LSTM: the trace computation ${session.computeState === 'failed' ? 'failed' : 'was cancelled'}. Run "LSTM: Recompute Trace" to compute it.`
+          : 'LSTM: the trace is still being computed.');
       return undefined;
     }
     return session;
@@ -75,6 +78,15 @@ export function registerCommands(context: vscode.ExtensionContext, sessions: Ses
     await pickStep(session);
   });
   register(COMMANDS.newSpecFromExample, (name?: unknown) => newSpecFromExample(context, typeof name === 'string' ? name : undefined));
+  register(COMMANDS.recompute, async () => {
+    sessions.ensureStarted();
+    const session = sessions.activeSession;
+    if (!session) {
+      void vscode.window.showInformationMessage('LSTM: no spec is open, so there is nothing to recompute.');
+      return;
+    }
+    await sessions.recompute(session);
+  });
   register(COMMANDS.toggleInlineValues, async () => {
     const configuration = vscode.workspace.getConfiguration('lstmStepper');
     const inspected = configuration.inspect<boolean>('inlineValues');

@@ -7,10 +7,11 @@
 
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
-import { createSpecParser, createTraceComputer, workerPathFor } from './session/traceComputer';
+import { WORKER_THRESHOLD_MS, createSpecParser, createTraceComputer, workerPathFor } from './session/traceComputer';
 import { SessionManager } from './session/sessionManager';
 import { registerChartPanel } from './views/chartPanel';
 import { registerDiagnostics } from './views/diagnostics';
+import { registerErrorReporter, reportMessage } from './views/errorReporter';
 import { registerHover } from './views/hover';
 import { registerInlineValues } from './views/inlineValues';
 import { StatesTreeProvider, registerStatesTree } from './views/statesTree';
@@ -31,15 +32,12 @@ export interface LstmStepperApi {
 export function activate(context: vscode.ExtensionContext): LstmStepperApi {
   const start = performance.now();
   let thresholdOverride: number | undefined;
-  let lastErrorMessage = '';
+  registerErrorReporter(context);
   const workerOptions = {
     workerPath: workerPathFor(context.extensionPath),
-    thresholdMs: () => thresholdOverride ?? Number(process.env.LSTM_WORKER_THRESHOLD_MS ?? 50),
-    onError: (message: string) => {
-      if (message === lastErrorMessage) return; // the same failure on every keystroke is reported once
-      lastErrorMessage = message;
-      void vscode.window.showErrorMessage(message);
-    },
+    thresholdMs: () => thresholdOverride ?? Number(process.env.LSTM_WORKER_THRESHOLD_MS ?? WORKER_THRESHOLD_MS),
+    // the same failure on every keystroke is shown once (and logged each time)
+    onError: reportMessage,
   };
   const sessions = new SessionManager(createTraceComputer(workerOptions), createSpecParser(workerOptions));
   context.subscriptions.push(sessions);

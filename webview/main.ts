@@ -4,10 +4,11 @@
 // message replaces the series in place. Messages are coalesced to one render per animation frame;
 // charts are created once and updated with chart.update('none'). Every piece of user data (spec
 // name, tokens) is set with textContent or drawn by chart.js, never parsed as HTML. Buttons and
-// keys send intents; the host owns the cursor.
+// keys send intents; the host owns the cursor. A banner says when the charts show an older trace
+// than the spec (errors, a computation running, failed or cancelled) and dims them.
 
-import type { CursorState, HostToWebviewMessage, LineSeries, Phase, Snapshot, StepDetail, ViewOptions } from '../src/protocol/messages';
-import { MAX_LINE_UNITS, assertNever, isHostMessage } from '../src/protocol/messages';
+import type { CursorState, Freshness, HostToWebviewMessage, LineSeries, Phase, Snapshot, StepDetail, ViewOptions } from '../src/protocol/messages';
+import { FRESH, MAX_LINE_UNITS, assertNever, freshnessBanner, isHostMessage } from '../src/protocol/messages';
 import { BeltChart } from './charts/beltChart';
 import { HeatmapChart } from './charts/heatmap';
 import { TimeChart } from './charts/timeChart';
@@ -44,22 +45,25 @@ const fieldLabel = (field: string, lines: LineSeries[]): string => {
 /** "units 0-3 (dash = unit)" for chart titles. */
 const unitsNote = (units: number[]): string => (units.length > 1 ? `, units ${formatUnits(units)} (dash: unit)` : units.length === 1 ? `, unit ${units[0]}` : '');
 
-const gatesChart = new TimeChart(byId('gates-chart'), theme, { clickPhase: 'forward', onPick: pick, colorOf, fieldLabel, tokenAt });
-const statesChart = new TimeChart(byId('states-chart'), theme, { clickPhase: 'forward', onPick: pick, colorOf, fieldLabel, tokenAt });
-const decayChart = new TimeChart(byId('decay-chart'), theme, { clickPhase: 'backward', onPick: pick, colorOf, fieldLabel: (f, lines) => lines.find(l => l.field === f)?.label ?? f, tokenAt });
+/** Forward-time charts (gates, states, heatmap) show both phases: a click keeps the cursor's phase. */
+const currentPhase = (): Phase => step?.cursor.phase ?? 'forward';
+const gatesChart = new TimeChart(byId('gates-chart'), theme, { clickPhase: currentPhase, onPick: pick, colorOf, fieldLabel, tokenAt });
+const statesChart = new TimeChart(byId('states-chart'), theme, { clickPhase: currentPhase, onPick: pick, colorOf, fieldLabel, tokenAt });
+const decayChart = new TimeChart(byId('decay-chart'), theme, { clickPhase: () => 'backward', onPick: pick, colorOf, fieldLabel: (f, lines) => lines.find(l => l.field === f)?.label ?? f, tokenAt });
 const chooseEquationUnit = (unit: number): void => {
   send({ type: 'chooseEquationUnit', unit });
   const kept = vscode.getState()?.view ?? {};
   vscode.setState({ view: { ...kept, equationUnit: unit } });
 };
 const beltChart = new BeltChart(byId('belt-chart'), theme, chooseEquationUnit);
-const heatmapChart = new HeatmapChart(byId('gates-heatmap'), theme, pick);
+const heatmapChart = new HeatmapChart(byId('gates-heatmap'), theme, t => pick(currentPhase(), t));
 
 const ui = {
   specName: byId<HTMLHeadingElement>('spec-name'),
   cursorLabel: byId<HTMLSpanElement>('cursor-label'),
   cursorToken: byId<HTMLSpanElement>('cursor-token'),
   status: byId<HTMLDivElement>('status'),
+  stale: byId<HTMLDivElement>('stale'),
   warning: byId<HTMLDivElement>('warning'),
   charts: byId<HTMLElement>('charts'),
   units: byId<HTMLInputElement>('units-input'),
@@ -72,15 +76,37 @@ const ui = {
   renderTime: byId<HTMLSpanElement>('render-time'),
   gatesBox: byId<HTMLCanvasElement>('gates-chart').parentElement!,
   heatmapBox: byId<HTMLCanvasElement>('gates-heatmap').parentElement!,
+  beltCard: byId<HTMLElement>('belt-card'),
 };
+
+/** A computation shorter than this shows no banner: small specs recompute on every keystroke. */
+const COMPUTING_BANNER_DELAY_MS = 400;
+let bannerTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Shows (or hides) the banner over an older trace; rendered as text, the charts dimmed under it. */
+function applyFreshness(freshness: Freshness): void {
+  clearTimeout(bannerTimer);
+  bannerTimer = undefined;
+  const text = freshnessBanner(freshness);
+  const show = (): void => {
+    ui.stale.textContent = text;
+    ui.stale.hidden = !text;
+    ui.stale.dataset.computeState = freshness.computeState;
+    ui.charts.classList.toggle('stale', !!text);
+  };
+  if (text && freshness.computeState === 'computing' && ui.stale.hidden) bannerTimer = setTimeout(show, COMPUTING_BANNER_DELAY_MS);
+  else show();
+}
 
 // ---- rendering ---------------------------------------------------------------------------------
 
-function applySnapshot(next: Snapshot | undefined, status: string): void {
+function applySnapshot(next: Snapshot | undefined, status: string, freshness: Freshness): void {
   snapshot = next;
   ui.status.textContent = status;
   ui.status.hidden = !status;
   ui.charts.hidden = !next;
+  // without charts the status line already says why
+  applyFreshness(next ? freshness : FRESH);
   if (!next) {
     ui.specName.textContent = 'LSTM Charts';
     ui.cursorLabel.textContent = '';
@@ -90,12 +116,15 @@ function applySnapshot(next: Snapshot | undefined, status: string): void {
   ui.specName.textContent = `${next.specName} — ${next.cell}, H=${next.H}, I=${next.I}, T=${next.T}, L=${next.loss.L.toPrecision(4)} (${next.loss.kind})`;
   ui.warning.textContent = next.warning ?? '';
   ui.warning.hidden = !next.warning;
+  ui.beltCard.hidden = !next.hasBelt;
   const showHeatmap = !!next.heatmap && !next.gates;
   ui.gatesBox.hidden = showHeatmap || !next.gates;
   ui.heatmapBox.hidden = !showHeatmap;
   if (next.gates) gatesChart.setData({ ...next.gates, title: next.gates.title + unitsNote(next.view.units) }, next.T);
   if (next.heatmap && showHeatmap) {
-    heatmapChart.setData(next.heatmap, next.T, `Gates over time: ${FIELD_NAMES[next.heatmap.field] ?? next.heatmap.field}, units × time (bucket means)`);
+    // an rnn has no gates: its heatmap shows h or a
+    const what = next.cell === 'rnn' ? 'Over time' : 'Gates over time';
+    heatmapChart.setData(next.heatmap, next.T, `${what}: ${FIELD_NAMES[next.heatmap.field] ?? next.heatmap.field}, units × time (bucket means)`);
   }
   statesChart.setData({ ...next.states, title: next.states.title + unitsNote(next.view.units) }, next.T);
   decayChart.setData(next.decay, next.T);
@@ -116,7 +145,7 @@ function applyStep(detail: StepDetail): void {
   statesChart.setMarker(forwardMarker, cursor.phase === 'backward');
   heatmapChart.setMarker(forwardMarker);
   decayChart.setMarker(cursor.phase === 'backward' ? cursor.t : undefined, false);
-  if (snapshot) beltChart.setStep(detail, snapshot.cell);
+  if (snapshot?.hasBelt) beltChart.setStep(detail, snapshot.cell);
   ui.equationsTitle.textContent = `Equations at ${detail.label}${detail.token ? ` (${detail.token})` : ''}, unit ${detail.equationUnit}`;
   ui.equations.textContent = detail.equations.join('\n');
   if (document.activeElement !== ui.equationUnit) ui.equationUnit.value = String(detail.equationUnit);
@@ -185,7 +214,7 @@ function render(): void {
     if (pendingSnapshot) {
       const { message, at } = pendingSnapshot;
       pendingSnapshot = undefined;
-      applySnapshot(message.snapshot, message.status);
+      applySnapshot(message.snapshot, message.status, message.freshness);
       reportRendered(message.type, at);
     }
     if (pendingStep) {
@@ -221,6 +250,11 @@ window.addEventListener('message', event => {
     case 'cursor':
       pendingStep = { message, at };
       scheduleRender();
+      return;
+    case 'freshness':
+      // no drawing involved: applied at once, or to the snapshot still waiting for its frame
+      if (pendingSnapshot) pendingSnapshot = { ...pendingSnapshot, message: { ...pendingSnapshot.message, freshness: message.freshness } };
+      else if (snapshot) applyFreshness(message.freshness);
       return;
     case 'requestPng':
       // a snapshot that arrived just before is drawn first

@@ -21,9 +21,9 @@ export function renderPng(theme: Theme, heading: string, equations: readonly str
   out.height = headH + rows * (cellH + pad) + eqH + pad;
   const ctx = out.getContext('2d');
   if (!ctx) throw new Error('no 2d context');
-  ctx.fillStyle = theme.background || '#ffffff';
+  ctx.fillStyle = theme.background;
   ctx.fillRect(0, 0, out.width, out.height);
-  ctx.fillStyle = theme.foreground || '#000000';
+  ctx.fillStyle = theme.foreground;
   ctx.textBaseline = 'top';
   ctx.font = `bold ${Math.round(theme.fontSize * dpr)}px ${theme.fontFamily || 'sans-serif'}`;
   ctx.fillText(heading, pad, pad);

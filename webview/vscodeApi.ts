@@ -1,11 +1,7 @@
 // The webview's handle on its host: postMessage for intents, getState/setState for the view
 // choices that survive hide/show and a window reload. Typed with the shared protocol.
 
-import type { ViewOptions, WebviewToHostMessage } from '../src/protocol/messages';
-
-export interface PersistedState {
-  view?: Partial<ViewOptions>;
-}
+import type { PersistedState, WebviewToHostMessage } from '../src/protocol/messages';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHostMessage): void;

@@ -5,7 +5,7 @@
 // weight and input gradients as GEMMs after the recurrence. Per-step buffers are gate-major
 // (4, T, H) with slots a_r, a_z, a_n, hn (and their deltas), so each field is a subarray.
 
-import { gemmNT, gemv, gemvT, sigmoid, transpose } from './kernels';
+import { gemmNT, gemv, gemvT, sigmoid, tanh, transpose } from './kernels';
 
 export const GRU_INPUT_WEIGHTS = ['W_ir', 'W_iz', 'W_in'] as const;
 export const GRU_HIDDEN_WEIGHTS = ['W_hr', 'W_hz', 'W_hn'] as const;
@@ -95,7 +95,7 @@ export function gruForward(
       const hn = recurrent[2 * H + k] + bh[2 * H + k];
       const r = sigmoid(aR), z = sigmoid(aZ);
       const aN = preact[nIdx] + r * hn;
-      const n = Math.tanh(aN);
+      const n = tanh(aN);
       preact[rIdx] = aR; preact[zIdx] = aZ; preact[nIdx] = aN; preact[hnIdx] = hn;
       act[rIdx] = r; act[zIdx] = z; act[nIdx] = n;
       h[rIdx] = (1 - z) * n + z * hPrev[hPrevOff + k];

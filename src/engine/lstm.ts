@@ -7,7 +7,7 @@
 // after the recurrence. Per-step buffers are gate-major (4, T, H) so a gate's (T, H) field is a
 // subarray. The per-step loops allocate nothing.
 
-import { gemmNT, gemv, gemvT, sigmoid, transpose } from './kernels';
+import { gemmNT, gemv, gemvT, sigmoid, tanh, transpose } from './kernels';
 
 /** The per-unit cell-state update, the seeds' "conveyor belt": c_t = f*c_{t-1} + i*g. */
 export function cellStateUpdate(f: number, cPrev: number, i: number, g: number): number {
@@ -26,7 +26,7 @@ export interface LstmParams {
   wh: Float64Array; // (4H, H) rows f,i,g,o: the h_{t-1} columns of W_f W_i W_c W_o
   wx: Float64Array; // (4H, I) rows f,i,g,o: the x_t columns
   b: Float64Array; // (4H) b_f b_i b_c b_o
-  p: Float64Array; // (3H) p_f p_i p_o, zeros when not peephole
+  peepholes: Float64Array; // (3H) p_f p_i p_o, zeros when not peephole
 }
 
 /** Splits the textbook (H, H+I) matrices into the packed recurrent and input parts. */
@@ -35,7 +35,7 @@ export function packLstm(
   H: number, I: number, peephole: boolean,
 ): LstmParams {
   const wh = new Float64Array(4 * H * H), wx = new Float64Array(4 * H * I), b = new Float64Array(4 * H);
-  const p = new Float64Array(3 * H);
+  const peepholes = new Float64Array(3 * H);
   for (let gate = 0; gate < 4; gate++) {
     const w = params[LSTM_WEIGHT_NAMES[gate]]; // (H, H+I)
     for (let r = 0; r < H; r++) {
@@ -45,8 +45,8 @@ export function packLstm(
     }
     b.set(params[LSTM_BIAS_NAMES[gate]], gate * H);
   }
-  if (peephole) for (let k = 0; k < 3; k++) p.set(params[PEEPHOLE_NAMES[k]], k * H);
-  return { H, I, peephole, wh, wx, b, p };
+  if (peephole) for (let k = 0; k < 3; k++) peepholes.set(params[PEEPHOLE_NAMES[k]], k * H);
+  return { H, I, peephole, wh, wx, b, peepholes };
 }
 
 export interface LstmGrads {
@@ -58,14 +58,14 @@ export interface LstmGrads {
   dc0: Float64Array; // (H)
   dW: Float64Array; // (4, H, H+I) textbook dL/dW_f dL/dW_i dL/dW_c dL/dW_o
   db: Float64Array; // (4H)
-  dp: Float64Array; // (3H) dL/dp_f dL/dp_i dL/dp_o (zeros unless peephole)
+  dPeepholes: Float64Array; // (3H) dL/dp_f dL/dp_i dL/dp_o (zeros unless peephole)
 }
 
 export function allocLstmGrads(H: number, I: number, T: number): LstmGrads {
   return {
     dh: new Float64Array(T * H), dc: new Float64Array(T * H), dPreact: new Float64Array(4 * T * H),
     dx: new Float64Array(T * I), dh0: new Float64Array(H), dc0: new Float64Array(H),
-    dW: new Float64Array(4 * H * (H + I)), db: new Float64Array(4 * H), dp: new Float64Array(3 * H),
+    dW: new Float64Array(4 * H * (H + I)), db: new Float64Array(4 * H), dPeepholes: new Float64Array(3 * H),
   };
 }
 
@@ -88,7 +88,7 @@ export function lstmForward(
   c0: Float64Array, // (H)
   T: number,
 ): LstmCache {
-  const { H, I, wh, wx, b, p, peephole } = params;
+  const { H, I, wh, wx, b, peepholes, peephole } = params;
   const TH = T * H;
   const preact = new Float64Array(4 * TH), act = new Float64Array(4 * TH);
   const c = new Float64Array(TH), h = new Float64Array(TH), tanhC = new Float64Array(TH);
@@ -110,25 +110,25 @@ export function lstmForward(
     const row = t * H;
     for (let r = 0; r < H; r++) {
       const fIdx = row + r, iIdx = TH + row + r, gIdx = 2 * TH + row + r, oIdx = 3 * TH + row + r;
-      const cp = cPrev[cPrevOff + r];
+      const cPrevUnit = cPrev[cPrevOff + r];
       let aF = preact[fIdx] + recurrent[r];
       let aI = preact[iIdx] + recurrent[H + r];
       const aG = preact[gIdx] + recurrent[2 * H + r];
       let aO = preact[oIdx] + recurrent[3 * H + r];
       if (peephole) {
-        aF += p[r] * cp;
-        aI += p[H + r] * cp;
+        aF += peepholes[r] * cPrevUnit;
+        aI += peepholes[H + r] * cPrevUnit;
       }
-      const f = sigmoid(aF), i = sigmoid(aI), g = Math.tanh(aG);
-      const cNew = cellStateUpdate(f, cp, i, g);
-      if (peephole) aO += p[2 * H + r] * cNew;
+      const f = sigmoid(aF), i = sigmoid(aI), g = tanh(aG);
+      const cNew = cellStateUpdate(f, cPrevUnit, i, g);
+      if (peephole) aO += peepholes[2 * H + r] * cNew;
       const o = sigmoid(aO);
-      const tc = Math.tanh(cNew);
+      const tanhCUnit = tanh(cNew);
       preact[fIdx] = aF; preact[iIdx] = aI; preact[gIdx] = aG; preact[oIdx] = aO;
       act[fIdx] = f; act[iIdx] = i; act[gIdx] = g; act[oIdx] = o;
       c[fIdx] = cNew;
-      tanhC[fIdx] = tc;
-      h[fIdx] = o * tc;
+      tanhC[fIdx] = tanhCUnit;
+      h[fIdx] = o * tanhCUnit;
     }
   }
   return { T, x, h0, c0, preact, act, tanhC, c, h };
@@ -141,13 +141,13 @@ export function lstmBackward(
   params: LstmParams,
   grads: LstmGrads,
 ): void {
-  const { H, I, wh, wx, p, peephole } = params;
+  const { H, I, wh, wx, peepholes, peephole } = params;
   const { T, x, h0, c0, act, tanhC, c, h } = cache;
-  const { dh, dc, dPreact, dx, dh0, dc0, dW, db, dp } = grads;
+  const { dh, dc, dPreact, dx, dh0, dc0, dW, db, dPeepholes } = grads;
   const TH = T * H;
   const dPreactStep = new Float64Array(4 * H); // (4H) one step's deltas, packed like wh's rows
   const dcCarry = new Float64Array(H); // (H) dL/dc_t through step t+1 only
-  dp.fill(0);
+  dPeepholes.fill(0);
   if (T === 0) {
     dh0.set(dhT);
     dc0.fill(0);
@@ -162,12 +162,12 @@ export function lstmBackward(
     for (let r = 0; r < H; r++) {
       const fIdx = row + r, iIdx = TH + row + r, gIdx = 2 * TH + row + r, oIdx = 3 * TH + row + r;
       const f = act[fIdx], i = act[iIdx], g = act[gIdx], o = act[oIdx];
-      const tc = tanhC[fIdx], cp = cPrev[cPrevOff + r];
+      const tanhCUnit = tanhC[fIdx], cPrevUnit = cPrev[cPrevOff + r];
       const dhVal = dh[fIdx];
-      const dA_o = dhVal * tc * o * (1 - o);
-      let dcVal = dcCarry[r] + dhVal * o * (1 - tc * tc);
-      if (peephole) dcVal += dA_o * p[2 * H + r];
-      const dA_f = dcVal * cp * f * (1 - f);
+      const dA_o = dhVal * tanhCUnit * o * (1 - o);
+      let dcVal = dcCarry[r] + dhVal * o * (1 - tanhCUnit * tanhCUnit);
+      if (peephole) dcVal += dA_o * peepholes[2 * H + r];
+      const dA_f = dcVal * cPrevUnit * f * (1 - f);
       const dA_i = dcVal * g * i * (1 - i);
       const dA_g = dcVal * i * (1 - g * g);
       dc[fIdx] = dcVal;
@@ -175,10 +175,10 @@ export function lstmBackward(
       dPreactStep[r] = dA_f; dPreactStep[H + r] = dA_i; dPreactStep[2 * H + r] = dA_g; dPreactStep[3 * H + r] = dA_o;
       let carry = dcVal * f;
       if (peephole) {
-        carry += dA_f * p[r] + dA_i * p[H + r];
-        dp[r] += dA_f * cp;
-        dp[H + r] += dA_i * cp;
-        dp[2 * H + r] += dA_o * c[fIdx];
+        carry += dA_f * peepholes[r] + dA_i * peepholes[H + r];
+        dPeepholes[r] += dA_f * cPrevUnit;
+        dPeepholes[H + r] += dA_i * cPrevUnit;
+        dPeepholes[2 * H + r] += dA_o * c[fIdx];
       }
       dcCarry[r] = carry;
     }

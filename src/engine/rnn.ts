@@ -2,7 +2,7 @@
 // `rnn` cell kind and also the ungated comparison run next to every trace (DESIGN.md section 2),
 // for which only dL/dh_t is needed, so the weight and input gradients are optional.
 
-import { gemmNT, gemv, gemvT, transpose } from './kernels';
+import { gemmNT, gemv, gemvT, tanh, transpose } from './kernels';
 
 export interface RnnParams {
   H: number;
@@ -61,7 +61,7 @@ export function rnnForward(
     for (let k = 0; k < H; k++) {
       const a = preact[row + k] + b[k] + recurrent[k];
       preact[row + k] = a;
-      h[row + k] = Math.tanh(a);
+      h[row + k] = tanh(a);
     }
   }
   return { T, x, h0, preact, h };

@@ -7,6 +7,9 @@
 //
 // Decisions worth knowing (the JSON Schema in schemas/lstm-spec.schema.json says the same):
 // - Comments and trailing commas are tolerated (JSONC). Duplicate keys: warning, the last wins.
+// - A syntax error carries the path of the container it is in, or of the value an invalid token
+//   (`NaN`) stands in for; entries after an invalid token keep their file positions in paths and
+//   counts (see reportSyntaxErrors).
 // - A number where a matrix or vector is expected fills it (`"W_i": 0.5`); also for h0, c0 and
 //   the mse target. An input row may be a bare number only when inputSize is 1.
 // - Row indices in messages are 0-based, like the paths (`row 1` is `weights.W_f[1]`).
@@ -20,7 +23,7 @@
 //   lstm, gru and rnn, and mapped to the textbook names here (see mapPyTorch*). Mixing them with
 //   textbook names in one `weights` object is an error.
 
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, printParseErrorCode, visit, type Node, type ParseError } from 'jsonc-parser';
 import { initWeights } from './init';
 import type { CellKind, LossSpec, SourceRange, Spec, SpecIssue } from './types';
 import { CELL_KINDS } from './types';
@@ -80,6 +83,7 @@ const TOP_LEVEL_KEYS = ['$schema', 'name', 'description', 'cell', 'inputSize', '
   'h0', 'c0', 'inputs', 'tokens', 'loss'];
 const INIT_KEYS = ['seed', 'scale', 'forgetBias'];
 const LOSS_KEYS = ['kind', 'target'];
+const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false };
 
 export function parseSpec(text: string, options: ParseSpecOptions = {}): { spec?: Spec; issues: SpecIssue[] } {
   const validator = new SpecValidator(text, options);
@@ -101,12 +105,11 @@ export function formatPath(path: Path): string {
   return out;
 }
 
-class SpecValidator {
-  readonly issues: SpecIssue[] = [];
+/** Offsets to 1-based line and column (UTF-16 units; \n, \r\n and \r end a line). */
+class SourceLines {
   private readonly lineStarts: number[] = [0];
-  private root: Node | undefined;
 
-  constructor(private readonly text: string, private readonly options: ParseSpecOptions) {
+  constructor(text: string) {
     for (let k = 0; k < text.length; k++) {
       const ch = text.charCodeAt(k);
       if (ch === 10) this.lineStarts.push(k + 1);
@@ -116,8 +119,6 @@ class SpecValidator {
       }
     }
   }
-
-  // ---- positions and reporting ----
 
   private position(offset: number): { line: number; column: number } {
     let lo = 0;
@@ -129,11 +130,38 @@ class SpecValidator {
     return { line: lo + 1, column: offset - this.lineStarts[lo] + 1 };
   }
 
-  private range(offset: number, length: number): SourceRange {
+  range(offset: number, length: number): SourceRange {
     const start = this.position(offset);
     const end = this.position(offset + length);
     return { offset, length, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
   }
+}
+
+/**
+ * Where the value at `path` (`['inputs', 2]`) is in a spec's text, or undefined when there is no
+ * such value. For pointing at a place a validated Spec no longer knows, such as the input row of
+ * the step where a non-finite value first appeared.
+ */
+export function findSourceRange(text: string, path: Path): SourceRange | undefined {
+  const root = parseTree(text, [], PARSE_OPTIONS);
+  const node = root && findNodeAtLocation(root, path);
+  return node ? new SourceLines(text).range(node.offset, node.length) : undefined;
+}
+
+class SpecValidator {
+  readonly issues: SpecIssue[] = [];
+  private readonly lines: SourceLines;
+  private root: Node | undefined;
+  /** Only for a file with syntax errors: array children whose file position differs from their child index. */
+  private sourceIndex: Map<number, number> | undefined;
+  /** Only for a file with syntax errors: arrays whose entry count in the file differs from their child count. */
+  private sourceLength: Map<number, number> | undefined;
+
+  constructor(private readonly text: string, private readonly options: ParseSpecOptions) {
+    this.lines = new SourceLines(text);
+  }
+
+  // ---- reporting ----
 
   /** `messagePath` prefixes the message when it differs from the node's path (a row's problem told about its matrix). */
   private report(severity: 'error' | 'warning', at: Node | { offset: number; length: number }, path: Path, detail: string, messagePath: Path = path): void {
@@ -143,7 +171,7 @@ class SpecValidator {
       severity,
       path: pathText,
       message: prefix === '' ? detail : `${prefix}: ${detail}`,
-      range: this.range(at.offset, at.length),
+      range: this.lines.range(at.offset, at.length),
     });
   }
 
@@ -169,7 +197,7 @@ class SpecValidator {
       case 'boolean': return String(node.value);
       case 'null': return 'null';
       case 'array': {
-        const count = node.children?.length ?? 0;
+        const count = this.lengthOf(node);
         return `an array of ${count} ${count === 1 ? 'entry' : 'entries'}`;
       }
       case 'object': return 'an object';
@@ -242,13 +270,14 @@ class SpecValidator {
     }
     const items = node.children ?? [];
     let ok = true;
-    if (length !== undefined && items.length !== length) {
-      this.error(node, path, `expected ${length} numbers (${lengthRole}), found ${items.length}`);
+    const itemCount = this.lengthOf(node);
+    if (length !== undefined && itemCount !== length) {
+      this.error(node, path, `expected ${length} numbers (${lengthRole}), found ${itemCount}`);
       ok = false;
     }
     const out = new Float64Array(items.length);
     items.forEach((item, k) => {
-      const value = this.readNumber(item, () => [...path, k]);
+      const value = this.readNumber(item, () => [...path, this.indexOf(item, k)]);
       if (value === undefined) ok = false; else out[k] = value;
     });
     return ok && length !== undefined ? out : undefined;
@@ -270,24 +299,28 @@ class SpecValidator {
       return undefined;
     }
     const rowNodes = node.children ?? [];
+    const rowCount = this.lengthOf(node);
     let ok = known;
-    if (known && rowNodes.length !== rows) {
-      this.error(node, path, `expected ${expected}, found ${rowNodes.length} row${rowNodes.length === 1 ? '' : 's'}`);
+    if (known && rowCount !== rows) {
+      this.error(node, path, `expected ${expected}, found ${rowCount} row${rowCount === 1 ? '' : 's'}`);
       ok = false;
     }
     const out = known ? new Float64Array(rows * cols) : undefined;
-    rowNodes.forEach((rowNode, r) => {
+    rowNodes.forEach((rowNode, childRow) => {
+      const r = this.indexOf(rowNode, childRow);
       if (rowNode.type !== 'array') {
         this.error(rowNode, [...path, r], `expected ${expected}, row ${r} is ${this.describe(rowNode)}`, path);
         ok = false;
         return;
       }
       const entries = rowNode.children ?? [];
-      if (cols !== undefined && entries.length !== cols) {
-        this.error(rowNode, [...path, r], `expected ${expected}, row ${r} has ${entries.length}`, path);
+      const entryCount = this.lengthOf(rowNode);
+      if (cols !== undefined && entryCount !== cols) {
+        this.error(rowNode, [...path, r], `expected ${expected}, row ${r} has ${entryCount}`, path);
         ok = false;
       }
-      entries.forEach((entry, c) => {
+      entries.forEach((entry, childColumn) => {
+        const c = this.indexOf(entry, childColumn);
         const value = this.readNumber(entry, () => [...path, r, c]);
         if (value === undefined) ok = false;
         else if (out && cols !== undefined && r < rows! && c < cols) out[r * cols + c] = value;
@@ -312,8 +345,8 @@ class SpecValidator {
 
   run(): Spec | undefined {
     const syntaxErrors: ParseError[] = [];
-    this.root = parseTree(this.text, syntaxErrors, { allowTrailingComma: true, disallowComments: false });
-    for (const syntaxError of syntaxErrors) this.reportSyntaxError(syntaxError);
+    this.root = parseTree(this.text, syntaxErrors, PARSE_OPTIONS);
+    if (syntaxErrors.length > 0) this.reportSyntaxErrors();
     const root = this.root;
     if (!root) {
       if (syntaxErrors.length === 0) this.error({ offset: 0, length: 0 }, [], 'expected a JSON object describing the network, found an empty file');
@@ -363,7 +396,7 @@ class SpecValidator {
     const inputs = this.readInputs(root, value('inputs'), I, H);
     // T is known from the row count even when some rows are invalid, so tokens can still be checked
     const inputsNode = value('inputs');
-    const T = inputs?.T ?? (inputsNode?.type === 'array' ? inputsNode.children?.length || undefined : undefined);
+    const T = inputs?.T ?? (inputsNode?.type === 'array' ? this.lengthOf(inputsNode) || undefined : undefined);
     const tokens = this.readTokens(value('tokens'), T);
 
     const h0Node = value('h0');
@@ -395,8 +428,116 @@ class SpecValidator {
     };
   }
 
-  private reportSyntaxError(syntaxError: ParseError): void {
-    const code = printParseErrorCode(syntaxError.error);
+  /**
+   * Reports jsonc-parser's syntax errors, each with the JSON path it sits in. jsonc-parser drops an
+   * invalid token (`NaN`, `Infinity`, a bare word) from the tree, so in an array with one the
+   * children no longer line up with the positions in the file: `[NaN, 1e999]` has one child,
+   * 1e999. A second, visitor pass over the text therefore counts each array's slots by its
+   * commas and records where a child's slot differs from its child index (`sourceIndex`) and
+   * where an array's slot count differs from its child count (`sourceLength`), so that paths and
+   * "found N" counts name what the file shows. It also drops the "expected a value" jsonc-parser
+   * adds right after an invalid token: that token is the one error there. Runs only on a file
+   * with syntax errors, and records only the shifted entries.
+   */
+  private reportSyntaxErrors(): void {
+    interface Frame {
+      kind: 'object' | 'array';
+      /** the container's own path */
+      path: Path;
+      offset: number;
+      /** object: the key whose value comes next */
+      pendingKey?: string;
+      /** array: the slot being filled (commas after a value, plus values missing their comma) */
+      slot: number;
+      slotFilled: boolean;
+      /** array: children jsonc-parser's tree has so far */
+      children: number;
+    }
+    // codes by name: ParseErrorCode is a const enum, which isolated modules cannot read
+    interface Found { code: string; offset: number; length: number; path: Path }
+    const frames: Frame[] = [];
+    const found: Found[] = [];
+    const sourceIndex = new Map<number, number>();
+    const sourceLength = new Map<number, number>();
+    /** A value starts in the innermost container: its path segment, and the shift it records. */
+    const valueStarts = (offset: number): string | number | undefined => {
+      const frame = frames[frames.length - 1];
+      if (!frame) return undefined;
+      if (frame.kind === 'object') {
+        const key = frame.pendingKey;
+        frame.pendingKey = undefined;
+        return key;
+      }
+      if (frame.slotFilled) frame.slot++;
+      frame.slotFilled = true;
+      if (frame.slot !== frame.children) sourceIndex.set(offset, frame.slot);
+      frame.children++;
+      return frame.slot;
+    };
+    const containerStarts = (kind: 'object' | 'array', offset: number): void => {
+      const parent = frames[frames.length - 1];
+      const segment = valueStarts(offset);
+      const path = parent ? (segment === undefined ? parent.path : [...parent.path, segment]) : [];
+      frames.push({ kind, path, offset, slot: 0, slotFilled: false, children: 0 });
+    };
+    const containerEnds = (): void => {
+      const frame = frames.pop();
+      if (frame?.kind !== 'array') return;
+      const slots = frame.slot + (frame.slotFilled ? 1 : 0);
+      if (slots !== frame.children) sourceLength.set(frame.offset, slots);
+    };
+    const onlyTrivia = (from: number, to: number): boolean =>
+      /^(?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*$/.test(this.text.slice(from, to));
+    visit(this.text, {
+      onObjectBegin: offset => containerStarts('object', offset),
+      onArrayBegin: offset => containerStarts('array', offset),
+      onObjectEnd: containerEnds,
+      onArrayEnd: containerEnds,
+      onObjectProperty: property => {
+        const frame = frames[frames.length - 1];
+        if (frame) frame.pendingKey = property;
+      },
+      onLiteralValue: (_value, offset) => { valueStarts(offset); },
+      onSeparator: character => {
+        const frame = frames[frames.length - 1];
+        if (character !== ',' || !frame) return;
+        if (frame.kind === 'object') frame.pendingKey = undefined;
+        else if (frame.slotFilled) {
+          // a doubled comma (`[1,,2]`, reported) opens no new slot: most likely a typo
+          frame.slot++;
+          frame.slotFilled = false;
+        }
+      },
+      onError: (errorCode, offset, length) => {
+        const code = printParseErrorCode(errorCode);
+        const previous = found[found.length - 1];
+        const afterInvalid = previous?.code === 'InvalidSymbol';
+        if (code === 'InvalidSymbol' && afterInvalid && previous.offset + previous.length === offset) {
+          // `-Infinity` scans as `-` and `Infinity`: one token to the reader
+          previous.length = offset + length - previous.offset;
+          return;
+        }
+        if (code === 'ValueExpected' && afterInvalid && onlyTrivia(previous.offset + previous.length, offset)) return;
+        const frame = frames[frames.length - 1];
+        let path: Path = frame?.path ?? [];
+        if (frame && code === 'InvalidSymbol') {
+          // the invalid token stands where a value would: name that value's place
+          if (frame.kind === 'array') {
+            if (frame.slotFilled) frame.slot++;
+            frame.slotFilled = true;
+            path = [...frame.path, frame.slot];
+          } else if (frame.pendingKey !== undefined) path = [...frame.path, frame.pendingKey];
+        }
+        found.push({ code, offset, length, path });
+      },
+    }, PARSE_OPTIONS);
+    this.sourceIndex = sourceIndex;
+    this.sourceLength = sourceLength;
+    for (const error of found) this.reportSyntaxError(error.code, error.offset, error.length, error.path);
+  }
+
+  /** `codeName` is printParseErrorCode's name of the error (`InvalidSymbol`). */
+  private reportSyntaxError(codeName: string, offset: number, length: number, path: Path): void {
     const expected: Record<string, string> = {
       InvalidSymbol: 'a valid JSON value',
       InvalidNumberFormat: 'a number',
@@ -415,14 +556,24 @@ class SpecValidator {
       InvalidEscapeCharacter: 'a valid escape',
       InvalidCharacter: 'a printable character',
     };
-    const found = syntaxError.offset >= this.text.length
+    const foundText = offset >= this.text.length
       ? 'the end of the file'
-      : JSON.stringify(this.text.substr(syntaxError.offset, Math.max(1, Math.min(syntaxError.length, 20))));
-    const token = this.text.substr(syntaxError.offset, syntaxError.length);
-    const detail = code === 'InvalidSymbol' && /^[-+]?(NaN|Infinity)$/.test(token)
+      : JSON.stringify(this.text.substr(offset, Math.max(1, Math.min(length, 20))));
+    const token = this.text.substr(offset, length);
+    const detail = codeName === 'InvalidSymbol' && /^[-+]?(NaN|Infinity)$/.test(token)
       ? 'expected a finite number (JSON has no NaN or Infinity)'
-      : `expected ${expected[code] ?? code}`;
-    this.error({ offset: syntaxError.offset, length: syntaxError.length }, [], `syntax error: ${detail}, found ${found}`);
+      : `expected ${expected[codeName] ?? codeName}`;
+    this.error({ offset, length }, path, `syntax error: ${detail}, found ${foundText}`);
+  }
+
+  /** An array child's position in the file, when an invalid token before it shifted it (see reportSyntaxErrors). */
+  private indexOf(child: Node, childIndex: number): number {
+    return this.sourceIndex?.get(child.offset) ?? childIndex;
+  }
+
+  /** The number of entries an array shows in the file, counting those jsonc-parser dropped. */
+  private lengthOf(arrayNode: Node): number {
+    return this.sourceLength?.get(arrayNode.offset) ?? arrayNode.children?.length ?? 0;
   }
 
   private requiredSize(root: Node, props: Map<string, { key: Node; value?: Node }>, key: string, role: string): number | undefined {
@@ -445,18 +596,20 @@ class SpecValidator {
       return undefined;
     }
     const rows = node.children ?? [];
-    if (rows.length === 0) {
+    const T = this.lengthOf(node);
+    if (T === 0) {
       this.error(node, path, `expected at least one input row of ${I ?? 'inputSize'} numbers, found an empty array`);
       return undefined;
     }
-    const T = rows.length;
-    let ok = I !== undefined;
+    // a row jsonc-parser dropped (a syntax error, reported already) leaves a hole
+    let ok = I !== undefined && rows.length === T;
     if (H !== undefined && T * H > MAX_STEP_UNITS) {
       this.error(node, path, `${T} steps with hiddenSize ${H} is too large a trace (T·H = ${T * H}); at most ${MAX_STEP_UNITS} is supported`);
       ok = false;
     }
     const data = new Float64Array(T * (I ?? 0));
-    rows.forEach((row, t) => {
+    rows.forEach((row, childIndex) => {
+      const t = this.indexOf(row, childIndex);
       if (row.type === 'number' && I === 1) {
         const value = this.readNumber(row, [...path, t]);
         if (value === undefined) ok = false; else data[t] = value;
@@ -484,15 +637,16 @@ class SpecValidator {
       return undefined;
     }
     const items = node.children ?? [];
-    if (T !== undefined && items.length !== T) {
-      this.error(node, ['tokens'], `expected ${T} labels (one per input row), found ${items.length}`);
+    const labelCount = this.lengthOf(node);
+    if (T !== undefined && labelCount !== T) {
+      this.error(node, ['tokens'], `expected ${T} labels (one per input row), found ${labelCount}`);
     }
     const tokens: string[] = [];
     items.forEach((item, k) => {
-      const token = this.readString(item, ['tokens', k]);
+      const token = this.readString(item, ['tokens', this.indexOf(item, k)]);
       if (token !== undefined) tokens.push(token);
     });
-    return tokens.length === items.length ? tokens : undefined;
+    return tokens.length === items.length && items.length === labelCount ? tokens : undefined;
   }
 
   private readLoss(root: Node, entry: { key: Node; value?: Node } | undefined, H: number | undefined): LossSpec | undefined {
@@ -698,8 +852,10 @@ export function parameterCount(cell: CellKind, H: number, I: number): number {
  *   rows r, b_hr = bias_hh rows r (both biases kept apart: b_hn sits inside r*(…)).
  * nn.RNN: one block; W = [weight_hh | weight_ih], b = bias_ih + bias_hh.
  */
-function mapPyTorch(cell: CellKind, H: number, I: number, tensors: Record<string, Float64Array>): Record<string, Float64Array> {
-  // weightIh: (blocks*H, I), weightHh: (blocks*H, H), biasIh/biasHh: (blocks*H)
+function mapPyTorch(
+  cell: CellKind, H: number, I: number,
+  tensors: Record<string, Float64Array>, // weight_ih_l0: (blocks*H, I), weight_hh_l0: (blocks*H, H), bias_*_l0: (blocks*H)
+): Record<string, Float64Array> {
   const weightIh = tensors.weight_ih_l0;
   const weightHh = tensors.weight_hh_l0;
   const biasIh = tensors.bias_ih_l0;
@@ -719,6 +875,7 @@ function mapPyTorch(cell: CellKind, H: number, I: number, tensors: Record<string
     for (let r = 0; r < H; r++) out[r] = biasIh[block * H + r] + biasHh[block * H + r];
     return out;
   };
+  // matrix: (blocks*H, cols) -> block's (H, cols)
   const rowsOf = (matrix: Float64Array, block: number, cols: number): Float64Array =>
     matrix.slice(block * H * cols, (block + 1) * H * cols);
   switch (cell) {

@@ -88,6 +88,7 @@ function defineLazy<K extends string>(
   });
 }
 
+/** out[k] = activation(inp[k]) for k < n; out, inp: (n) (sigmoidArray, tanhArray). */
 type Activation = (out: Float64Array, inp: Float64Array, n: number) => void;
 
 /**
@@ -101,7 +102,7 @@ function gatedForward(
   preactNames: readonly string[], activationNames: readonly string[], activations: readonly Activation[],
   preact: Float64Array, // (slots, T, H)
   T: number, H: number,
-  states: Record<string, Float64Array>,
+  states: Record<string, Float64Array>, // c, h, …: each (T, H)
   order: readonly string[] = [...preactNames, ...activationNames, ...Object.keys(states)],
 ): Record<string, Float64Array> {
   const views: Record<string, Float64Array> = {};
@@ -173,7 +174,7 @@ function lstmTrace(spec: Spec): Trace {
   let dL_dp: Record<string, Float64Array> | undefined;
   if (peephole) {
     dL_dp = {};
-    for (let k = 0; k < 3; k++) dL_dp[PEEPHOLE_NAMES[k]] = grads.dp.subarray(k * H, (k + 1) * H);
+    for (let k = 0; k < 3; k++) dL_dp[PEEPHOLE_NAMES[k]] = grads.dPeepholes.subarray(k * H, (k + 1) * H);
   }
 
   const pathDecay = lazyPathDecay('cellPathDecay', 'forgetProduct', forward, 'f', T, H);

@@ -1,8 +1,10 @@
 // The trace as the JSON of DESIGN.md section 3 (the CLI's --json output and the export
 // command): flat (T, H) storage becomes nested [T][H] arrays, weight gradients nested
 // [rows][cols] under their textbook names. Numbers stay full float64 (JSON.stringify prints the
-// shortest round-tripping form). A non-finite value would print as null, so when the trace has
-// one, its `nonFinite` report is included as well.
+// shortest round-tripping form). One addition to the section 3 shape: JSON cannot hold NaN or
+// ±Inf (JSON.stringify prints them as null), so when the trace has one, a top-level `nonFinite`
+// key ({phase, t, field}: where the first one appeared) says so; a finite trace has no such key
+// and is exactly the section 3 shape.
 
 import { BACKWARD_STEP_FIELDS, FORWARD_FIELDS } from './trace';
 import type { Trace } from './types';

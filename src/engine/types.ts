@@ -107,6 +107,9 @@ export interface Trace {
 }
 
 /** A row view: step t (1-based) of a (T, width) field, without copying. */
-export function stepRow(field: Float64Array, width: number, t: number): Float64Array {
+export function stepRow(
+  field: Float64Array, // (T, width)
+  width: number, t: number,
+): Float64Array { // (width)
   return field.subarray((t - 1) * width, t * width);
 }

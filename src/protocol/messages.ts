@@ -104,7 +104,7 @@ export interface StepDetail {
   belt: BeltEntry[];
 }
 
-/** Everything the panel draws for one trace; built by src/protocol/snapshot.ts. */
+/** Everything the panel draws for one trace; built by src/views/chartSnapshot.ts. */
 export interface Snapshot {
   /** spec name (user data: rendered as text only) */
   specName: string;
@@ -133,6 +133,43 @@ export interface Snapshot {
   warning?: string;
   /** true when some series were decimated */
   decimated: boolean;
+  /** false for cells without a belt to show (rnn: no cell state and no update gate) */
+  hasBelt: boolean;
+}
+
+/** Where the session's trace computation stands (src/session/session.ts `computeState`). */
+export type ComputeState = 'idle' | 'computing' | 'failed' | 'cancelled';
+
+/**
+ * Whether the trace on screen is the current one. `stale`: the session kept its last valid trace
+ * while the text changed (the spec has errors, or the new trace is computing, failed or was
+ * cancelled); `hasErrors`: the spec has error-severity problems; `error`: why the computation failed.
+ */
+export interface Freshness {
+  stale: boolean;
+  computeState: ComputeState;
+  hasErrors: boolean;
+  error?: string;
+}
+
+export const FRESH: Freshness = { stale: false, computeState: 'idle', hasErrors: false };
+
+/**
+ * The banner over charts that no longer match the spec ('' when they match). Computing takes
+ * precedence: the errors and failures it reports may already be outdated.
+ */
+export function freshnessBanner(freshness: Freshness): string {
+  if (freshness.computeState === 'computing') return 'Computing the trace… the charts show the previous trace until it is ready.';
+  if (!freshness.stale) return '';
+  if (freshness.computeState === 'cancelled') return 'Computation cancelled — run "LSTM: Recompute Trace". Showing the last valid trace.';
+  if (freshness.computeState === 'failed') return `The trace computation failed${freshness.error ? `: ${freshness.error}` : ''}. Showing the last valid trace.`;
+  if (freshness.hasErrors) return 'Showing the last valid trace: the spec has errors (see the Problems view).';
+  return 'Showing the last valid trace: it does not match the spec any more.';
+}
+
+/** What the webview keeps with vscode.setState (and the host's serializer hands back after a reload). */
+export interface PersistedState {
+  view?: Partial<ViewOptions>;
 }
 
 // ---- webview → host: ready and intents -------------------------------------------------------
@@ -169,11 +206,13 @@ export type WebviewToHostMessage =
 
 export type HostToWebviewMessage =
   /** Full picture after `ready` (or when the active session switches); undefined data shows `status`. */
-  | { type: 'snapshot'; snapshot?: Snapshot; status: string }
+  | { type: 'snapshot'; snapshot?: Snapshot; status: string; freshness: Freshness }
   /** The cursor moved (or the equation unit changed): the step's detail only. */
   | { type: 'cursor'; step: StepDetail }
   /** The trace was recomputed after an edit: redraw in place. */
-  | { type: 'trace'; snapshot?: Snapshot; status: string }
+  | { type: 'trace'; snapshot?: Snapshot; status: string; freshness: Freshness }
+  /** The spec changed (or its computation started, failed or was cancelled) but the trace did not: the banner only. */
+  | { type: 'freshness'; freshness: Freshness }
   /** Render the charts to a PNG and reply with `exportPng`. */
   | { type: 'requestPng'; requestId: number };
 
@@ -188,6 +227,10 @@ export function assertNever(value: never, what = 'message'): never {
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
 const isPhase = (x: unknown): x is Phase => x === 'forward' || x === 'backward';
+const isComputeState = (x: unknown): x is ComputeState => x === 'idle' || x === 'computing' || x === 'failed' || x === 'cancelled';
+const isFreshness = (x: unknown): x is Freshness =>
+  isObject(x) && typeof x.stale === 'boolean' && isComputeState(x.computeState) && typeof x.hasErrors === 'boolean'
+  && (x.error === undefined || typeof x.error === 'string');
 const isUnitList = (x: unknown): x is number[] => Array.isArray(x) && x.length <= 4096 && x.every(u => isInt(u) && u >= 0);
 
 /**
@@ -232,7 +275,9 @@ export function isHostMessage(x: unknown): x is HostToWebviewMessage {
   switch (m.type) {
     case 'snapshot':
     case 'trace':
-      return typeof m.status === 'string' && (m.snapshot === undefined || isObject(m.snapshot));
+      return typeof m.status === 'string' && (m.snapshot === undefined || isObject(m.snapshot)) && isFreshness(m.freshness);
+    case 'freshness':
+      return isFreshness(m.freshness);
     case 'cursor':
       return isObject(m.step);
     case 'requestPng':

@@ -5,6 +5,7 @@
 // session, or to `onDidChangeSession` for every session (diagnostics).
 
 import * as vscode from 'vscode';
+import { reportMessage } from '../views/errorReporter';
 import { Session, SessionChange, SpecParser, TraceComputer } from './session';
 import { isSpecDocument } from './specDocument';
 
@@ -136,10 +137,21 @@ export class SessionManager implements vscode.Disposable {
     }, this.debounceMs);
   }
 
-  private runUpdate(session: Session, text: string): Promise<void> {
-    return session.update(text).catch(error => {
-      void vscode.window.showErrorMessage(`LSTM: could not update ${session.uri.path.split('/').pop()}: ${error instanceof Error ? error.message : String(error)}`);
-    });
+  /**
+   * Parses and computes `session`'s document again, even if its text did not change (after a
+   * failed or cancelled computation); a pending debounced edit is applied at the same time.
+   */
+  recompute(session: Session): Promise<void> {
+    const entry = this._sessions.get(session.uri.toString());
+    if (entry?.timer !== undefined) { clearTimeout(entry.timer); entry.timer = undefined; }
+    const document = vscode.workspace.textDocuments.find(d => d.uri.toString() === session.uri.toString());
+    return this.runUpdate(session, document?.getText(), true);
+  }
+
+  private runUpdate(session: Session, text: string | undefined, force = false): Promise<void> {
+    const run = text === undefined ? session.recompute() : session.update(text, force);
+    // reported once per distinct message (and logged), not on every keystroke
+    return run.catch(error => reportMessage(`LSTM: could not update ${session.uri.path.split('/').pop()}: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   private close(uri: vscode.Uri): void {

@@ -3,13 +3,16 @@
 // Worker (dist/traceWorker.js) behind a cancellable progress notification, and a large spec text
 // (over 256 KB) is parsed in a worker too, so typing in a large spec never blocks the extension
 // host. Cancel (the notification's button, or a newer edit through the session's token) terminates
-// the worker at once.
+// the worker at once. Cancelled resolves undefined; a failure is reported (onError) and rejects, so
+// the session can tell the two apart and offer a recompute. The worker's trace arrives packed
+// (stored buffers only, transferred) and is unpacked here with its lazy fields re-attached.
 
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { parseSpec } from '../engine/specParse';
 import { computeTrace } from '../engine/trace';
+import { unpackTrace } from '../engine/traceTransfer';
 import type { CellKind, Spec } from '../engine/types';
 import type { ParseResult, SpecParser, TraceComputer } from './session';
 import type { TraceWorkerRequest, TraceWorkerResponse } from './traceWorker';
@@ -37,7 +40,7 @@ export interface TraceComputerOptions {
   workerPath: string;
   /** overrides WORKER_THRESHOLD_MS (tests use 0 to force the worker) */
   thresholdMs?: () => number;
-  /** reports a failure to the user; the session then keeps its previous trace */
+  /** reports a failure to the user; the session then keeps its previous trace, marked stale */
   onError: (message: string) => void;
 }
 
@@ -48,8 +51,9 @@ export function createTraceComputer(options: TraceComputerOptions): TraceCompute
       try {
         return computeTrace(spec);
       } catch (error) {
-        options.onError(`LSTM: the trace could not be computed: ${messageOf(error)}`);
-        return undefined;
+        const message = `LSTM: the trace could not be computed: ${messageOf(error)}`;
+        options.onError(message);
+        throw new Error(message);
       }
     }
     const label = spec.name ? `"${spec.name}"` : `${spec.cell} H=${spec.hiddenSize} I=${spec.inputSize}`;
@@ -57,7 +61,7 @@ export function createTraceComputer(options: TraceComputerOptions): TraceCompute
       { location: vscode.ProgressLocation.Notification, title: `LSTM: computing the trace of ${label}, T=${spec.T}`, cancellable: true },
       (_progress, progressToken) => runInWorker({ kind: 'trace', spec }, [token, progressToken], options),
     );
-    return response?.kind === 'trace' ? response.trace : undefined;
+    return response?.kind === 'trace' ? unpackTrace(response.trace) : undefined;
   };
 }
 
@@ -76,32 +80,29 @@ export function createSpecParser(options: TraceComputerOptions): SpecParser {
 
 type WorkerSuccess = Extract<TraceWorkerResponse, { ok: true }>;
 
-/** Runs one job in a fresh worker; resolves undefined when cancelled or failed (failures are reported). */
+/** Runs one job in a fresh worker; resolves undefined when cancelled, rejects when it failed (failures are reported). */
 function runInWorker(request: TraceWorkerRequest, tokens: vscode.CancellationToken[], options: TraceComputerOptions): Promise<WorkerSuccess | undefined> {
-  return new Promise(resolve => {
+  return new Promise((resolve, reject) => {
     if (tokens.some(t => t.isCancellationRequested)) { resolve(undefined); return; }
     let settled = false;
     const worker = new Worker(options.workerPath);
-    const finish = (response: WorkerSuccess | undefined) => {
+    const finish = (response: WorkerSuccess | undefined, failure?: string) => {
       if (settled) return;
       settled = true;
       subscriptions.forEach(s => s.dispose());
       void worker.terminate();
-      resolve(response);
+      if (failure === undefined) { resolve(response); return; }
+      options.onError(failure);
+      reject(new Error(failure));
     };
     const subscriptions = tokens.map(t => t.onCancellationRequested(() => finish(undefined)));
     worker.on('message', (response: TraceWorkerResponse) => {
       if (response.ok) finish(response);
-      else {
-        options.onError(`LSTM: the ${request.kind === 'trace' ? 'trace could not be computed' : 'spec could not be parsed'}: ${response.message}`);
-        finish(undefined);
-      }
+      else finish(undefined, `LSTM: the ${request.kind === 'trace' ? 'trace could not be computed' : 'spec could not be parsed'}: ${response.message}`);
     });
-    worker.on('error', error => {
-      options.onError(`LSTM: the worker failed: ${messageOf(error)}`);
-      finish(undefined);
-    });
-    worker.on('exit', () => finish(undefined));
+    worker.on('error', error => finish(undefined, `LSTM: the worker failed: ${messageOf(error)}`));
+    // an exit before any answer (and not a cancel, which settles first) is a crash, e.g. out of memory
+    worker.on('exit', code => finish(undefined, `LSTM: the worker stopped unexpectedly (exit code ${code})`));
     // A spec's arrays are copied (the session keeps its spec); the worker's results come back transferred.
     worker.postMessage(request);
   });

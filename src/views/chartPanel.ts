@@ -4,25 +4,26 @@
 // on a step a small `cursor` update, on an edit a `trace` snapshot (src/protocol/messages.ts).
 // No retainContextWhenHidden: a hidden webview is discarded, says `ready` again when shown and
 // gets a fresh snapshot; the serializer restores the panel with its view choices after a reload.
+// When the session keeps an older trace (the spec has errors, or a computation is running, failed
+// or was cancelled) every payload says so (`freshness`) and the webview shows a banner over it.
 // Also the export commands: PNG (rendered by the webview), CSV and JSON (from the trace), all
-// through the save dialog, since downloads are blocked in webviews.
+// through the save dialog, since downloads are blocked in webviews; CSV and JSON are written in
+// chunks with a cancellable progress notification (traceExport.ts).
 
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { traceToJson } from '../engine/traceJson';
+import type { Trace } from '../engine/types';
 import type { Session } from '../session/session';
 import type { SessionManager } from '../session/sessionManager';
 import {
-  HostToWebviewMessage, ViewOptions, WebviewToHostMessage, assertNever, isWebviewMessage, normalizeView,
+  Freshness, HostToWebviewMessage, PersistedState, ViewOptions, WebviewToHostMessage, assertNever, isWebviewMessage, normalizeView,
 } from '../protocol/messages';
 import { InitialState, buildSnapshot, buildStepDetail, heatmapFields } from './chartSnapshot';
-import { traceToCsv } from './traceCsv';
+import { traceCsvLineCount, traceCsvLines } from './traceCsv';
+import { ChunkSink, fileSink, jsonPieces, memorySink, writeChunked } from './traceExport';
 
 export const CHART_VIEW_TYPE = 'lstmStepper.chart';
-
-/** What the webview keeps with vscode.setState (and the serializer hands back after a reload). */
-interface PersistedState {
-  view?: Partial<ViewOptions>;
-}
 
 /** The test/bench hook: `vscode.commands.executeCommand('lstm._chartPanelState')` returns this. */
 export interface ChartPanelTestState {
@@ -30,8 +31,11 @@ export interface ChartPanelTestState {
   visible: boolean;
   /** how many `ready` messages arrived (one per webview load) */
   readyCount: number;
-  /** the last messages posted to the webview, oldest first */
-  posted: { type: HostToWebviewMessage['type']; bytes: number; buildMs: number; at: number; stepLabel?: string; equations?: string[] }[];
+  /** the last messages posted to the webview, oldest first (bytes: JSON length, 0 for cursor updates) */
+  posted: {
+    type: HostToWebviewMessage['type']; bytes: number; buildMs: number; at: number; stepLabel?: string; equations?: string[];
+    freshness?: Freshness;
+  }[];
   /** the webview's `rendered` reports, oldest first: ms from receipt to drawn */
   rendered: { kind: string; ms: number; at: number }[];
   /** the last round trip from posting a snapshot to its `rendered` report */
@@ -40,6 +44,12 @@ export interface ChartPanelTestState {
 }
 
 const HISTORY = 50;
+
+/**
+ * The test hook's byte counts serialize every posted snapshot a second time: only done when the
+ * tests or the benchmark asked for them (LSTM_TEST_HOOKS=1, or `lstm._chartPanelState` called once).
+ */
+let testHooks = process.env.LSTM_TEST_HOOKS === '1';
 
 class ChartPanel implements vscode.Disposable {
   static current: ChartPanel | undefined;
@@ -54,6 +64,8 @@ class ChartPanel implements vscode.Disposable {
   private snapshotPostedAt: number | undefined;
   private lastSnapshotRoundTripMs: number | undefined;
   private readonly readyWaiters: (() => void)[] = [];
+  /** the freshness last posted, to post a `freshness` message only when it changed */
+  private postedFreshness = '';
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -71,9 +83,16 @@ class ChartPanel implements vscode.Disposable {
       // a hidden webview is discarded; it says `ready` again when shown
       panel.onDidChangeViewState(e => { if (!e.webviewPanel.visible) this.ready = false; }),
       sessions.onDidChangeActive(change => {
-        if (change.trace) this.postSnapshot('trace');
-        else if (change.cursor) this.postCursor();
-        else if (change.issues && !this.session?.trace) this.postSnapshot('trace');
+        if (change.trace) {
+          this.postSnapshot('trace');
+          return;
+        }
+        if (change.cursor) this.postCursor();
+        if (change.issues || change.state) {
+          // without a trace the status line says why; with one, the banner over it
+          if (this.session?.trace) this.postFreshness();
+          else this.postSnapshot('trace');
+        }
       }),
     );
     this.updateTitle();
@@ -151,19 +170,32 @@ class ChartPanel implements vscode.Disposable {
     return session.uri.path.split('/').pop() || session.uri.toString();
   }
 
+  private freshness(session: Session | undefined): Freshness {
+    if (!session) return { stale: false, computeState: 'idle', hasErrors: false };
+    return {
+      stale: session.stale,
+      computeState: session.computeState,
+      hasErrors: session.issues.some(i => i.severity === 'error'),
+      ...(session.computeState === 'failed' && session.computeError ? { error: session.computeError } : {}),
+    };
+  }
+
+  private postFreshness(): void {
+    if (!this.ready) return;
+    const freshness = this.freshness(this.session);
+    if (JSON.stringify(freshness) === this.postedFreshness) return;
+    this.post({ type: 'freshness', freshness }, Date.now());
+  }
+
   private postSnapshot(type: 'snapshot' | 'trace'): void {
     this.updateTitle();
     if (!this.ready) return;
     const session = this.session;
     const started = Date.now();
     const trace = session?.trace;
+    const freshness = this.freshness(session);
     if (!session || !trace) {
-      const status = !session
-        ? 'No LSTM spec is open. Open a *.lstm.json file (or run "LSTM: New Spec from Example") to see its charts.'
-        : session.issues.some(i => i.severity === 'error')
-          ? 'The spec has errors (see the Problems view); the charts appear once it is valid.'
-          : 'Computing the trace…';
-      this.post({ type, status }, started);
+      this.post({ type, status: noTraceStatus(session, freshness), freshness }, started);
       return;
     }
     try {
@@ -172,10 +204,10 @@ class ChartPanel implements vscode.Disposable {
         fileName: this.fileName(session), initial: this.initialState(session),
       });
       this.snapshotPostedAt = Date.now();
-      this.post({ type, snapshot, status: '' }, started);
+      this.post({ type, snapshot, status: '', freshness }, started);
     } catch (error) {
       this.log.error(`chart panel: could not build the snapshot: ${String(error)}`);
-      this.post({ type, status: `Could not draw this trace: ${String(error)}` }, started);
+      this.post({ type, status: `Could not draw this trace: ${String(error)}`, freshness }, started);
     }
   }
 
@@ -192,11 +224,12 @@ class ChartPanel implements vscode.Disposable {
   private post(message: HostToWebviewMessage, started: number): void {
     const buildMs = Date.now() - started;
     void this.panel.webview.postMessage(message);
-    const step = message.type === 'cursor' ? message.step : message.type === 'requestPng' ? undefined : message.snapshot?.step;
-    // the byte count is for the test hook and the log; only computed for the small history
+    const freshness = 'freshness' in message ? message.freshness : undefined;
+    if (freshness) this.postedFreshness = JSON.stringify(freshness);
+    const step = message.type === 'cursor' ? message.step : message.type === 'snapshot' || message.type === 'trace' ? message.snapshot?.step : undefined;
     this.remember(this.posted, {
-      type: message.type, bytes: message.type === 'cursor' ? 0 : JSON.stringify(message).length, buildMs, at: Date.now(),
-      stepLabel: step?.label, equations: step?.equations,
+      type: message.type, bytes: testHooks && message.type !== 'cursor' ? JSON.stringify(message).length : 0, buildMs, at: Date.now(),
+      stepLabel: step?.label, equations: step?.equations, freshness,
     });
   }
 
@@ -258,11 +291,18 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   };
 }
 
+/** 128 random bits from the OS's CSPRNG, base64 (what a CSP nonce-source allows). */
 function makeNonce(): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let nonce = '';
-  for (let k = 0; k < 32; k++) nonce += alphabet.charAt(Math.floor(Math.random() * alphabet.length));
-  return nonce;
+  return randomBytes(16).toString('base64');
+}
+
+/** What the panel says instead of charts when the session has no trace (yet). */
+function noTraceStatus(session: Session | undefined, freshness: Freshness): string {
+  if (!session) return 'No LSTM spec is open. Open a *.lstm.json file (or run "LSTM: New Spec from Example") to see its charts.';
+  if (freshness.hasErrors) return 'The spec has errors (see the Problems view); the charts appear once it is valid.';
+  if (freshness.computeState === 'failed') return `The trace computation failed${freshness.error ? `: ${freshness.error}` : ''}.`;
+  if (freshness.computeState === 'cancelled') return 'Computation cancelled — run "LSTM: Recompute Trace" to see the charts.';
+  return 'Computing the trace…';
 }
 
 /** Static markup only: every piece of data arrives later by postMessage and is set as text. */
@@ -298,6 +338,7 @@ function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   <label>Heatmap <select id="heatmap-field"></select></label>
   <label>Equation unit <input id="equation-unit" type="number" min="0" step="1"></label>
 </div>
+<div id="stale" class="stale-banner" role="status" aria-live="polite" hidden></div>
 <div id="status" class="status" role="status" hidden></div>
 <div id="warning" class="warning" role="alert" hidden></div>
 <main id="charts" class="charts" hidden>
@@ -402,20 +443,22 @@ export function registerChartPanel(context: vscode.ExtensionContext, sessions: S
       if (!found) return undefined;
       const target = await pickTarget(arg, '.csv', 'CSV', found.session, '.trace');
       if (!target) return undefined;
-      await vscode.workspace.fs.writeFile(target, Buffer.from(traceToCsv(found.trace), 'utf8'));
-      return target;
+      const trace = found.trace;
+      return exportInChunks(target, 'CSV', () => traceCsvLines(trace), '\n', traceCsvLineCount(trace));
     })),
     vscode.commands.registerCommand('lstm.exportTraceJson', guard('Export Trace as JSON', async (arg) => {
       const found = traceOrWarn();
       if (!found) return undefined;
       const target = await pickTarget(arg, '.json', 'JSON', found.session, '.trace');
       if (!target) return undefined;
-      await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify(traceToJson(found.trace)) + '\n', 'utf8'));
-      return target;
+      const trace = found.trace;
+      return exportInChunks(target, 'JSON', () => jsonExportPieces(trace), '', undefined);
     })),
     // not contributed (hidden from the palette): integration tests and the benchmark read the panel's traffic
-    vscode.commands.registerCommand('lstm._chartPanelState', (): ChartPanelTestState =>
-      ChartPanel.current?.testState() ?? { open: false, visible: false, readyCount: 0, posted: [], rendered: [], view: {} }),
+    vscode.commands.registerCommand('lstm._chartPanelState', (): ChartPanelTestState => {
+      testHooks = true;
+      return ChartPanel.current?.testState() ?? { open: false, visible: false, readyCount: 0, posted: [], rendered: [], view: {} };
+    }),
     vscode.window.registerWebviewPanelSerializer(CHART_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
         ChartPanel.current?.dispose();
@@ -423,5 +466,46 @@ export function registerChartPanel(context: vscode.ExtensionContext, sessions: S
         new ChartPanel(panel, extensionUri, sessions, log, view);
       },
     }),
+  );
+}
+
+/** The JSON export: traceToJson's object (DESIGN §3), stringified piece by piece, and a final newline. */
+function* jsonExportPieces(trace: Trace): Generator<string, void, undefined> {
+  yield* jsonPieces(traceToJson(trace));
+  yield '\n';
+}
+
+/**
+ * Writes an export in chunks under a cancellable progress notification: a local file through a
+ * file handle, any other uri (remote, virtual) through memory and one workspace.fs.writeFile.
+ * Resolves the target, or undefined when the user cancelled (the partial file is removed).
+ */
+async function exportInChunks(
+  target: vscode.Uri, what: string, pieces: () => Iterable<string>, terminator: string, totalPieces: number | undefined,
+): Promise<vscode.Uri | undefined> {
+  const name = target.path.split('/').pop() ?? target.toString();
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `LSTM: exporting ${what} to ${name}`, cancellable: true },
+    async (progress, token) => {
+      const sink: ChunkSink = target.scheme === 'file'
+        ? await fileSink(target.fsPath)
+        : memorySink(bytes => Promise.resolve(vscode.workspace.fs.writeFile(target, bytes)));
+      let reported = 0;
+      const done = await writeChunked(pieces(), sink, {
+        terminator,
+        isCancelled: () => token.isCancellationRequested,
+        onProgress: (count, bytes) => {
+          const megabytes = `${(bytes / 1e6).toFixed(1)} MB`;
+          if (totalPieces === undefined) {
+            progress.report({ message: megabytes });
+            return;
+          }
+          const percent = Math.min(100, (100 * count) / totalPieces);
+          progress.report({ message: `${megabytes}, ${percent.toFixed(0)}%`, increment: percent - reported });
+          reported = percent;
+        },
+      });
+      return done ? target : undefined;
+    },
   );
 }

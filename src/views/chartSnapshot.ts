@@ -1,9 +1,10 @@
 // Builds the chart panel's payloads from a Trace: the full Snapshot (decimated series for the
 // selected units, a units × time heatmap grid, the backward decay aggregates) and the small
 // StepDetail for the cursor's step (equations with numbers substituted, the conveyor belt).
-// Pure (engine and protocol only, no vscode), so it runs on the host and is unit tested on plain node. Sizes
-// are bounded by the view, not by T × H: at most MAX_LINE_UNITS units, MAX_SERIES_POINTS
-// points per line (min/max decimation keeps every spike), MAX_HEATMAP_ROWS × MAX_HEATMAP_COLS cells.
+// Pure (engine, protocol and the pure cursor helpers only, no vscode), so it runs on the host
+// and is unit tested on plain node. Sizes are bounded by the view, not by T × H: at most
+// MAX_LINE_UNITS units, MAX_SERIES_POINTS points per line (min/max decimation keeps every
+// spike), MAX_HEATMAP_ROWS × MAX_HEATMAP_COLS cells.
 
 import type { CellKind, Trace } from '../engine/types';
 import {
@@ -11,6 +12,7 @@ import {
   Series, Snapshot, StepDetail, ViewOptions, normalizeView,
 } from '../protocol/messages';
 import { rowNorms } from '../engine/kernels';
+import { describeCursor } from '../session/cursor';
 
 /** The initial state the trace starts from (it is in the spec, not the trace). */
 export interface InitialState {
@@ -52,6 +54,7 @@ export function heatmapFields(cell: CellKind): string[] {
  * the first and last step. Every returned point is an exact (t, value) of the field, so spikes
  * and the global extremes survive. Non-finite values (and ≤ 0 when `positiveOnly`, for log axes) become null.
  */
+// field: (T, width) row-major, or (T) when width = 1
 export function decimateColumn(field: ArrayLike<number>, width: number, col: number, T: number, maxPoints = MAX_SERIES_POINTS, positiveOnly = false): Series {
   const usable = (v: number): boolean => Number.isFinite(v) && (!positiveOnly || v > 0);
   const t: number[] = [];
@@ -87,6 +90,7 @@ export function decimateColumn(field: ArrayLike<number>, width: number, col: num
 }
 
 /** Bucket means of a (T, H) field on a rows × cols grid (rows: unit buckets, cols: step buckets). */
+// field: (T, H) row-major, row k = step k + 1
 export function buildHeatmap(fieldName: string, field: ArrayLike<number>, T: number, H: number, maxRows = MAX_HEATMAP_ROWS, maxCols = MAX_HEATMAP_COLS): Heatmap {
   const rows = Math.min(H, maxRows);
   const cols = Math.min(T, maxCols);
@@ -117,6 +121,7 @@ export function buildHeatmap(fieldName: string, field: ArrayLike<number>, T: num
 }
 
 /** Per-step mean over units of a (T, H) field. */
+// field: (T, H) row-major; returns (T)
 export function rowMeans(field: ArrayLike<number>, T: number, H: number): Float64Array {
   const out = new Float64Array(T);
   for (let k = 0; k < T; k++) {
@@ -286,15 +291,13 @@ function productRange(gate: string, t: number, T: number): string {
   return t + 1 === T ? `${gate}_${T}` : `${gate}_${t + 1}···${gate}_${T}`;
 }
 
-export const describeCursorState = (cursor: CursorState, T: number): string => `t=${cursor.t}/${T} ${cursor.phase}`;
-
 /** The small per-step payload sent on every cursor move. */
 export function buildStepDetail(trace: Trace, cursor: CursorState, view: ViewOptions, initial?: InitialState): StepDetail {
   const { labels, belt } = buildBelt(trace, cursor.t, view.units, initial);
   return {
     cursor: { phase: cursor.phase, t: cursor.t },
     token: cursor.t >= 1 ? (trace.tokens?.[cursor.t - 1] ?? '') : '',
-    label: describeCursorState(cursor, trace.T),
+    label: describeCursor(cursor, trace.T),
     equationUnit: Math.max(0, Math.min(trace.hiddenSize - 1, view.equationUnit)),
     equations: buildEquations(trace, cursor, view.equationUnit, initial),
     beltLabels: labels,
@@ -367,5 +370,6 @@ export function buildSnapshot(source: SnapshotSource): Snapshot {
     step: buildStepDetail(trace, cursor, view, source.initial),
     warning: nf ? `a NaN or ±Inf first appears at ${nf.phase} t=${nf.t} in ${nf.field}` : undefined,
     decimated,
+    hasBelt: trace.cell !== 'rnn',
   };
 }

@@ -4,46 +4,44 @@
 // dL/dW; h0/c0 show dL/dh0 and dL/dc0; a token shows its step. The JSON path under the mouse
 // comes from jsonc-parser, so comments and any formatting work.
 
-import { Node as JsonNode, findNodeAtOffset, getNodePath, parseTree } from 'jsonc-parser';
+import { Node as JsonNode, findNodeAtOffset, getNodePath } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { Spec, Trace } from '../engine/types';
 import type { Session } from '../session/session';
 import type { SessionManager } from '../session/sessionManager';
 import { SPEC_SELECTOR } from '../session/specDocument';
+import { reportError } from './errorReporter';
 import { paramEntryRole, textbookColumns } from './paramRoles';
+import { specTree } from './specTree';
 import {
-  FORWARD_FIELDS, backwardFields, backwardReached, fieldRow, formatNumber, formatVector, forwardReached, traceMatchesSpec,
+  FORWARD_FIELDS, backwardFields, backwardReached, fieldRow, formatNumber, formatVector, forwardReached, readPrecision,
 } from './traceFields';
+
+/** Added to every hover of a stale session (the trace shown is not the current text's). */
+export const STALE_NOTE = 'values from the last valid spec; fix the errors to update';
+/** The same, while the current text's trace is being computed, failed or was cancelled. */
+export const PENDING_NOTE = 'values from the previous version of the spec; the current one is not computed yet';
 
 const MAX_TABLE_UNITS = 8;
 
 type Segment = string | number;
 
 export class SpecHoverProvider implements vscode.HoverProvider {
-  private cache: { uri: string; version: number; root: JsonNode | undefined } | undefined;
-
   constructor(private readonly sessions: SessionManager) {}
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     try {
       return this.hover(document, position);
     } catch (error) {
-      return new vscode.Hover(`LSTM hover failed: ${error instanceof Error ? error.message : String(error)}`);
+      reportError('hover', error);
+      return undefined;
     }
-  }
-
-  private tree(document: vscode.TextDocument): JsonNode | undefined {
-    const key = document.uri.toString();
-    if (this.cache?.uri !== key || this.cache.version !== document.version) {
-      this.cache = { uri: key, version: document.version, root: parseTree(document.getText(), [], { allowTrailingComma: true, disallowComments: false }) };
-    }
-    return this.cache.root;
   }
 
   private hover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const session = this.sessions.getSession(document.uri) ?? this.sessions.open(document);
     if (!session) return undefined;
-    const root = this.tree(document);
+    const root = specTree(document);
     if (!root) return undefined;
     const node = findNodeAtOffset(root, document.offsetAt(position), true);
     if (!node) return undefined;
@@ -59,12 +57,12 @@ export class SpecHoverProvider implements vscode.HoverProvider {
 export function describePath(session: Session, path: Segment[], node?: JsonNode): vscode.MarkdownString | undefined {
   const spec = session.spec;
   const trace = session.trace;
-  const p = precision();
+  const p = readPrecision(vscode.workspace.getConfiguration('lstmStepper'));
   if (!trace) {
     return session.issues.some(issue => issue.severity === 'error')
       ? new vscode.MarkdownString('LSTM: the spec has errors, so no values can be shown (see the Problems view).') : undefined;
   }
-  const stale = spec && !traceMatchesSpec(trace, spec) ? '\n\n*(the values are from the last valid version of the spec)*' : '';
+  const stale = !session.stale ? '' : `\n\n⚠ *${spec ? PENDING_NOTE : STALE_NOTE}*`;
   const [head, second, third, fourth] = path;
   let text: string | undefined;
   if (head === 'inputs' && typeof second === 'number') text = inputRowHover(session, trace, second + 1, p);
@@ -77,11 +75,6 @@ export function describePath(session: Session, path: Segment[], node?: JsonNode)
   const markdown = new vscode.MarkdownString(text + stale);
   markdown.supportThemeIcons = false;
   return markdown;
-}
-
-function precision(): number {
-  const value = vscode.workspace.getConfiguration('lstmStepper').get<number>('precision', 4);
-  return Number.isInteger(value) ? Math.max(0, Math.min(12, value)) : 4;
 }
 
 function stepHeading(trace: Trace, t: number): string {

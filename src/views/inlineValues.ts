@@ -1,12 +1,17 @@
 // Inline values, like the debugger's: after each input row x_t of a visible spec editor, h_t is
 // drawn as after-text up to the cursor's step (and, in the backward phase, dL/dh_t for the steps
 // the gradients have reached). Theme colours are the debugger's inline-value colours. Toggled by
-// `lstmStepper.inlineValues` (command "LSTM: Toggle Inline Values").
+// `lstmStepper.inlineValues` (command "LSTM: Toggle Inline Values"). While the session is stale
+// (the text has errors, or its trace is not computed yet) every value is marked "(stale)".
 
-import { Node as JsonNode, findNodeAtLocation, parseTree } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { SessionManager } from '../session/sessionManager';
-import { backwardReached, fieldRow, formatVector, forwardReached } from './traceFields';
+import { reportError } from './errorReporter';
+import { inputRowEnds } from './specTree';
+import { backwardReached, fieldRow, formatVector, forwardReached, readPrecision } from './traceFields';
+
+/** Appended to every inline value of a stale session. */
+export const STALE_MARK = '  (stale)';
 
 export function registerInlineValues(context: vscode.ExtensionContext, sessions: SessionManager): { rowsDecorated: (editor: vscode.TextEditor) => string[] } {
   const decoration = vscode.window.createTextEditorDecorationType({
@@ -21,26 +26,14 @@ export function registerInlineValues(context: vscode.ExtensionContext, sessions:
   /** what each editor shows, for tests */
   const shown = new WeakMap<vscode.TextEditor, string[]>();
   let enabled = readEnabled();
-  const rowCache = new Map<string, { version: number; rows: { end: number }[] }>();
-
-  const rowsOf = (document: vscode.TextDocument) => {
-    const key = document.uri.toString();
-    const cached = rowCache.get(key);
-    if (cached && cached.version === document.version) return cached.rows;
-    const root: JsonNode | undefined = parseTree(document.getText(), [], { allowTrailingComma: true, disallowComments: false });
-    const inputs = root ? findNodeAtLocation(root, ['inputs']) : undefined;
-    const rows = inputs?.type === 'array' ? (inputs.children ?? []).map(row => ({ end: row.offset + row.length })) : [];
-    rowCache.set(key, { version: document.version, rows });
-    return rows;
-  };
-
   const decorate = (editor: vscode.TextEditor) => {
     try {
       const session = sessions.getSession(editor.document.uri);
       const trace = session?.trace;
       if (!enabled || !session || !trace) { editor.setDecorations(decoration, []); shown.set(editor, []); return; }
-      const p = vscode.workspace.getConfiguration('lstmStepper').get<number>('precision', 4);
-      const rows = rowsOf(editor.document);
+      const p = readPrecision(vscode.workspace.getConfiguration('lstmStepper'));
+      const rows = inputRowEnds(editor.document);
+      const mark = session.stale ? STALE_MARK : '';
       const options: vscode.DecorationOptions[] = [];
       const texts: string[] = [];
       for (let t = 1; t <= Math.min(rows.length, trace.T); t++) {
@@ -50,7 +43,8 @@ export function registerInlineValues(context: vscode.ExtensionContext, sessions:
         let text = `h_${t} = ${formatVector(h, p, 4)}`;
         const dh = backwardReached(session.cursor, t) ? fieldRow(trace, 'dL_dh', t) : undefined;
         if (dh) text += `   dL/dh_${t} = ${formatVector(dh, p, 4)}`;
-        const at = editor.document.positionAt(rows[t - 1].end);
+        text += mark;
+        const at = editor.document.positionAt(rows[t - 1]);
         options.push({ range: new vscode.Range(at, at), renderOptions: { after: { contentText: text } } });
         texts.push(text);
       }
@@ -58,7 +52,8 @@ export function registerInlineValues(context: vscode.ExtensionContext, sessions:
       shown.set(editor, texts);
     } catch (error) {
       editor.setDecorations(decoration, []);
-      void vscode.window.showErrorMessage(`LSTM inline values: ${error instanceof Error ? error.message : String(error)}`);
+      shown.set(editor, []);
+      reportError('inline values', error);
     }
   };
 
@@ -71,7 +66,6 @@ export function registerInlineValues(context: vscode.ExtensionContext, sessions:
       vscode.window.visibleTextEditors.filter(e => e.document.uri.toString() === key).forEach(decorate);
     }),
     vscode.window.onDidChangeVisibleTextEditors(decorateAll),
-    vscode.workspace.onDidCloseTextDocument(document => rowCache.delete(document.uri.toString())),
     vscode.workspace.onDidChangeConfiguration(event => {
       if (!event.affectsConfiguration('lstmStepper')) return;
       enabled = readEnabled();

@@ -42,16 +42,16 @@ export function paramEntryRole(cell: CellKind, H: number, I: number, name: strin
     const [, kind, gate] = match;
     if (kind === 'p' && (cell !== 'lstm_peephole' || gate === 'c')) return undefined;
     const role: ParamEntryRole = { param: name, gradient: kind === 'W' ? 'dL_dW' : kind === 'b' ? 'dL_db' : 'dL_dp', gate: LSTM_GATES[gate] };
-    return withEntry(role, kind === 'W', H + I, H, row, col);
+    return withEntry(role, kind === 'W', H + I, H, row, col, H);
   }
   if (cell === 'gru' && (match = /^([Wb])_([ih])([rzn])$/.exec(name))) {
     const [, kind, side, gate] = match;
     const role: ParamEntryRole = { param: name, gradient: kind === 'W' ? 'dL_dW' : 'dL_db', gate: GRU_GATES[gate] };
-    if (kind === 'W') return withEntry(role, true, side === 'i' ? I : H, side === 'i' ? -1 : H, row, col, side === 'i' ? 'x' : 'h');
-    return withEntry(role, false, 0, 0, row, col);
+    if (kind === 'W') return withEntry(role, true, side === 'i' ? I : H, side === 'i' ? -1 : H, row, col, H, side === 'i' ? 'x' : 'h');
+    return withEntry(role, false, 0, 0, row, col, H);
   }
   if (cell === 'rnn' && (name === 'W' || name === 'b')) {
-    return withEntry({ param: name, gradient: name === 'W' ? 'dL_dW' : 'dL_db', gate: 'tanh layer' }, name === 'W', H + I, H, row, col);
+    return withEntry({ param: name, gradient: name === 'W' ? 'dL_dW' : 'dL_db', gate: 'tanh layer' }, name === 'W', H + I, H, row, col, H);
   }
   // PyTorch names: rows are gate blocks of H in order i, f, g, o (lstm) or r, z, n (gru)
   const order = lstmLike && cell === 'lstm' ? ['i', 'f', 'c', 'o'] : cell === 'gru' ? ['r', 'z', 'n'] : undefined;
@@ -60,6 +60,8 @@ export function paramEntryRole(cell: CellKind, H: number, I: number, name: strin
   if (row === undefined) {
     return { param: name, gradient: kind === 'weight' ? 'dL_dW' : 'dL_db', gate: `all gates (${order.map(g => (cell === 'gru' ? g : g === 'c' ? 'g' : g)).join(', ')}) stacked, ${H} rows each` };
   }
+  // an entry outside the tensor's shape (a spec with too many rows or columns) means nothing
+  if (row < 0 || !Number.isInteger(row) || (col !== undefined && (col < 0 || !Number.isInteger(col) || col >= (side === 'ih' ? I : H)))) return undefined;
   const block = Math.floor(row / H);
   const gate = order[block];
   if (gate === undefined) return undefined;
@@ -89,10 +91,14 @@ export function paramEntryRole(cell: CellKind, H: number, I: number, name: strin
 
 /**
  * Fills unit/column/index for a textbook name. `hColumns` is how many leading columns act on h
- * (H for lstm/rnn, -1 for a GRU input-side matrix where every column is x).
+ * (H for lstm/rnn, -1 for a GRU input-side matrix where every column is x); `rows` is H. Out of
+ * shape entries give undefined.
  */
-function withEntry(role: ParamEntryRole, isMatrix: boolean, columns: number, hColumns: number, row?: number, col?: number, only?: 'x' | 'h'): ParamEntryRole {
+function withEntry(role: ParamEntryRole, isMatrix: boolean, columns: number, hColumns: number, row: number | undefined, col: number | undefined, rows: number, only?: 'x' | 'h'): ParamEntryRole | undefined {
   if (row === undefined) return role;
+  // an entry outside the parameter's shape (a spec with too many rows or columns) means nothing
+  if (row < 0 || row >= rows || !Number.isInteger(row)) return undefined;
+  if (isMatrix && col !== undefined && (col < 0 || col >= columns || !Number.isInteger(col))) return undefined;
   role.unit = row;
   if (!isMatrix) { role.index = row; return role; }
   if (col === undefined) return role;

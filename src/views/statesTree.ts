@@ -4,16 +4,20 @@
 // to its units, whose tooltips give the equation with the numbers substituted. A Model root
 // gives sizes, parameter count, loss and warnings; a Problems root lists spec errors.
 // Nodes are cached objects with stable ids, and a Step refreshes only the steps whose state
-// changed, so nothing flickers and nothing the user expanded collapses.
+// changed (the Model lines, which scan every gate, are rebuilt only with the trace or issues), so
+// nothing flickers and nothing the user expanded collapses. A stale trace (spec errors, or a
+// computation pending, failed or cancelled) is said in the view's message and description.
 
 import * as vscode from 'vscode';
 import type { Trace } from '../engine/types';
 import { Cursor, describeCursor } from '../session/cursor';
-import type { Session } from '../session/session';
+import type { Session, SessionChange } from '../session/session';
 import type { SessionManager } from '../session/sessionManager';
+import { reportError } from './errorReporter';
+import { staleReason } from './statusBar';
 import {
   FORWARD_FIELDS, backwardFields, backwardReached, fieldRow, formatNumber, formatVector, forwardReached,
-  gateSaturation, labelOf, parameterCount, stepLabel, unitEquation,
+  gateSaturation, labelOf, parameterCount, readPrecision, stepLabel, unitEquation,
 } from './traceFields';
 
 export type StatesNode =
@@ -43,17 +47,18 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly sessions: SessionManager) {
-    this.readPrecision();
+    this.precision = readPrecision(vscode.workspace.getConfiguration('lstmStepper'));
     this.disposables.push(
       this._onDidChangeTreeData,
-      sessions.onDidChangeActive(change => this.onSessionChange(change.trace || change.issues)),
+      sessions.onDidChangeActive(change => this.onSessionChange(change)),
       vscode.workspace.onDidChangeConfiguration(event => {
         if (!event.affectsConfiguration('lstmStepper.precision')) return;
-        this.readPrecision();
+        this.precision = readPrecision(vscode.workspace.getConfiguration('lstmStepper'));
         this.refreshAll();
       }),
     );
-    this.recomputeDerived();
+    this.recomputeSteps();
+    this.recomputeModel();
   }
 
   /** The view created for this provider, used to reveal the current step. */
@@ -64,11 +69,6 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
 
   private get session(): Session | undefined { return this.sessions.activeSession; }
 
-  private readPrecision(): void {
-    const value = vscode.workspace.getConfiguration('lstmStepper').get<number>('precision', 4);
-    this.precision = Number.isInteger(value) ? Math.max(0, Math.min(12, value)) : 4;
-  }
-
   private node<N extends StatesNode>(node: N): N {
     const existing = this.nodes.get(node.id);
     if (existing) return existing as N;
@@ -78,14 +78,14 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
 
   stepNode(t: number): StatesNode { return this.node({ kind: 'step', id: `step/${t}`, t }); }
 
-  private onSessionChange(structural: boolean): void {
+  private onSessionChange(change: SessionChange): void {
     try {
-      if (structural) {
+      if (change.trace || change.issues) {
         this.refreshAll();
-      } else {
-        // a cursor move: refresh exactly the steps whose row changed
+      } else if (change.cursor) {
+        // a cursor move: refresh exactly the steps whose row changed (the Model lines stay)
         const previous = this.stepStates;
-        this.recomputeDerived();
+        this.recomputeSteps();
         const changed: StatesNode[] = [];
         for (let t = 0; t < this.stepStates.length; t++) {
           if (previous[t] !== this.stepStates[t]) changed.push(this.stepNode(t));
@@ -93,28 +93,40 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
         // one event for all of them: VS Code batches further events for 200 ms after the first
         if (changed.length > 0) this._onDidChangeTreeData.fire(changed);
         this.updateViewMessage();
+      } else if (change.state) {
+        // stale or compute state: the message, and the Problems root's "showing the last valid trace"
+        this.updateViewMessage();
+        const problems = this.nodes.get('problems');
+        if (problems) this._onDidChangeTreeData.fire(problems);
       }
       this.revealCurrent();
     } catch (error) {
-      reportError(error);
+      reportError('States view', error);
     }
   }
 
   private refreshAll(): void {
     this.nodes.clear();
-    this.recomputeDerived();
+    this.recomputeSteps();
+    this.recomputeModel();
     this.updateViewMessage();
     this._onDidChangeTreeData.fire(undefined);
   }
 
-  private recomputeDerived(): void {
+  /** Per-step row states: O(T), on every cursor move. */
+  private recomputeSteps(): void {
     const session = this.session;
     const trace = session?.trace;
     this.stepStates = [];
-    this.infoLines = [];
     if (!session || !trace) return;
     for (let t = 0; t <= trace.T; t++) this.stepStates.push(this.stepState(session.cursor, t));
-    this.infoLines = this.modelLines(session, trace);
+  }
+
+  /** The Model lines (saturation scans every gate value): only when the trace, issues or precision change. */
+  private recomputeModel(): void {
+    const session = this.session;
+    const trace = session?.trace;
+    this.infoLines = session && trace ? this.modelLines(session, trace) : [];
   }
 
   private stepState(cursor: Cursor, t: number): StepState {
@@ -126,10 +138,11 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     if (!this.view) return;
     const session = this.session;
     if (!session) { this.view.message = undefined; this.view.description = undefined; return; }
-    this.view.description = session.trace ? describeCursor(session.cursor, session.trace.T) : undefined;
+    this.view.description = session.trace ? `${describeCursor(session.cursor, session.trace.T)}${session.stale ? ' (stale)' : ''}` : undefined;
     const name = session.spec?.name ?? session.uri.path.split('/').pop();
-    this.view.message = session.trace ? undefined : session.issues.some(i => i.severity === 'error')
-      ? `${name}: the spec has errors (see Problems).` : `${name}: computing…`;
+    const reason = staleReason(session);
+    if (session.trace) this.view.message = session.stale ? `${name}: stale: ${reason ?? 'the values are not from the current text'}.` : undefined;
+    else this.view.message = `${name}: ${reason ?? 'computing…'}${reason ? '.' : ''}`;
   }
 
   revealCurrent(): void {
@@ -143,7 +156,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     try {
       return this.children(element);
     } catch (error) {
-      reportError(error);
+      reportError('States view', error);
       return [];
     }
   }
@@ -226,7 +239,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
       item.id = element.id;
       return item;
     } catch (error) {
-      reportError(error);
+      reportError('States view', error);
       return new vscode.TreeItem('(error)');
     }
   }
@@ -242,7 +255,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
         const warnings = (session?.issues.length ?? 0) - errors;
         const item = new vscode.TreeItem(errors > 0 ? `Spec has ${errors} error${errors === 1 ? '' : 's'}` : `Spec has ${warnings} warning${warnings === 1 ? '' : 's'}`, vscode.TreeItemCollapsibleState.Expanded);
         item.iconPath = new vscode.ThemeIcon(errors > 0 ? 'error' : 'warning', new vscode.ThemeColor(errors > 0 ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground'));
-        if (errors > 0 && trace) item.description = 'showing the last valid trace';
+        if (errors > 0 && trace && session?.stale) item.description = 'showing the last valid trace (stale)';
         return item;
       }
       case 'issue': {
@@ -361,15 +374,6 @@ function vectorLabel(key: string, cell?: string): string {
 function fieldTitle(trace: Trace, key: string): string | undefined {
   const field = [...FORWARD_FIELDS[trace.cell], ...backwardFields(trace.cell)].find(f => f.key === key);
   return field?.title;
-}
-
-let lastErrorAt = 0;
-function reportError(error: unknown): void {
-  // one message per few seconds at most: a broken provider must not flood the user
-  const now = Date.now();
-  if (now - lastErrorAt < 5000) return;
-  lastErrorAt = now;
-  void vscode.window.showErrorMessage(`LSTM States view: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 export function registerStatesTree(context: vscode.ExtensionContext, sessions: SessionManager): StatesTreeProvider {

@@ -2,7 +2,7 @@
 // loads straight into pandas or a spreadsheet whatever H is. Columns: t, token, unit, every
 // forward field, every per-step backward field of width H, the path-decay product and the
 // comparison RNN's h, dL/dh and (per step) ‖dL/dh‖. Numbers keep full float64 precision.
-// Pure (no vscode): unit tested on node.
+// Pure (no vscode): unit tested on node; src/views/traceExport.ts streams it to a file.
 
 import type { Trace } from '../engine/types';
 
@@ -11,7 +11,11 @@ export function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function traceToCsv(trace: Trace): string {
+/**
+ * The CSV one line at a time (no line terminators): the header, then T × H rows. A generator, so
+ * the export writes a large trace in chunks and yields to the event loop between them.
+ */
+export function* traceCsvLines(trace: Trace): Generator<string, void, undefined> {
   const { T, hiddenSize: H } = trace;
   const columns: { name: string; values: ArrayLike<number>; width: number }[] = [];
   for (const [name, values] of Object.entries(trace.forward)) columns.push({ name, values, width: H });
@@ -26,14 +30,23 @@ export function traceToCsv(trace: Trace): string {
   if (rnn?.dL_dh?.length === T * H) columns.push({ name: 'rnn_dL_dh', values: rnn.dL_dh, width: H });
   if (rnn?.dL_dh_norm?.length === T) columns.push({ name: 'rnn_dL_dh_norm', values: rnn.dL_dh_norm, width: 1 });
 
-  const out: string[] = [['t', 'token', 'unit', ...columns.map(c => c.name)].join(',')];
+  yield ['t', 'token', 'unit', ...columns.map(c => c.name)].join(',');
   for (let k = 0; k < T; k++) {
     const token = csvField(trace.tokens?.[k] ?? '');
     for (let u = 0; u < H; u++) {
-      const row: string[] = [String(k + 1), token, String(u)];
-      for (const c of columns) row.push(String(c.width === 1 ? c.values[k] : c.values[k * H + u]));
-      out.push(row.join(','));
+      let row = `${k + 1},${token},${u}`;
+      for (const c of columns) row += ',' + String(c.width === 1 ? c.values[k] : c.values[k * H + u]);
+      yield row;
     }
   }
-  return out.join('\n') + '\n';
+}
+
+/** How many lines traceCsvLines yields (for progress). */
+export const traceCsvLineCount = (trace: Trace): number => 1 + trace.T * trace.hiddenSize;
+
+/** The whole CSV as one string (small traces; the export streams traceCsvLines instead). */
+export function traceToCsv(trace: Trace): string {
+  let out = '';
+  for (const line of traceCsvLines(trace)) out += line + '\n';
+  return out;
 }

@@ -3,6 +3,7 @@
 // parameter roles of a weight entry, and compact number formatting. Shared by the states tree,
 // the hover and the inline values so they all say the same thing.
 
+import { parameterCount as engineParameterCount } from '../engine/specParse';
 import type { CellKind, Spec, Trace } from '../engine/types';
 import type { Cursor } from '../session/cursor';
 
@@ -80,6 +81,18 @@ export function forwardReached(cursor: Cursor, t: number): boolean {
 /** Have the gradients flowed back to step t? */
 export function backwardReached(cursor: Cursor, t: number): boolean {
   return cursor.phase === 'backward' && t >= cursor.t;
+}
+
+export const DEFAULT_PRECISION = 4;
+export const MAX_PRECISION = 12;
+
+/**
+ * `lstmStepper.precision`, clamped to 0..12 (toFixed throws outside 0..100, and the schema's
+ * limits are not enforced on hand-edited settings). Pass `vscode.workspace.getConfiguration('lstmStepper')`.
+ */
+export function readPrecision(configuration: { get<T>(section: string, defaultValue: T): T }): number {
+  const value = configuration.get<unknown>('precision', DEFAULT_PRECISION);
+  return typeof value === 'number' && Number.isFinite(value) ? Math.max(0, Math.min(MAX_PRECISION, Math.round(value))) : DEFAULT_PRECISION;
 }
 
 export function formatNumber(value: number, precision: number): string {
@@ -179,14 +192,10 @@ export function labelOf(key: string): string {
   return key;
 }
 
-/** 4H(H+I)+4H for lstm; each cell's own count otherwise. */
+/** The parameter count (the engine's, which validation uses too) and its formula, 4H(H+I)+4H for lstm. */
 export function parameterCount(cell: CellKind, H: number, I: number): { count: number; formula: string } {
-  switch (cell) {
-    case 'lstm': return { count: 4 * H * (H + I) + 4 * H, formula: '4H(H+I)+4H' };
-    case 'lstm_peephole': return { count: 4 * H * (H + I) + 4 * H + 3 * H, formula: '4H(H+I)+4H+3H' };
-    case 'gru': return { count: 3 * H * (H + I) + 6 * H, formula: '3H(H+I)+6H' };
-    case 'rnn': return { count: H * (H + I) + H, formula: 'H(H+I)+H' };
-  }
+  const formula = { lstm: '4H(H+I)+4H', lstm_peephole: '4H(H+I)+4H+3H', gru: '3H(H+I)+6H', rnn: 'H(H+I)+H' }[cell];
+  return { count: engineParameterCount(cell, H, I), formula };
 }
 
 export interface SaturationReport {
@@ -195,24 +204,34 @@ export interface SaturationReport {
   first?: { t: number; key: string; j: number; value: number };
 }
 
-/** Gate values within 0.01 of their limits (σ near 0 or 1, tanh near ±1): their gradients vanish. */
+/** σ(a) > 0.99 ⇔ a > ln 99; σ(a) < 0.01 ⇔ a < −ln 99. */
+const SIGMOID_SATURATED = Math.log(99);
+/** |tanh(a)| > 0.99 ⇔ |a| > atanh 0.99. */
+const TANH_SATURATED = Math.atanh(0.99);
+
+/**
+ * Gate values within 0.01 of their limits (σ near 0 or 1, tanh near ±1): their gradients vanish.
+ * Read from the pre-activations, so the lazy gate fields of a large trace are not computed.
+ */
 export function gateSaturation(trace: Trace): SaturationReport {
-  const gates = trace.cell === 'gru' ? ['r', 'z', 'n'] : trace.cell === 'rnn' ? ['h'] : ['f', 'i', 'g', 'o'];
+  const gates: { key: string; preact: string; tanhLike: boolean }[] = trace.cell === 'gru'
+    ? [{ key: 'r', preact: 'a_r', tanhLike: false }, { key: 'z', preact: 'a_z', tanhLike: false }, { key: 'n', preact: 'a_n', tanhLike: true }]
+    : trace.cell === 'rnn' ? [{ key: 'h', preact: 'a', tanhLike: true }]
+      : [{ key: 'f', preact: 'a_f', tanhLike: false }, { key: 'i', preact: 'a_i', tanhLike: false }, { key: 'g', preact: 'a_g', tanhLike: true }, { key: 'o', preact: 'a_o', tanhLike: false }];
   const H = trace.hiddenSize;
   let saturated = 0, total = 0;
   let first: SaturationReport['first'];
-  for (const key of gates) {
-    const values = trace.forward[key];
+  for (const { key, preact, tanhLike } of gates) {
+    const values = trace.forward[preact]; // (T, H) pre-activations
     if (!values) continue;
-    const tanhLike = key === 'g' || key === 'n' || key === 'h';
+    total += values.length;
     for (let index = 0; index < values.length; index++) {
-      const v = values[index];
-      total++;
-      const isSaturated = tanhLike ? Math.abs(v) > 0.99 : v < 0.01 || v > 0.99;
+      const a = values[index];
+      const isSaturated = tanhLike ? Math.abs(a) > TANH_SATURATED : a > SIGMOID_SATURATED || a < -SIGMOID_SATURATED;
       if (!isSaturated) continue;
       saturated++;
       const t = Math.floor(index / H) + 1;
-      if (!first || t < first.t) first = { t, key, j: index % H, value: v };
+      if (!first || t < first.t) first = { t, key, j: index % H, value: tanhLike ? Math.tanh(a) : 1 / (1 + Math.exp(-a)) };
     }
   }
   return { saturated, total, first };

@@ -1,9 +1,11 @@
 // The chart panel driven as a user would, in code-server with the VSIX installed: open the seed's
 // example and the panel from the palette, step with "LSTM: Step" and read the panel (the step
 // marker moves, the equations show the seed's σ(0.2000) = 0.5498 at t = 1), click a chart point
-// and see the cursor (panel and status bar) move, use the panel's keys and buttons, check that a
-// token `<img src=x onerror=alert(1)>` shows literally, screenshot light, dark and high-contrast
-// themes, and time T = 1000, H = 512 (the scale scenario is also the benchmark: --grep scale).
+// and see the cursor (panel and status bar) move (in the backward phase it stays there), use the
+// panel's keys and buttons, check that a token `<img src=x onerror=alert(1)>` shows literally,
+// screenshot light, dark and high-contrast themes, break the spec and see the stale-trace banner,
+// see no conveyor belt for an rnn, and time T = 1000, H = 512 (the scale scenario is also the
+// benchmark: --grep scale).
 
 const EXAMPLE = 'this-movie-is-good.lstm.json';
 const XSS = 'xss-token.lstm.json';
@@ -107,6 +109,12 @@ export default [
       // the seed's cell-path gradient: f_2·f_3·f_4 = 0.260
       check(/∏f = f_2···f_4 = 0\.260\d/.test(equations), `backward equations: ${equations}`);
       await wb.screenshot('chart-panel-backward');
+      // the gates and states charts show forward values, but a click keeps the backward phase
+      await clickStep(wb, '#states-chart', 2);
+      await wb.waitForText(view.locator('#cursor-label'), 't=2/4 backward');
+      await wb.waitForStatusBar(/LSTM t=2\/4 backward/);
+      await clickStep(wb, '#gates-chart', 4);
+      await wb.waitForText(view.locator('#cursor-label'), 't=4/4 backward');
       // a click on the decay chart goes to that backward step
       await clickStep(wb, '#decay-chart', 3);
       await wb.waitForText(view.locator('#cursor-label'), 't=3/4 backward');
@@ -156,6 +164,55 @@ export default [
       await wb.setTheme('Default Dark Modern');
       await view.locator('#spec-name').scrollIntoViewIfNeeded();
       return shots;
+    },
+  },
+  {
+    name: 'a spec with errors keeps the last trace under a banner, which goes when the spec is fixed',
+    run: async wb => {
+      await ensurePanel(wb);
+      const view = wb.webview();
+      await wb.runCommand('View: Focus First Editor Group');
+      await wb.openFile(EXAMPLE);
+      await wb.waitForText(view.locator('#spec-name'), 'This movie is good');
+      check(await view.locator('#stale').isHidden(), 'a banner over the current trace');
+      // a stray character before the opening brace: the spec no longer parses
+      await wb.page.locator('.editor-group-container.active .monaco-editor .view-line').first().click();
+      await wb.page.keyboard.press('Control+Home');
+      await wb.page.keyboard.type('x');
+      const banner = await wb.waitForText(view.locator('#stale'), 'Showing the last valid trace: the spec has errors');
+      check(await view.locator('#charts').isVisible(), 'the last trace is still drawn');
+      const dimmed = await view.locator('#charts').evaluate(el => el.classList.contains('stale'));
+      check(dimmed, 'the charts are not marked stale');
+      await view.locator('#spec-name').scrollIntoViewIfNeeded();
+      await wb.screenshot('chart-panel-stale');
+      await wb.page.keyboard.press('Control+Z');
+      await view.locator('#stale').waitFor({ state: 'hidden', timeout: 20000 });
+      const current = await view.locator('#charts').evaluate(el => !el.classList.contains('stale'));
+      check(current, 'the charts stay dimmed after the fix');
+      return { banner };
+    },
+  },
+  {
+    name: 'an rnn spec has no conveyor belt (no cell state); a gru shows its h_t belt',
+    run: async wb => {
+      const view = wb.webview();
+      await wb.runCommand('View: Focus First Editor Group');
+      await wb.openFile('rnn-movie.lstm.json');
+      await wb.waitForText(view.locator('#spec-name'), 'rnn,');
+      await view.locator('#belt-card').waitFor({ state: 'hidden', timeout: 10000 });
+      await wb.runCommand('LSTM: Step');
+      await wb.waitForText(view.locator('#cursor-label'), 't=1/');
+      check(await view.locator('#belt-card').isHidden(), 'the belt card appeared for an rnn');
+      await wb.screenshot('chart-panel-rnn');
+      await wb.runCommand('View: Focus First Editor Group');
+      await wb.openFile('gru-movie.lstm.json');
+      await wb.waitForText(view.locator('#spec-name'), 'gru,');
+      await view.locator('#belt-card').waitFor({ state: 'visible', timeout: 10000 });
+      // back to the example for the next scenarios
+      await wb.runCommand('View: Focus First Editor Group');
+      await wb.openFile(EXAMPLE);
+      await wb.waitForText(view.locator('#spec-name'), 'This movie is good');
+      return { rnnBelt: 'hidden', gruBelt: 'visible' };
     },
   },
   {

@@ -4,6 +4,8 @@
 // (DESIGN.md section 5) or are recomputed here from the equations, never copied from our output.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { computeTrace } from '../../src/engine/trace';
+import type { ComputeState, Session } from '../../src/session/session';
 import type { StatesNode } from '../../src/views/statesTree';
 import { extensionApi, hoverText, offsetOf, openSpec, openUntitledSpec, sigmoid, waitFor, workspaceFile } from './helpers';
 
@@ -30,8 +32,8 @@ describe('LSTM Stepper extension', function () {
       const { editor, api } = await openSpec(EXAMPLE);
       assert.equal(editor.document.languageId, 'lstm-spec');
       assert.ok(vscode.extensions.getExtension('lstm-stepper.lstm-stepper')?.isActive);
-      assert.ok(api.activationMs >= 0 && api.activationMs < 1000, `activationMs ${api.activationMs}`);
-      console.log(`    activate() took ${api.activationMs.toFixed(1)} ms`);
+      // activate() ran and returned its API; how fast is measured by the bench (hostBench.bench.ts)
+      assert.ok(Number.isFinite(api.activationMs), `activationMs ${api.activationMs}`);
       const session = api.sessions.activeSession;
       assert.equal(session?.trace?.T, 4);
       // other test files may have stepped this session already
@@ -61,7 +63,7 @@ describe('LSTM Stepper extension', function () {
 
     it('registers every LSTM command', async () => {
       const all = await vscode.commands.getCommands(true);
-      for (const id of ['lstm.step', 'lstm.stepBack', 'lstm.runToEnd', 'lstm.runBackward', 'lstm.reset', 'lstm.goToStep', 'lstm.newSpecFromExample', 'lstm.toggleInlineValues']) {
+      for (const id of ['lstm.step', 'lstm.stepBack', 'lstm.runToEnd', 'lstm.runBackward', 'lstm.reset', 'lstm.goToStep', 'lstm.newSpecFromExample', 'lstm.toggleInlineValues', 'lstm.recompute']) {
         assert.ok(all.includes(id), `${id} is not registered`);
       }
     });
@@ -383,6 +385,154 @@ describe('LSTM Stepper extension', function () {
       await vscode.commands.executeCommand('lstm.toggleInlineValues');
       assert.equal(vscode.workspace.getConfiguration('lstmStepper').get('inlineValues'), true);
       await vscode.commands.executeCommand('lstm.reset');
+    });
+  });
+
+  describe('a stale trace', () => {
+    it('an invalid edit marks the trace stale in the status bar, hover and inline values, and the fix clears it', async () => {
+      const example = await vscode.workspace.openTextDocument(await workspaceFile(EXAMPLE));
+      const editor = await openUntitledSpec(example.getText());
+      const api = await extensionApi();
+      const session = await waitFor(() => { const s = api.sessions.getSession(editor.document.uri); return s?.trace && s; }, 'the untitled spec to get a trace');
+      await waitFor(() => api.sessions.activeSession === session, 'the untitled spec to be active');
+      await vscode.workspace.getConfiguration('lstmStepper').update('inlineValues', true, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('lstm.goToStep', { phase: 'forward', t: 2 });
+      const traceBefore = session.trace;
+      assert.equal(session.stale, false);
+      assert.equal(session.computeState, 'idle');
+      assert.equal(api.statusBar.text, 'LSTM t=2/4 forward');
+      assert.equal(api.statusBar.backgroundColor, undefined);
+
+      // b_i: 0 -> "x" is a validation error: no spec, the old trace stays on screen, marked stale
+      const replaceBias = async (value: string) => {
+        const match = /"b_i": ("x"|0)/.exec(editor.document.getText());
+        assert.ok(match);
+        const start = match.index + '"b_i": '.length;
+        await editor.edit(builder => builder.replace(new vscode.Range(editor.document.positionAt(start), editor.document.positionAt(start + match[1].length)), value));
+        await api.sessions.flush();
+      };
+      await replaceBias('"x"');
+      await waitFor(() => session.stale, 'the session to become stale');
+      assert.equal(session.spec, undefined);
+      assert.equal(session.trace, traceBefore, 'the last valid trace is kept');
+      await waitFor(() => api.statusBar.text === 'LSTM t=2/4 forward (stale)', `a stale status bar, got ${api.statusBar.text}`);
+      assert.equal((api.statusBar.backgroundColor as vscode.ThemeColor | undefined)?.id, 'statusBarItem.warningBackground');
+      assert.match(String(api.statusBar.tooltip), /errors/);
+      const at = editor.document.positionAt(offsetOf(editor.document, '[0.3, 0.8]') + 2);
+      const hover = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, at));
+      assert.match(hover, /values from the last valid spec; fix the errors to update/);
+      const shown = await waitFor(() => { const s = api.inlineValues.rowsDecorated(editor); return s.length === 2 && s.every(text => /\(stale\)$/.test(text)) && s; }, 'stale inline values');
+      assert.match(shown[0], /^h_1 = /);
+
+      // the fix: a current trace again, nothing stale anywhere
+      await replaceBias('0');
+      await waitFor(() => !session.stale && session.trace !== traceBefore, 'the fixed spec to get a current trace');
+      assert.equal(session.computeState, 'idle');
+      assert.equal(session.trace!.loss.L, traceBefore!.loss.L, 'the same text gives the same loss');
+      await waitFor(() => api.statusBar.text === 'LSTM t=2/4 forward', `a current status bar, got ${api.statusBar.text}`);
+      assert.equal(api.statusBar.backgroundColor, undefined);
+      const hoverAfter = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, at));
+      assert.doesNotMatch(hoverAfter, /last valid spec/);
+      await waitFor(() => { const s = api.inlineValues.rowsDecorated(editor); return s.length === 2 && s.every(text => !text.includes('stale')); }, 'current inline values');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+
+    it('a failed computation is recorded and stale, and the same text computes again on the next update (Session)', async () => {
+      const { editor, api } = await openSpec(EXAMPLE);
+      const example = editor.document.getText();
+      // the extension's own Session class (importing it here would bundle a second jsonc-parser), with a computer that can fail
+      const SessionClass = api.sessions.activeSession!.constructor as typeof Session;
+      let fail = false, calls = 0;
+      const session = new SessionClass(vscode.Uri.parse('untitled:failing-check.lstm.json'), async spec => {
+        calls++;
+        if (fail) throw new Error('out of memory (simulated)');
+        return computeTrace(spec);
+      });
+      const states: ComputeState[] = [];
+      let issueEvents = 0;
+      session.onDidChange(change => { if (change.state) states.push(session.computeState); if (change.issues) issueEvents++; });
+      try {
+        await session.update(example);
+        assert.equal(session.computeState, 'idle');
+        assert.ok(session.trace && !session.stale);
+        const first = session.trace;
+
+        fail = true;
+        const edited = example.replace('"b_i": 0', '"b_i": 0.3');
+        await session.update(edited);
+        assert.equal(session.computeState, 'failed');
+        assert.match(session.computeError ?? '', /simulated/);
+        assert.equal(session.stale, true);
+        assert.equal(session.trace, first, 'the last trace stays, marked stale');
+        assert.equal(calls, 2);
+
+        // not stuck: the same text is computed again
+        fail = false;
+        await session.update(edited);
+        assert.equal(calls, 3);
+        assert.equal(session.computeState, 'idle');
+        assert.equal(session.stale, false);
+        assert.notEqual(session.trace!.loss.L, first.loss.L);
+        await session.update(edited);
+        assert.equal(calls, 3, 'an unchanged text after a success is not recomputed');
+        assert.deepEqual(states, ['computing', 'idle', 'computing', 'failed', 'computing', 'idle']);
+
+        // two edits with the same error: the issues event fires once
+        const broken = edited.replace('"b_i": 0.3', '"b_i": "x"');
+        await session.update(broken);
+        await session.update(broken.replace('"good"', '"fine"'));
+        assert.equal(session.issues.filter(issue => issue.severity === 'error').length, 1);
+        assert.equal(issueEvents, 1);
+        assert.equal(session.stale, true);
+      } finally {
+        session.dispose();
+      }
+    });
+
+    it('a cancelled worker computation is recorded, marks the trace stale, and Recompute Trace recovers', async () => {
+      const api = await extensionApi();
+      const source = await vscode.workspace.openTextDocument(await workspaceFile('fixtures/bench-64-32-100.lstm.json'));
+      try {
+        api.setWorkerThresholdMs(0);
+        const editor = await openUntitledSpec(source.getText());
+        const session = await waitFor(() => { const s = api.sessions.getSession(editor.document.uri); return s?.trace && s; }, 'the first worker trace', 30000);
+        await waitFor(() => api.sessions.activeSession === session, 'the untitled spec to be active');
+        const traceBefore = session.trace!;
+        // cancel the next computation as soon as it starts (what the notification's Cancel button does)
+        const cancelOnStart = session.onDidChange(() => { if (session.computeState === 'computing') setTimeout(() => session.cancel(), 0); });
+        const firstInput = offsetOf(editor.document, '-0.352');
+        const end = editor.document.getText().indexOf(',', firstInput);
+        await editor.edit(builder => builder.replace(new vscode.Range(editor.document.positionAt(firstInput), editor.document.positionAt(end)), '0.9'));
+        try {
+          await api.sessions.flush();
+          await waitFor(() => session.computeState === 'cancelled', `a cancelled state, got ${session.computeState}`);
+        } finally {
+          cancelOnStart.dispose();
+        }
+        assert.equal(session.trace, traceBefore, 'the previous trace is kept');
+        assert.equal(session.spec?.inputs[0], 0.9, 'the edit was parsed');
+        assert.equal(session.stale, true);
+        await waitFor(() => /\(stale\)$/.test(api.statusBar.text), `a stale status bar, got ${api.statusBar.text}`);
+        assert.match(String(api.statusBar.tooltip), /cancelled.*Recompute/);
+        assert.equal(api.statusBar.command && typeof api.statusBar.command === 'object' ? api.statusBar.command.command : api.statusBar.command, 'lstm.recompute');
+
+        // not stuck: Recompute Trace computes the same text again
+        await vscode.commands.executeCommand('lstm.recompute');
+        await waitFor(() => session.computeState === 'idle' && !session.stale, 'the recomputed trace', 30000);
+        assert.notEqual(session.trace, traceBefore);
+        assert.doesNotMatch(api.statusBar.text, /stale/);
+        // the recomputed trace is the edited text's: the same text computed inline in another document agrees
+        api.setWorkerThresholdMs(undefined);
+        const check = await openUntitledSpec(editor.document.getText());
+        const inline = await waitFor(() => api.sessions.getSession(check.document.uri)?.trace, 'the inline trace', 30000);
+        assert.equal(session.trace!.loss.L, inline.loss.L);
+        assert.deepEqual([...session.trace!.forward.f.subarray(0, 64)], [...inline.forward.f.subarray(0, 64)], 'the lazy gates of a worker trace work');
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+        await vscode.window.showTextDocument(editor.document);
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      } finally {
+        api.setWorkerThresholdMs(undefined);
+      }
     });
   });
 

@@ -12,6 +12,9 @@ const root = path.resolve(__dirname, '../..');
 const cli = path.join(root, 'dist/cli.js');
 const movie = 'examples/this-movie-is-good.lstm.json';
 
+/** DESIGN.md section 4: every stderr line of a bad spec is `file:line:column: message`. */
+const POSITIONED = /^.+:\d+:\d+: /;
+
 function runCli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -125,8 +128,10 @@ describe('cli', function () {
     assert.equal(code, 1);
     assert.equal(stdout, '');
     assert.match(stderr, /^examples\/this-movie-is-good\.lstm\.json:\d+:\d+: loss\.target: missing; --loss mse needs a target of 2 numbers$/m);
+    for (const line of stderr.trim().split('\n')) assert.match(line, POSITIONED);
     const bad = runCli('trace', movie, '--loss', 'hinge');
-    assert.equal(bad.code, 2);
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stdout, '');
     assert.match(bad.stderr, /--loss expects sum or mse, got "hinge"/);
   });
 
@@ -149,17 +154,55 @@ describe('cli', function () {
       `${file}:3:23: weights.W_f: expected 2 rows of 4 numbers, row 0 has 3`,
       `${file}:5:27: inputs[1]: expected 2 numbers (inputSize), found 1`,
       `${file}:6:3: warning: colour: unknown key, ignored; known keys: name, description, cell, inputSize, hiddenSize, weights, init, h0, c0, inputs, tokens, loss`,
-      `${file}: 2 errors, no trace computed`,
     ]);
+    for (const line of lines) assert.match(line, POSITIONED);
     const syntax = path.join(tmp, 'syntax.lstm.json');
     fs.writeFileSync(syntax, '{"inputSize": 2,\n "hiddenSize" 2}');
     const syntaxRun = runCli('trace', syntax, '--json');
     assert.equal(syntaxRun.code, 1);
     assert.match(syntaxRun.stderr, new RegExp(`^${syntax.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:15: syntax error: expected ':', found "2"$`, 'm'));
     assert.doesNotMatch(syntaxRun.stderr, /\n\s+at /);
+    for (const line of syntaxRun.stderr.trim().split('\n')) assert.match(line, POSITIONED);
   });
 
-  it('unreadable file, unknown subcommand, bad flags: a clear message and exit 1 or 2', () => {
+  it('NaN and 1e999 in one input row: one line each, at their own index and column', () => {
+    const file = path.join(tmp, 'nan.lstm.json');
+    fs.writeFileSync(file, [
+      '{',
+      '  "inputSize": 2, "hiddenSize": 2, "init": {"seed": 1},',
+      '  "inputs": [[0.5, -0.1], [NaN, 1e999]]',
+      '}',
+    ].join('\n'));
+    const { code, stdout, stderr } = runCli('trace', file);
+    assert.equal(code, 1);
+    assert.equal(stdout, '');
+    assert.deepEqual(stderr.trim().split('\n'), [
+      `${file}:3:28: inputs[1][0]: syntax error: expected a finite number (JSON has no NaN or Infinity), found "NaN"`,
+      `${file}:3:33: inputs[1][1]: expected a finite number, found 1e999 (Infinity)`,
+    ]);
+  });
+
+  it('a trace that overflows: computed, with a positioned warning at the input row where it starts', () => {
+    const file = path.join(tmp, 'overflow.lstm.json');
+    // x_2 * 10 overflows a float64: a_f at t = 2 is +Infinity
+    fs.writeFileSync(file, [
+      '{',
+      '  "inputSize": 2, "hiddenSize": 1,',
+      '  "weights": {"W_f": 10, "b_f": 0, "W_i": 10, "b_i": 0, "W_c": 10, "b_c": 0, "W_o": 10, "b_o": 0},',
+      '  "inputs": [[0.5, -0.1],',
+      '             [1e308, 1e308]]',
+      '}',
+    ].join('\n'));
+    const { code, stdout, stderr } = runCli('trace', file, '--json');
+    assert.equal(code, 0, stderr);
+    assert.equal(JSON.parse(stdout).nonFinite.t, 2);
+    const lines = stderr.trim().split('\n');
+    assert.equal(lines.length, 1, stderr);
+    assert.match(lines[0], POSITIONED);
+    assert.ok(lines[0].startsWith(`${file}:5:14: warning: inputs[1]: the first non-finite value appears in the forward pass at t=2 (a_f)`), lines[0]);
+  });
+
+  it('unreadable file: exit 1; unknown subcommand, bad flags: a clear message and exit 2', () => {
     const missing = runCli('trace', 'no-such.lstm.json');
     assert.equal(missing.code, 1);
     assert.equal(missing.stderr.trim(), 'cannot read no-such.lstm.json: no such file');

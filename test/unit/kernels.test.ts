@@ -2,7 +2,7 @@
 // tiles (rows not a multiple of 4, odd columns) and of the cache blocks (K > 256, N > 128),
 // with offsets and leading dimensions larger than the operands.
 import * as assert from 'node:assert/strict';
-import { gemmNT, gemv, gemvT, transpose } from '../../src/engine/kernels';
+import { gemmNT, gemv, gemvT, rowMeans, rowNorms, transpose } from '../../src/engine/kernels';
 import { seededRandom } from './helpers/referenceCells';
 
 function randomArray(n: number, rand: () => number): Float64Array {
@@ -68,5 +68,13 @@ describe('kernels', () => {
     const M = 37, N = 70, a = randomArray(M * N, rand), out = new Float64Array(N * M);
     transpose(out, 0, M, a, 0, N, M, N);
     for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) assert.equal(out[n * M + m], a[m * N + n]);
+  });
+
+  it('rowNorms and rowMeans reduce each row of a (T, H) field', () => {
+    // rows (3, 4, 0), (1, 1, 1), (-2, 0, 2): norms 5, √3, √8; means 7/3, 1, 0
+    const field = Float64Array.from([3, 4, 0, 1, 1, 1, -2, 0, 2]);
+    assert.deepEqual(Array.from(rowNorms(field, 3, 3)), [5, Math.sqrt(3), Math.sqrt(8)]);
+    assert.deepEqual(Array.from(rowMeans(field, 3, 3)), [7 / 3, 1, 0]);
+    assert.equal(rowNorms(field, 0, 3).length, 0);
   });
 });

@@ -1,19 +1,24 @@
 // The chart panel's message protocol and payload builders, on plain node: message guards and
 // their exhaustiveness, view-option clamping, min/max decimation and the heatmap grid checked
 // against the trace they came from, the decay aggregates against independently computed norms,
-// the equations against the seeds' own numbers, and the CSV export's content.
+// the equations against the seeds' own numbers, the stale-trace banner, and the exports: the CSV
+// content, the CSV lines and JSON fragments against a reference, the chunked writer.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Trace } from '../../src/engine/types';
 import { parseSpec } from '../../src/engine/specParse';
 import { computeTrace } from '../../src/engine/trace';
+import { traceToJson } from '../../src/engine/traceJson';
 import {
-  HostToWebviewMessage, MAX_LINE_UNITS, MAX_SERIES_POINTS, WebviewToHostMessage, assertNever, isHostMessage, isWebviewMessage, normalizeView,
+  FRESH, HostToWebviewMessage, MAX_LINE_UNITS, MAX_SERIES_POINTS, WebviewToHostMessage, assertNever, freshnessBanner, isHostMessage,
+  isWebviewMessage, normalizeView,
 } from '../../src/protocol/messages';
 import { buildBelt, buildDecay, buildEquations, buildHeatmap, buildSnapshot, decimateColumn, fmt } from '../../src/views/chartSnapshot';
-import { csvField, traceToCsv } from '../../src/views/traceCsv';
+import { csvField, traceCsvLineCount, traceCsvLines, traceToCsv } from '../../src/views/traceCsv';
+import { ChunkSink, fileSink, jsonPieces, memorySink, writeChunked } from '../../src/views/traceExport';
 import { seededRandom } from './helpers/referenceCells';
 
 /** The shared seeded stream (mulberry32), so failures reproduce. */
@@ -60,12 +65,13 @@ const WEBVIEW_EXAMPLES: { [K in WebviewToHostMessage['type']]: Extract<WebviewTo
 };
 
 const HOST_EXAMPLES: { [K in HostToWebviewMessage['type']]: Extract<HostToWebviewMessage, { type: K }> } = {
-  snapshot: { type: 'snapshot', status: 'No LSTM spec is open.' },
+  snapshot: { type: 'snapshot', status: 'No LSTM spec is open.', freshness: FRESH },
   cursor: {
     type: 'cursor',
     step: { cursor: { phase: 'forward', t: 1 }, token: '', label: 't=1/1 forward', equationUnit: 0, equations: [], beltLabels: ['a', 'b', 'c'], belt: [] },
   },
-  trace: { type: 'trace', status: '' },
+  trace: { type: 'trace', status: '', freshness: { stale: true, computeState: 'failed', hasErrors: false, error: 'out of memory' } },
+  freshness: { type: 'freshness', freshness: { stale: true, computeState: 'computing', hasErrors: false } },
   requestPng: { type: 'requestPng', requestId: 1 },
 };
 
@@ -91,13 +97,48 @@ describe('chart panel protocol: message guards', () => {
   });
 
   it('rejects host messages of the wrong shape, and webview messages posing as host messages', () => {
-    for (const message of [{ type: 'cursor' }, { type: 'snapshot' }, { type: 'requestPng', requestId: 'a' }, { type: 'step' }, { type: 'ready' }]) {
+    for (const message of [
+      { type: 'cursor' }, { type: 'snapshot' }, { type: 'requestPng', requestId: 'a' }, { type: 'step' }, { type: 'ready' },
+      // a snapshot must say whether it is current
+      { type: 'snapshot', status: '' }, { type: 'trace', status: '', freshness: { stale: 'yes', computeState: 'idle', hasErrors: false } },
+      { type: 'freshness', freshness: { stale: true, computeState: 'paused', hasErrors: false } }, { type: 'freshness' },
+    ]) {
       assert.equal(isHostMessage(message), false, JSON.stringify(message));
     }
   });
 
   it('assertNever throws for a value that escaped an exhaustive switch', () => {
     assert.throws(() => assertNever({ type: 'surprise' } as never), /unexpected message/);
+  });
+});
+
+describe('chart panel protocol: the stale-trace banner', () => {
+  const banner = (stale: boolean, computeState: 'idle' | 'computing' | 'failed' | 'cancelled', hasErrors = false, error?: string): string =>
+    freshnessBanner({ stale, computeState, hasErrors, error });
+
+  it('is empty when the trace is the current one', () => {
+    assert.equal(banner(false, 'idle'), '');
+    assert.equal(freshnessBanner(FRESH), '');
+  });
+
+  it('says the last valid trace is shown when the spec has errors', () => {
+    assert.match(banner(true, 'idle', true), /^Showing the last valid trace: the spec has errors/);
+  });
+
+  it('says a computation is running, before any older errors or failures', () => {
+    for (const text of [banner(true, 'computing'), banner(true, 'computing', true)]) assert.match(text, /^Computing the trace…/);
+  });
+
+  it('points to "LSTM: Recompute Trace" after a cancellation, and gives the reason of a failure', () => {
+    const cancelled = banner(true, 'cancelled');
+    assert.match(cancelled, /cancelled/i);
+    assert.ok(cancelled.includes('LSTM: Recompute Trace'), cancelled);
+    const failed = banner(true, 'failed', false, 'worker crashed');
+    assert.ok(failed.includes('failed: worker crashed') && failed.includes('last valid trace'), failed);
+  });
+
+  it('says something for any other stale trace', () => {
+    assert.notEqual(banner(true, 'idle'), '');
   });
 });
 
@@ -241,6 +282,16 @@ describe('chart panel protocol: snapshot', () => {
     assert.deepEqual([...new Set(small.gates!.lines.map(l => l.unit))], [0, 1, 2]);
   });
 
+  it('has a conveyor belt for lstm and gru, none for rnn (no cell state, no update gate)', () => {
+    const belts: Record<string, boolean> = {};
+    for (const example of ['this-movie-is-good', 'gru-movie', 'rnn-movie']) {
+      const { spec } = parseSpec(fs.readFileSync(path.join(__dirname, `../../examples/${example}.lstm.json`), 'utf8'));
+      assert.ok(spec, example);
+      belts[spec.cell] = buildSnapshot({ trace: computeTrace(spec), cursor: { phase: 'forward', t: 1 }, fileName: example }).hasBelt;
+    }
+    assert.deepEqual(belts, { lstm: true, gru: true, rnn: false });
+  });
+
   it('keeps user data (tokens, name) verbatim: the webview renders it as text', () => {
     const xss = '<img src=x onerror=alert(1)>';
     const trace = syntheticTrace(2, 1, 2, [xss, 'b']);
@@ -357,5 +408,128 @@ describe('chart panel: CSV export', () => {
     assert.equal(csvField('a,b'), '"a,b"');
     assert.equal(csvField('say "hi"'), '"say ""hi"""');
     assert.equal(csvField('two\nlines'), '"two\nlines"');
+  });
+});
+
+/** The CSV export as it was built before streaming: the whole string at once (the reference). */
+function referenceCsv(trace: Trace): string {
+  const { T, hiddenSize: H } = trace;
+  const columns: { name: string; values: ArrayLike<number>; width: number }[] = [];
+  for (const [name, values] of Object.entries(trace.forward)) columns.push({ name, values, width: H });
+  for (const [name, values] of Object.entries(trace.backward.perStep)) if (values.length === T * H) columns.push({ name, values, width: H });
+  const pd = trace.pathDecay;
+  if (pd?.kind === 'cellPathDecay') columns.push({ name: 'forgetProduct', values: pd.forgetProduct, width: H });
+  if (pd?.kind === 'updateGatePathDecay') columns.push({ name: 'zProduct', values: pd.zProduct, width: H });
+  const rnn = trace.vanillaRNN;
+  if (rnn?.h?.length === T * H) columns.push({ name: 'rnn_h', values: rnn.h, width: H });
+  if (rnn?.dL_dh?.length === T * H) columns.push({ name: 'rnn_dL_dh', values: rnn.dL_dh, width: H });
+  if (rnn?.dL_dh_norm?.length === T) columns.push({ name: 'rnn_dL_dh_norm', values: rnn.dL_dh_norm, width: 1 });
+  const out: string[] = [['t', 'token', 'unit', ...columns.map(c => c.name)].join(',')];
+  for (let k = 0; k < T; k++) {
+    const token = csvField(trace.tokens?.[k] ?? '');
+    for (let u = 0; u < H; u++) {
+      const row: string[] = [String(k + 1), token, String(u)];
+      for (const c of columns) row.push(String(c.width === 1 ? c.values[k] : c.values[k * H + u]));
+      out.push(row.join(','));
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+const exampleTrace = (name: string): Trace => {
+  const { spec } = parseSpec(fs.readFileSync(path.join(__dirname, `../../examples/${name}.lstm.json`), 'utf8'));
+  assert.ok(spec, name);
+  return computeTrace(spec);
+};
+
+describe('chart panel: streamed exports', () => {
+  const collect = async (pieces: Iterable<string>, options: Parameters<typeof writeChunked>[2] = {}): Promise<{ text: string; writes: number; done: boolean }> => {
+    let saved: Uint8Array | undefined;
+    let writes = 0;
+    const inner = memorySink(async bytes => { saved = bytes; });
+    const sink: ChunkSink = { ...inner, write: bytes => { writes++; return inner.write(bytes); } };
+    const done = await writeChunked(pieces, sink, options);
+    return { text: saved ? new TextDecoder().decode(saved) : '', writes, done };
+  };
+
+  it('yields the CSV line by line, the same lines as the whole-string export', () => {
+    for (const trace of [syntheticTrace(4, 3, 5, ['a', 'b,c', '"q"', 'd\ne']), exampleTrace('gru-movie'), exampleTrace('rnn-movie')]) {
+      const lines = [...traceCsvLines(trace)];
+      assert.equal(lines.length, traceCsvLineCount(trace));
+      assert.equal(lines.join('\n') + '\n', referenceCsv(trace));
+      assert.equal(traceToCsv(trace), referenceCsv(trace));
+    }
+  });
+
+  it('writes the CSV in several chunks whose bytes are the whole CSV', async () => {
+    const trace = syntheticTrace(30, 7, 3, Array.from({ length: 30 }, (_, k) => `tök ${k}`));
+    const reference = referenceCsv(trace);
+    const progress: number[] = [];
+    const { text, writes, done } = await collect(traceCsvLines(trace), { terminator: '\n', chunkChars: 2000, onProgress: count => progress.push(count) });
+    assert.equal(done, true);
+    assert.equal(text, reference);
+    // each chunk is 2000 characters plus at most one line
+    const longestLine = Math.max(...reference.split('\n').map(l => l.length + 1));
+    assert.ok(writes >= Math.floor(reference.length / (2000 + longestLine)) && writes > 10, `${writes} writes for ${reference.length} characters`);
+    assert.equal(progress.at(-1), traceCsvLineCount(trace));
+    assert.ok(progress.every((n, k) => k === 0 || n > progress[k - 1]), 'progress only grows');
+  });
+
+  it('gives the event loop a turn between chunks', async () => {
+    let turns = 0;
+    let pending = true;
+    const tick = (): void => { turns++; if (pending) setImmediate(tick); };
+    setImmediate(tick);
+    const seen: number[] = [];
+    const sink: ChunkSink = { write: async () => { seen.push(turns); }, close: async () => undefined, abort: async () => undefined };
+    await writeChunked(Array.from({ length: 50 }, () => 'x'.repeat(100)), sink, { chunkChars: 100 });
+    pending = false;
+    assert.equal(seen.length, 50);
+    // a synchronous loop would see the same count at every write
+    assert.ok(new Set(seen).size >= 40, `turns seen at the writes: ${seen.join(',')}`);
+  });
+
+  it('writes a local file, and removes it when cancelled', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-export-'));
+    try {
+      const trace = syntheticTrace(40, 5, 8);
+      const file = path.join(dir, 'out.csv');
+      assert.equal(await writeChunked(traceCsvLines(trace), await fileSink(file), { terminator: '\n', chunkChars: 1000 }), true);
+      assert.equal(fs.readFileSync(file, 'utf8'), referenceCsv(trace));
+      const cancelled = path.join(dir, 'cancelled.csv');
+      let chunks = 0;
+      const done = await writeChunked(traceCsvLines(trace), await fileSink(cancelled), {
+        terminator: '\n', chunkChars: 1000, onProgress: () => { chunks++; }, isCancelled: () => chunks >= 2,
+      });
+      assert.equal(done, false);
+      assert.equal(chunks, 2, 'stopped after the chunk that saw the cancellation');
+      assert.equal(fs.existsSync(cancelled), false, 'the partial file is removed');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('removes the partial file and rethrows when a write fails', async () => {
+    let aborted = false;
+    const sink: ChunkSink = { write: async () => { throw new Error('disk full'); }, close: async () => undefined, abort: async () => { aborted = true; } };
+    await assert.rejects(writeChunked(['a', 'b'], sink, { chunkChars: 1 }), /disk full/);
+    assert.equal(aborted, true);
+  });
+
+  it('cuts the JSON into fragments that join to exactly JSON.stringify', async () => {
+    for (const name of ['this-movie-is-good', 'gru-movie', 'rnn-movie', 'peephole-movie']) {
+      const json = traceToJson(exampleTrace(name));
+      const pieces = [...jsonPieces(json)];
+      assert.ok(pieces.length > 20, `${name}: ${pieces.length} pieces`);
+      assert.equal(pieces.join(''), JSON.stringify(json), name);
+      const { text } = await collect(jsonPieces(json), { chunkChars: 256 });
+      assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(json)));
+    }
+    const odd = {
+      a: undefined, b: [undefined, () => 1, NaN, Infinity, [], {}], 'quo"te': 'line\nbreak', c: { d: [[1, 2], [3]], e: null },
+      when: new Date(0), f: () => 2, nested: [[[]], [{ x: undefined }]], empty: {},
+    };
+    assert.equal([...jsonPieces(odd)].join(''), JSON.stringify(odd));
+    for (const value of [null, 1, 'x', [], {}, [1, [2]], [[]]]) assert.equal([...jsonPieces(value)].join(''), JSON.stringify(value));
   });
 });

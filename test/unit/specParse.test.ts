@@ -4,7 +4,7 @@
 // expected positions can be counted by eye in the BASE listing below.
 
 import * as assert from 'node:assert/strict';
-import { parseSpec } from '../../src/engine/specParse';
+import { findSourceRange, parameterCount, parseSpec } from '../../src/engine';
 import type { SpecIssue } from '../../src/engine/types';
 
 const BASE = [
@@ -124,8 +124,50 @@ describe('parseSpec', () => {
       assert.equal(inMatrix.message, 'weights.W_f[1][1]: expected a finite number, found -1e400 (-Infinity)');
       assert.equal(at(inMatrix), '7:41');
       const nan = parseSpec(specText({ 8: '    "W_i": NaN, "W_c": 0.5, "W_o": 0.5,' })).issues;
-      assert.equal(nan[0].message, 'syntax error: expected a finite number (JSON has no NaN or Infinity), found "NaN"');
+      assert.equal(nan.length, 1, nan.map(i => i.message).join(' | '));
+      assert.equal(nan[0].message, 'weights.W_i: syntax error: expected a finite number (JSON has no NaN or Infinity), found "NaN"');
+      assert.equal(nan[0].path, 'weights.W_i');
       assert.equal(at(nan[0]), '8:12');
+    });
+
+    // jsonc-parser drops an invalid token from its tree, so the children of `[NaN, 1e999]` are
+    // just [1e999]; the paths must still name the positions the file shows
+    it('NaN and 1e999 in one row: each at its own index, no spurious "expected a value"', () => {
+      const { issues, spec } = parseSpec(specText({ 13: '  "inputs": [[NaN, 1e999], [0.3, 0.8]],' }));
+      assert.equal(spec, undefined);
+      assert.deepEqual(issues.map(i => [i.path, at(i), i.message]), [
+        ['inputs[0][0]', '13:15', 'inputs[0][0]: syntax error: expected a finite number (JSON has no NaN or Infinity), found "NaN"'],
+        ['inputs[0][1]', '13:20', 'inputs[0][1]: expected a finite number, found 1e999 (Infinity)'],
+      ]);
+    });
+
+    it('invalid tokens keep later rows, entries and labels at their file positions', () => {
+      const { issues } = parseSpec(specText({
+        13: '  "inputs": [[0.5, -Infinity], NaN, [0.3, "x"]],',
+        14: '  "tokens": ["a", Infinity, 3],',
+      }));
+      assert.deepEqual(issues.map(i => [i.path, at(i)]), [
+        ['inputs[0][1]', '13:20'], // -Infinity: one token to the reader, though it scans as two
+        ['inputs[1]', '13:32'],
+        ['inputs[2][1]', '13:43'],
+        ['tokens[1]', '14:19'],
+        ['tokens[2]', '14:29'],
+      ]);
+      assert.match(issues[0].message, /found "-Infinity"$/);
+      assert.equal(issues[2].message, 'inputs[2][1]: expected a number, found string "x"');
+      assert.equal(issues[4].message, 'tokens[2]: expected a string, found 3');
+    });
+
+    it('a row with an invalid token is counted as the file shows it', () => {
+      // three entries in the file (one invalid): the only error is the token, not "found 2"
+      const matrix = parseSpec(specText({ 7: '    "W_f": [[0.5, NaN, 0.5, 0.5], [0.5, 0.5, 0.5, 0.5]],' })).issues;
+      assert.deepEqual(matrix.map(i => [i.path, at(i)]), [['weights.W_f[0][1]', '7:19']]);
+      // a doubled comma is the one error in its row; the entry after it keeps its index
+      const doubled = parseSpec(specText({ 13: '  "inputs": [[0.5,, "x"], [0.3, 0.8]],' })).issues;
+      assert.deepEqual(doubled.map(i => [i.path, at(i), i.message]), [
+        ['inputs[0]', '13:19', 'inputs[0]: syntax error: expected a value, found ","'],
+        ['inputs[0][1]', '13:21', 'inputs[0][1]: expected a number, found string "x"'],
+      ]);
     });
 
     it('a non-number entry', () => {
@@ -407,5 +449,25 @@ describe('parseSpec', () => {
         for (const issue of issues) assert.ok(issue.range.line >= 1 && issue.range.column >= 1, text);
       }
     });
+  });
+
+  it('parameterCount: the weight entries of each cell (engine index export)', () => {
+    const H = 3, I = 2;
+    // four (H, H+I) matrices and four biases; peepholes add 3H; the GRU has three (H, I), three
+    // (H, H) and six biases; the RNN one (H, H+I) and one bias
+    assert.equal(parameterCount('lstm', H, I), 4 * H * (H + I) + 4 * H);
+    assert.equal(parameterCount('lstm_peephole', H, I), 4 * H * (H + I) + 7 * H);
+    assert.equal(parameterCount('gru', H, I), 3 * H * I + 3 * H * H + 6 * H);
+    assert.equal(parameterCount('rnn', H, I), H * (H + I) + H);
+  });
+
+  it('findSourceRange: the position of a path in the text, undefined when absent', () => {
+    const text = specText();
+    const row = findSourceRange(text, ['inputs', 1]);
+    assert.ok(row);
+    assert.equal(`${row.line}:${row.column}`, '13:27');
+    assert.equal(text.substr(row.offset, row.length), '[0.3, 0.8]');
+    assert.equal(findSourceRange(text, ['inputs', 2]), undefined);
+    assert.equal(findSourceRange('', ['inputs']), undefined);
   });
 });

@@ -2,9 +2,10 @@
 // means, built by the host) goes into an ImageData once per snapshot and is scaled up without
 // smoothing; axes, title, colour bar and the step marker are drawn around it. Gates (0..1)
 // use a sequential scale from the background to --vscode-charts-blue; signed fields a diverging
-// scale blue ← background → red. A click asks the host to go to that step.
+// scale blue ← background → red, cells without a finite value in the theme's error colour. A
+// click asks the host to go to that step (in the cursor's phase).
 
-import type { Heatmap, Phase } from '../../src/protocol/messages';
+import type { Heatmap } from '../../src/protocol/messages';
 import type { Theme } from '../theme';
 import { toRgba } from '../theme';
 
@@ -18,7 +19,7 @@ export class HeatmapChart {
   private image: HTMLCanvasElement = document.createElement('canvas');
   private title = '';
 
-  constructor(readonly canvas: HTMLCanvasElement, private theme: Theme, private readonly onPick: (phase: Phase, t: number) => void) {
+  constructor(readonly canvas: HTMLCanvasElement, private theme: Theme, private readonly onPick: (t: number) => void) {
     canvas.addEventListener('click', event => {
       const rect = canvas.getBoundingClientRect();
       const x = event.clientX - rect.left;
@@ -27,7 +28,7 @@ export class HeatmapChart {
       const h = rect.height - MARGIN.top - MARGIN.bottom;
       if (!this.heatmap || x < MARGIN.left || x > MARGIN.left + w || y < MARGIN.top || y > MARGIN.top + h) return;
       const t = Math.max(1, Math.min(this.T, Math.floor(1 + ((x - MARGIN.left) / w) * this.T)));
-      this.onPick('forward', t);
+      this.onPick(t);
     });
     new ResizeObserver(() => this.draw()).observe(canvas.parentElement ?? canvas);
   }
@@ -76,15 +77,17 @@ export class HeatmapChart {
     const ctx = this.image.getContext('2d');
     if (!ctx) return;
     const img = ctx.createImageData(hm.cols, hm.rows);
-    const bg = toRgba(this.theme.background || '#000');
+    const bg = toRgba(this.theme.background);
     const { lo, hi, sequential } = this.range();
     const pos = toRgba(sequential ? this.theme.blue : this.theme.red);
     const neg = toRgba(this.theme.blue);
+    // NaN or ±Inf in the bucket
+    const missing = toRgba(this.theme.error);
     for (let r = 0; r < hm.rows; r++) {
       for (let c = 0; c < hm.cols; c++) {
         const v = hm.values[r * hm.cols + c];
         const o = (r * hm.cols + c) * 4;
-        const rgb = v === null ? [255, 0, 255] : this.colorAt(v, bg, pos, neg, lo, hi, sequential);
+        const rgb = v === null ? missing : this.colorAt(v, bg, pos, neg, lo, hi, sequential);
         img.data[o] = rgb[0]; img.data[o + 1] = rgb[1]; img.data[o + 2] = rgb[2]; img.data[o + 3] = 255;
       }
     }
@@ -150,7 +153,7 @@ export class HeatmapChart {
     ctx.restore();
     // colour bar (the legend)
     const { lo, hi, sequential } = this.range();
-    const bg = toRgba(theme.background || '#000');
+    const bg = toRgba(theme.background);
     const pos = toRgba(sequential ? theme.blue : theme.red);
     const neg = toRgba(theme.blue);
     const barX = MARGIN.left + w + 12;

@@ -33,7 +33,7 @@ export function applyChartChrome(chart: Chart<any>, theme: Theme): void {
     scale.border = { ...(scale.border ?? {}), color: theme.grid || theme.muted };
   }
   const tooltip = opts.plugins!.tooltip!;
-  tooltip.backgroundColor = withAlpha(theme.background || '#000', 0.95);
+  tooltip.backgroundColor = withAlpha(theme.background, 0.95);
   tooltip.titleColor = theme.foreground;
   tooltip.bodyColor = theme.foreground;
   tooltip.borderColor = theme.grid || theme.muted;

@@ -8,7 +8,8 @@ import type { Chart, Plugin } from 'chart.js';
 export interface StepMarkerOptions {
   /** the step to mark (x value); undefined hides the marker */
   t?: number;
-  color?: string;
+  /** a theme colour (the editor cursor's) */
+  color: string;
   dashed?: boolean;
   label?: string;
 }
@@ -36,7 +37,7 @@ export const stepMarkerPlugin: Plugin = {
     if (px < left - 0.5 || px > right + 0.5) return;
     const ctx = chart.ctx;
     ctx.save();
-    ctx.strokeStyle = options.color ?? '#888';
+    ctx.strokeStyle = options.color;
     ctx.lineWidth = 2;
     if (options.dashed) ctx.setLineDash([5, 4]);
     ctx.beginPath();
@@ -45,7 +46,7 @@ export const stepMarkerPlugin: Plugin = {
     ctx.stroke();
     if (options.label) {
       ctx.setLineDash([]);
-      ctx.fillStyle = options.color ?? '#888';
+      ctx.fillStyle = options.color;
       ctx.font = `${Math.round((chart.options.font?.size as number | undefined) ?? 12)}px ${chart.options.font?.family ?? 'sans-serif'}`;
       ctx.textAlign = px > (left + right) / 2 ? 'right' : 'left';
       ctx.textBaseline = 'top';

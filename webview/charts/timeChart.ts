@@ -15,8 +15,8 @@ type Point = { x: number; y: number | null };
 const DASHES: number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
 
 export interface TimeChartOptions {
-  /** the phase a click goes to */
-  clickPhase: Phase;
+  /** the phase a click goes to, asked at click time (the cursor's phase for forward-time charts) */
+  clickPhase: () => Phase;
   onPick: (phase: Phase, t: number) => void;
   /** field → theme colour name */
   colorOf: (field: string, theme: Theme) => string;
@@ -104,7 +104,7 @@ export class TimeChart {
           const value = chart.scales.x.getValueForPixel(event.x);
           if (value === undefined) return;
           const t = Math.max(1, Math.min(this.T, Math.round(value)));
-          this.options.onPick(this.options.clickPhase, t);
+          this.options.onPick(this.options.clickPhase(), t);
         },
       },
     });

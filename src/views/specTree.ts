@@ -1,0 +1,63 @@
+// The JSON tree (jsonc-parser) of a spec document, parsed once per document version and shared
+// by the hover and the inline values, so a spec is not parsed twice per change. The inline
+// values only need where each input row ends: that comes from the parser's event stream (no
+// tree is built), also once per version, so a large spec's text is not turned into a tree on the
+// host on every edit just to draw the inline values.
+
+import { Node as JsonNode, parseTree, visit } from 'jsonc-parser';
+import type * as vscode from 'vscode';
+
+interface Entry { version: number; root?: JsonNode | null; inputRowEnds?: number[] }
+
+const cache = new WeakMap<vscode.TextDocument, Entry>();
+
+function entry(document: vscode.TextDocument): Entry {
+  const cached = cache.get(document);
+  if (cached && cached.version === document.version) return cached;
+  const fresh: Entry = { version: document.version };
+  cache.set(document, fresh);
+  return fresh;
+}
+
+/** The document's JSON tree at its current version (parsed on first use per version). */
+export function specTree(document: vscode.TextDocument): JsonNode | undefined {
+  const current = entry(document);
+  if (current.root === undefined) current.root = parseTree(document.getText(), [], { allowTrailingComma: true, disallowComments: false }) ?? null;
+  return current.root ?? undefined;
+}
+
+/** Offset just after each row of `inputs` (row k = step t = k+1), at the current version. */
+export function inputRowEnds(document: vscode.TextDocument): number[] {
+  const current = entry(document);
+  current.inputRowEnds ??= scanInputRowEnds(document.getText());
+  return current.inputRowEnds;
+}
+
+/**
+ * The end offsets of the elements of the top-level `inputs` array, from the parser's event stream
+ * (comments and trailing commas allowed, like parseTree) without building a tree.
+ */
+export function scanInputRowEnds(text: string): number[] {
+  const ends: number[] = [];
+  /** nesting depth of arrays and objects: 1 = inside the top-level object */
+  let depth = 0;
+  let property: string | undefined;
+  /** depth of the `inputs` array's elements while inside it, else -1 */
+  let rowDepth = -1;
+  const open = (offset: number) => {
+    depth++;
+    if (rowDepth === -1 && depth === 2 && property === 'inputs' && text[offset] === '[') rowDepth = depth + 1;
+  };
+  const close = (offset: number, length: number) => {
+    if (depth === rowDepth) ends.push(offset + length);
+    if (depth === rowDepth - 1) rowDepth = -2; // `inputs` ended; a repeated key is ignored, like the first wins
+    depth--;
+  };
+  visit(text, {
+    onObjectBegin: open, onArrayBegin: open,
+    onObjectEnd: close, onArrayEnd: close,
+    onObjectProperty: name => { if (depth === 1) property = name; },
+    onLiteralValue: (_value, offset, length) => { if (depth + 1 === rowDepth) ends.push(offset + length); },
+  }, { allowTrailingComma: true, disallowComments: false });
+  return ends;
+}
