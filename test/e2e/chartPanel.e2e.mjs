@@ -208,10 +208,6 @@ export default [
       await wb.openFile('gru-movie.lstm.json');
       await wb.waitForText(view.locator('#spec-name'), 'gru,');
       await view.locator('#belt-card').waitFor({ state: 'visible', timeout: 10000 });
-      // back to the example for the next scenarios
-      await wb.runCommand('View: Focus First Editor Group');
-      await wb.openFile(EXAMPLE);
-      await wb.waitForText(view.locator('#spec-name'), 'This movie is good');
       return { rnnBelt: 'hidden', gruBelt: 'visible' };
     },
   },
