@@ -319,9 +319,9 @@ class SpecValidator {
         this.error(rowNode, [...path, r], `expected ${expected}, row ${r} has ${entryCount}`, path);
         ok = false;
       }
-      entries.forEach((entry, childColumn) => {
-        const c = this.indexOf(entry, childColumn);
-        const value = this.readNumber(entry, () => [...path, r, c]);
+      entries.forEach((entry, c) => {
+        // the file's index only when reporting: a shifted entry means a syntax error, so no spec is built
+        const value = this.readNumber(entry, () => [...path, r, this.indexOf(entry, c)]);
         if (value === undefined) ok = false;
         else if (out && cols !== undefined && r < rows! && c < cols) out[r * cols + c] = value;
       });
