@@ -11,7 +11,7 @@ import { WORKER_THRESHOLD_MS, createSpecParser, createTraceComputer, workerPathF
 import { SessionManager } from './session/sessionManager';
 import { registerChartPanel } from './views/chartPanel';
 import { registerDiagnostics } from './views/diagnostics';
-import { registerErrorReporter, reportMessage } from './views/errorReporter';
+import { registerErrorReporter, reportMessage } from './errorReporter';
 import { registerHover } from './views/hover';
 import { registerInlineValues } from './views/inlineValues';
 import { StatesTreeProvider, registerStatesTree } from './views/statesTree';

@@ -5,7 +5,7 @@
 // session, or to `onDidChangeSession` for every session (diagnostics).
 
 import * as vscode from 'vscode';
-import { reportMessage } from '../views/errorReporter';
+import { reportMessage } from '../errorReporter';
 import { Session, SessionChange, SpecParser, TraceComputer } from './session';
 import { isSpecDocument } from './specDocument';
 

@@ -11,7 +11,7 @@ import {
   BeltEntry, ChartData, CursorState, Heatmap, LineSeries, MAX_HEATMAP_COLS, MAX_HEATMAP_ROWS, MAX_SERIES_POINTS,
   Series, Snapshot, StepDetail, ViewOptions, normalizeView,
 } from '../protocol/messages';
-import { rowNorms } from '../engine/kernels';
+import { rowMeans, rowNorms } from '../engine/kernels';
 import { describeCursor } from '../session/cursor';
 
 /** The initial state the trace starts from (it is in the spec, not the trace). */
@@ -118,18 +118,6 @@ export function buildHeatmap(fieldName: string, field: ArrayLike<number>, T: num
   }
   if (min > max) { min = 0; max = 0; }
   return { field: fieldName, rows, cols, rowStart, colStart, values, min, max };
-}
-
-/** Per-step mean over units of a (T, H) field. */
-// field: (T, H) row-major; returns (T)
-export function rowMeans(field: ArrayLike<number>, T: number, H: number): Float64Array {
-  const out = new Float64Array(T);
-  for (let k = 0; k < T; k++) {
-    let sum = 0;
-    for (let u = 0; u < H; u++) sum += field[k * H + u];
-    out[k] = sum / H;
-  }
-  return out;
 }
 
 /** Compact scientific figure for the decay summary: 3.3e-2. */

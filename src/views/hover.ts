@@ -10,7 +10,7 @@ import type { Spec, Trace } from '../engine/types';
 import type { Session } from '../session/session';
 import type { SessionManager } from '../session/sessionManager';
 import { SPEC_SELECTOR } from '../session/specDocument';
-import { reportError } from './errorReporter';
+import { reportError } from '../errorReporter';
 import { paramEntryRole, textbookColumns } from './paramRoles';
 import { specTree } from './specTree';
 import {

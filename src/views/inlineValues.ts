@@ -6,7 +6,7 @@
 
 import * as vscode from 'vscode';
 import type { SessionManager } from '../session/sessionManager';
-import { reportError } from './errorReporter';
+import { reportError } from '../errorReporter';
 import { inputRowEnds } from './specTree';
 import { backwardReached, fieldRow, formatVector, forwardReached, readPrecision } from './traceFields';
 

@@ -13,7 +13,7 @@ import type { Trace } from '../engine/types';
 import { Cursor, describeCursor } from '../session/cursor';
 import type { Session, SessionChange } from '../session/session';
 import type { SessionManager } from '../session/sessionManager';
-import { reportError } from './errorReporter';
+import { reportError } from '../errorReporter';
 import { staleReason } from './statusBar';
 import {
   FORWARD_FIELDS, backwardFields, backwardReached, fieldRow, formatNumber, formatVector, forwardReached,
@@ -263,7 +263,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
         if (!issue || !session) return new vscode.TreeItem('');
         const item = new vscode.TreeItem(issue.message, None);
         item.description = `${issue.range.line}:${issue.range.column}`;
-        item.tooltip = `${issue.path ? issue.path + ': ' : ''}${issue.message}`;
+        item.tooltip = issue.message; // messages already start with their JSON path
         item.iconPath = new vscode.ThemeIcon(issue.severity === 'error' ? 'error' : 'warning');
         const start = new vscode.Position(issue.range.line - 1, issue.range.column - 1);
         const end = new vscode.Position(issue.range.endLine - 1, issue.range.endColumn - 1);

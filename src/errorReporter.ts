@@ -1,4 +1,4 @@
-// The one way a view reports an unexpected error: the full message goes to the 'LSTM Stepper'
+// The one way the extension reports an unexpected error (views, sessions): the full message goes to the 'LSTM Stepper'
 // output channel every time, and an error message is shown at most once per distinct error, so
 // a provider that fails on every keystroke or cursor move cannot flood the user.
 
