@@ -73,9 +73,9 @@ function slotView(
 }
 
 /** Defines an enumerable getter that computes the field on first read and then keeps it. */
-function defineLazy<K extends string>(
-  target: Record<K, Float64Array>, // fields of (T, H)
-  name: K, compute: () => Float64Array,
+export function defineLazy(
+  target: object, // holds (T, H) fields: Trace.forward, Trace.pathDecay
+  name: string, compute: () => Float64Array,
 ): void {
   Object.defineProperty(target, name, {
     enumerable: true,

@@ -7,7 +7,7 @@
 
 import { sigmoidArray, tanhArray } from './kernels';
 import { forgetProduct } from './pathDecay';
-import { FORWARD_FIELDS } from './trace';
+import { FORWARD_FIELDS, defineLazy } from './trace';
 import type { Trace } from './types';
 
 type Activation = (out: Float64Array, inp: Float64Array, n: number) => void;
@@ -73,19 +73,6 @@ export function packTrace(trace: Trace): { plain: PackedTrace; buffers: ArrayBuf
   const plain: PackedTrace = { trace: { ...trace, forward: forward.stored, pathDecay }, lazyForward, lazyPathDecay };
   if (!pathDecay) delete plain.trace.pathDecay;
   return { plain, buffers: storedBuffers(plain) };
-}
-
-/** Defines an enumerable getter that computes the field on first read and then keeps it. */
-function defineLazy(target: object, name: string, compute: () => Float64Array): void {
-  Object.defineProperty(target, name, {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      const value = compute();
-      Object.defineProperty(target, name, { value, enumerable: true, configurable: true, writable: true });
-      return value;
-    },
-  });
 }
 
 /** The Trace back, its lazy fields re-attached (same order of fields as computeTrace). */
