@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  computeTrace, findSourceRange, parseSpec, rowMeans, rowNorms, traceToJson,
+  computeTrace, findSourceRange, formatNumber, parseSpec, rowMeans, rowNorms, traceToJson,
   type NonFiniteReport, type SourceRange, type Spec, type SpecIssue, type Trace,
 } from './engine';
 
@@ -154,17 +154,9 @@ function nonFiniteWarning(file: string, text: string, report: NonFiniteReport): 
 // ---- tables ----
 
 function formatVector(row: Float64Array, precision: number, maxUnits = 8): string {
-  const shown = Array.from(row.subarray(0, maxUnits), value => value.toFixed(precision));
+  const shown = Array.from(row.subarray(0, maxUnits), value => formatNumber(value, precision));
   if (row.length > maxUnits) shown.push(`… +${row.length - maxUnits}`);
   return `[${shown.join(', ')}]`;
-}
-
-/** Fixed notation where it reads well, scientific for the tiny and huge values of gradient decay. */
-function formatScalar(value: number, precision: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  const magnitude = Math.abs(value);
-  if (magnitude === 0 || (magnitude >= 1e-3 && magnitude < 1e5)) return value.toFixed(precision);
-  return value.toExponential(Math.max(precision - 1, 0));
 }
 
 function renderTable(header: string[], rows: string[][]): string[] {
@@ -188,7 +180,7 @@ export function renderTrace(title: string, trace: Trace, precision: number): str
   for (let t = 1; t <= T; t++) forwardRows.push([String(t), token(t), ...forwardFields.map(name => row(name, t))]);
   out.push(...renderTable(['t', 'token', ...forwardTitles], forwardRows));
   out.push('');
-  out.push(`Loss ${trace.loss.kind}: L = ${formatScalar(trace.loss.L, Math.max(precision, 6))}`);
+  out.push(`Loss ${trace.loss.kind}: L = ${formatNumber(trace.loss.L, Math.max(precision, 6))}`);
   out.push('');
   out.push('Backward (BPTT, from t = T down to 1)');
   const backwardRows: string[][] = [];
@@ -201,10 +193,10 @@ export function renderTrace(title: string, trace: Trace, precision: number): str
     : trace.pathDecay?.kind === 'updateGatePathDecay' ? trace.pathDecay.zProduct : undefined;
   const decayMeans = decay && rowMeans(decay, T, H);
   for (let t = T; t >= 1; t--) {
-    const cells = [String(t), formatScalar(gradientNorms[t - 1], precision)];
+    const cells = [String(t), formatNumber(gradientNorms[t - 1], precision)];
     if (trace.cell !== 'rnn') {
-      cells.push(decayMeans ? formatScalar(decayMeans[t - 1], precision) : '-');
-      cells.push(formatScalar(rnnNorms[t - 1], precision));
+      cells.push(decayMeans ? formatNumber(decayMeans[t - 1], precision) : '-');
+      cells.push(formatNumber(rnnNorms[t - 1], precision));
     }
     backwardRows.push(cells);
   }

@@ -12,3 +12,4 @@ export { cellStateUpdate } from './lstm';
 export { sigmoid, tanh, rowNorms, rowMeans } from './kernels';
 export { parseSpec, parameterCount, findSourceRange, type ParseSpecOptions } from './specParse';
 export { initWeights, type InitOptions } from './init';
+export { formatNumber } from './format';

@@ -11,6 +11,7 @@ import {
   BeltEntry, ChartData, CursorState, Heatmap, LineSeries, MAX_HEATMAP_COLS, MAX_HEATMAP_ROWS, MAX_SERIES_POINTS,
   Series, Snapshot, StepDetail, ViewOptions, normalizeView,
 } from '../protocol/messages';
+import { formatNumber } from '../engine/format';
 import { rowMeans, rowNorms } from '../engine/kernels';
 import { describeCursor } from '../session/cursor';
 
@@ -123,13 +124,8 @@ export function buildHeatmap(fieldName: string, field: ArrayLike<number>, T: num
 /** Compact scientific figure for the decay summary: 3.3e-2. */
 export const sci = (v: number): string => (Number.isFinite(v) ? v.toExponential(1) : String(v));
 
-/** The seed's number style: 4 decimals, scientific when tiny or huge. */
-export function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const abs = Math.abs(v);
-  if (abs !== 0 && (abs < 1e-4 || abs >= 1e5)) return v.toExponential(3);
-  return (v === 0 ? 0 : v).toFixed(4);
-}
+/** The seed's number style: 4 decimals (scientific when tiny or huge). */
+export const fmt = (v: number): string => formatNumber(v, 4);
 
 /** A factor inside a product: negative numbers in parentheses, 0.5·(−0.4410). */
 const par = (v: number): string => (v < 0 ? `(${fmt(v)})` : fmt(v));

@@ -3,6 +3,7 @@
 // parameter roles of a weight entry, and compact number formatting. Shared by the states tree,
 // the hover and the inline values so they all say the same thing.
 
+import { formatNumber } from '../engine/format';
 import { parameterCount as engineParameterCount } from '../engine/specParse';
 import type { CellKind, Spec, Trace } from '../engine/types';
 import type { Cursor } from '../session/cursor';
@@ -95,14 +96,7 @@ export function readPrecision(configuration: { get<T>(section: string, defaultVa
   return typeof value === 'number' && Number.isFinite(value) ? Math.max(0, Math.min(MAX_PRECISION, Math.round(value))) : DEFAULT_PRECISION;
 }
 
-export function formatNumber(value: number, precision: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
-  if (value === 0) return (0).toFixed(precision);
-  const magnitude = Math.abs(value);
-  if (magnitude < Math.pow(10, -precision) || magnitude >= 1e6) return value.toExponential(Math.max(1, precision - 1));
-  return value.toFixed(precision);
-}
+export { formatNumber };
 
 /** `[0.5498, 0.5498]`, or the first `max` entries and the count for wide vectors. */
 export function formatVector(values: ArrayLike<number>, precision: number, max = 6): string {
