@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { computeTrace } from '../../src/engine/trace';
 import type { ComputeState, Session } from '../../src/session/session';
 import type { StatesNode } from '../../src/views/statesTree';
-import { extensionApi, hoverText, offsetOf, openSpec, openUntitledSpec, sigmoid, waitFor, workspaceFile } from './helpers';
+import { extensionApi, hoverText, offsetOf, openSpec, openUntitledCopyWithTrace, openUntitledSpec, sigmoid, waitFor, workspaceFile } from './helpers';
 
 const EXAMPLE = 'this-movie-is-good.lstm.json';
 
@@ -338,10 +338,7 @@ describe('LSTM Stepper extension', function () {
 
   describe('editing', () => {
     it('keeps the cursor across an edit, and clamps it when T shrinks', async () => {
-      const example = await vscode.workspace.openTextDocument(await workspaceFile(EXAMPLE));
-      const editor = await openUntitledSpec(example.getText());
-      const api = await extensionApi();
-      const session = await waitFor(() => { const s = api.sessions.getSession(editor.document.uri); return s?.trace && s; }, 'the untitled spec to get a trace');
+      const { editor, api, session } = await openUntitledCopyWithTrace(EXAMPLE);
       assert.equal(api.sessions.activeSession, session);
       await vscode.commands.executeCommand('lstm.goToStep', { phase: 'forward', t: 4 });
       const lossBefore = session.trace!.loss.L;
@@ -390,10 +387,7 @@ describe('LSTM Stepper extension', function () {
 
   describe('a stale trace', () => {
     it('an invalid edit marks the trace stale in the status bar, hover and inline values, and the fix clears it', async () => {
-      const example = await vscode.workspace.openTextDocument(await workspaceFile(EXAMPLE));
-      const editor = await openUntitledSpec(example.getText());
-      const api = await extensionApi();
-      const session = await waitFor(() => { const s = api.sessions.getSession(editor.document.uri); return s?.trace && s; }, 'the untitled spec to get a trace');
+      const { editor, api, session } = await openUntitledCopyWithTrace(EXAMPLE);
       await waitFor(() => api.sessions.activeSession === session, 'the untitled spec to be active');
       await vscode.workspace.getConfiguration('lstmStepper').update('inlineValues', true, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('lstm.goToStep', { phase: 'forward', t: 2 });

@@ -2,6 +2,7 @@
 // workspace specs, and waiting for asynchronous state (traces, diagnostics) without fixed sleeps.
 import * as vscode from 'vscode';
 import type { LstmStepperApi } from '../../src/extension';
+import type { Session } from '../../src/session/session';
 
 export const EXTENSION_ID = 'lstm-stepper.lstm-stepper';
 
@@ -45,6 +46,15 @@ export async function openUntitledSpec(text: string): Promise<vscode.TextEditor>
 }
 
 /** Offset of the n-th (0-based) occurrence of `needle` in the document. */
+/** A workspace spec copied into an untitled editor (the file is never modified), once its session has a trace. */
+export async function openUntitledCopyWithTrace(relative: string): Promise<{ editor: vscode.TextEditor; api: LstmStepperApi; session: Session }> {
+  const source = await vscode.workspace.openTextDocument(await workspaceFile(relative));
+  const editor = await openUntitledSpec(source.getText());
+  const api = await extensionApi();
+  const session = await waitFor(() => { const s = api.sessions.getSession(editor.document.uri); return s?.trace && s; }, 'the untitled spec to get a trace');
+  return { editor, api, session };
+}
+
 export function offsetOf(document: vscode.TextDocument, needle: string, occurrence = 0): number {
   const text = document.getText();
   let offset = -1;
