@@ -1,12 +1,13 @@
 // Every gradient the engine reports, checked by central finite differences on an independent
 // naive reference (helpers/referenceCells.ts): every weight, bias, peephole, h0, c0 and input
-// entry, and the TOTAL per-step dL/dh_t and dL/dc_t (by perturbing h_t / c_t inside the
-// reference run), for every cell kind and both losses, on several seeded random specs. The
-// forward values, the pre-activation deltas, the path products and the vanilla-RNN comparison
-// are checked against the reference too.
+// entry, the TOTAL per-step dL/dh_t and dL/dc_t (by perturbing h_t / c_t inside the reference
+// run) and every per-step pre-activation delta dL/da_t, dL/dhn_t (by perturbing the
+// pre-activation inside the reference run), for every cell kind and both losses, on several
+// seeded random specs. The forward values, the path products and the vanilla-RNN comparison are
+// checked against the reference too.
 import * as assert from 'node:assert/strict';
 import { computeTrace, type CellKind, type Spec, type Trace } from '../../src/engine';
-import { comparisonRnnSpec, randomSpec, referenceRun, type Injection } from './helpers/referenceCells';
+import { comparisonRnnSpec, randomSpec, referenceRun, type Injection, type InjectionTarget } from './helpers/referenceCells';
 
 const EPS = 1e-5;
 const REL_TOL = 1e-6;
@@ -38,6 +39,14 @@ function numericStateGradient(spec: Spec, t: number, state: 'h' | 'c', unit: num
   };
   return (injected(EPS) - injected(-EPS)) / (2 * EPS);
 }
+
+/** Each cell's pre-activations (as the reference names them) and the trace field of their total gradient. */
+const PREACTIVATIONS: Record<CellKind, [InjectionTarget, string][]> = {
+  lstm: [['a_f', 'dL_da_f'], ['a_i', 'dL_da_i'], ['a_g', 'dL_da_g'], ['a_o', 'dL_da_o']],
+  lstm_peephole: [['a_f', 'dL_da_f'], ['a_i', 'dL_da_i'], ['a_g', 'dL_da_g'], ['a_o', 'dL_da_o']],
+  gru: [['a_r', 'dL_da_r'], ['a_z', 'dL_da_z'], ['a_n', 'dL_da_n'], ['hn', 'dL_dhn']],
+  rnn: [['a', 'dL_da']],
+};
 
 const DERIVATIVES: Record<CellKind, Record<string, (a: number) => number>> = {
   lstm: { f: sigmoidPrime, i: sigmoidPrime, g: tanhPrime, o: sigmoidPrime },
@@ -149,21 +158,21 @@ for (const cell of ['lstm', 'lstm_peephole', 'gru', 'rnn'] as CellKind[]) {
           });
         }
 
-        if (cell === 'gru') {
-          it(`${label}: GRU deltas dL/da_n and dL/dhn agree with perturbing a_n through h`, () => {
-            // h_t = (1-z)*n + z*h_{t-1}: dL/da_n = dL/dh_t (1-z)(1-n^2), dL/dhn = dL/da_n * r
-            const reference = referenceRun(spec).steps;
-            const { dL_dh, dL_da_n, dL_dhn } = trace.backward.perStep;
-            for (let t = 0; t < T; t++) {
+        it(`${label}: ${PREACTIVATIONS[cell].map(([, field]) => field).join(', ')} at every step match perturbing that pre-activation`, () => {
+          // the reference adds ±EPS to a_t[j] (hn_t[j] for the GRU's dL/dhn) before its activation
+          // and runs on: the central difference is the total gradient through every later path
+          for (const [target, field] of PREACTIVATIONS[cell]) {
+            const delta = trace.backward.perStep[field];
+            assert.equal(delta.length, T * H, `${field} shape`);
+            for (let t = 1; t <= T; t++) {
               for (let j = 0; j < H; j++) {
-                const k = t * H + j, n = reference.n[t][j], z = reference.z[t][j], r = reference.r[t][j];
-                const expectedN = dL_dh[k] * (1 - z) * (1 - n * n);
-                assert.ok(Math.abs(dL_da_n[k] - expectedN) <= 1e-12 * (1 + Math.abs(expectedN)), `dL_da_n_${t + 1}[${j}]`);
-                assert.ok(Math.abs(dL_dhn[k] - expectedN * r) <= 1e-12 * (1 + Math.abs(expectedN)), `dL_dhn_${t + 1}[${j}]`);
+                const injected = (d: number): number => referenceRun(spec, { t, state: target, unit: j, delta: d }).L;
+                const numeric = (injected(EPS) - injected(-EPS)) / (2 * EPS);
+                assertGradient(delta[(t - 1) * H + j], numeric, `${field}_${t}[${j}]`);
               }
             }
-          });
-        }
+          }
+        });
 
         if (cell !== 'rnn') {
           it(`${label}: the path product is the suffix product of the reference gates`, () => {

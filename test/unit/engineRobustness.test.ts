@@ -1,9 +1,9 @@
 // The engine never overflows, keeps tiny values, and reports the first non-finite value with
-// its step instead of passing NaN on silently; and traceToJson gives the DESIGN.md section 3
-// shape for every cell.
+// its step instead of passing NaN on silently; and traceToJson gives the trace shape of
+// docs/trace-format.md for every cell.
 import * as assert from 'node:assert/strict';
 import { computeTrace, sigmoid, tanh, traceToJson, type CellKind, type Spec, type Trace } from '../../src/engine';
-import { randomSpec } from './helpers/referenceCells';
+import { randomSpec, referenceRun, referenceSigmoid } from './helpers/referenceCells';
 
 function allFinite(trace: Trace): boolean {
   const arrays: Float64Array[] = [
@@ -19,22 +19,54 @@ function scaled(spec: Spec, paramScale: number): Spec {
   return { ...spec, params };
 }
 
+/** The smallest positive float64 (a subnormal): the spacing of representable values near 0. */
+const MIN_SUBNORMAL = Number.MIN_VALUE;
+
 describe('engine robustness: activations', () => {
   it('sigmoid and tanh saturate without overflow for |a| > 700', () => {
-    for (const a of [701, 800, 1e4, 1e300, Number.MAX_VALUE]) {
-      assert.equal(sigmoid(a), 1);
+    for (const a of [701, 709, 710, 720, 740, 800, 1e4, 1e300, Number.MAX_VALUE, Infinity]) {
+      assert.equal(sigmoid(a), 1, `sigmoid(${a})`);
+      assert.equal(tanh(a), 1, `tanh(${a})`);
+      assert.equal(tanh(-a), -1, `tanh(-${a})`);
+      // sigmoid(-a) = e^-a / (1 + e^-a) = e^-a to the last bit here; for a in (709.8, 745) e^-a is
+      // a subnormal that 1 / (1 + e^a) loses, because e^a overflows to Infinity
       const low = sigmoid(-a);
-      assert.ok(low >= 0 && low < 1e-300 && Math.abs(low - Math.exp(-a)) <= 1e-12 * Math.exp(-a), `sigmoid(-${a}) = ${low}`);
-      assert.equal(tanh(a), 1);
-      assert.equal(tanh(-a), -1);
+      assert.ok(!Number.isNaN(low) && low >= 0, `sigmoid(-${a}) = ${low}`);
+      assert.ok(Math.abs(low - Math.exp(-a)) <= MIN_SUBNORMAL + 1e-15 * Math.exp(-a), `sigmoid(-${a}) = ${low}, e^-${a} = ${Math.exp(-a)}`);
     }
+    for (const a of [710, 720, 740]) assert.ok(sigmoid(-a) > 0, `sigmoid(-${a}) flushed to 0`);
+    // the derivative the backward pass uses, s * (1 - s), stays a positive subnormal, not 0 or NaN
+    const s = sigmoid(-720);
+    assert.ok(s * (1 - s) > 0 && s * (1 - s) === s, `sigmoid'(-720) = ${s * (1 - s)}`);
+    assert.ok(Number.isNaN(sigmoid(NaN)) && Number.isNaN(tanh(NaN)), 'NaN stays NaN');
   });
 
-  it('tiny values survive: sigmoid(-690) ≈ e^-690, tanh(1e-300) = 1e-300, sigmoid(1e-300) = 0.5', () => {
+  it('tiny values survive: sigmoid(-740) ≈ e^-740, sigmoid(-40) to full precision, tanh(a) = a for |a| ≤ 1e-300', () => {
+    // e^-740 ≈ 4.2e-322 is a subnormal with a few significant bits: exact to one spacing
+    assert.ok(sigmoid(-740) > 0 && Math.abs(sigmoid(-740) - Math.exp(-740)) <= MIN_SUBNORMAL, `sigmoid(-740) = ${sigmoid(-740)}`);
+    assert.ok(sigmoid(-745) >= 0 && sigmoid(-745) <= 2 * MIN_SUBNORMAL, 'sigmoid(-745) is the last subnormal or 0');
     const s = sigmoid(-690);
     assert.ok(s > 0 && Math.abs(s / Math.exp(-690) - 1) < 1e-12, `sigmoid(-690) = ${s}`);
-    assert.equal(tanh(1e-300), 1e-300);
+    // 1 - sigmoid(40) rounds to 0 in float64; its complement sigmoid(-40) = e^-40 / (1 + e^-40) must not
+    const e40 = Math.exp(-40);
+    assert.ok(Math.abs(sigmoid(-40) / (e40 / (1 + e40)) - 1) <= 4e-16, `sigmoid(-40) = ${sigmoid(-40)}`);
+    for (const a of [1e-300, -1e-300, 1e-308, 5e-324, -5e-324]) assert.equal(tanh(a), a, `tanh(${a})`);
+    assert.ok(Object.is(tanh(-0), -0), 'tanh(-0) = -0');
     assert.equal(sigmoid(1e-300), 0.5);
+    assert.equal(sigmoid(0), 0.5);
+  });
+
+  it('a forget gate at a_f = -720 in a trace is e^-720, not 0 (no flush in the forward pass)', () => {
+    // lstm, H = I = 1, all weights 0 except b_f = -720: f_1 = sigmoid(-720), c_1 = f_1 * c0 + 0.5 * 0
+    const spec = randomSpec('lstm', 1, 1, 1, 'sum', 4);
+    for (const p of Object.values(spec.params)) p.fill(0);
+    spec.params.b_f[0] = -720;
+    spec.c0[0] = 1;
+    const trace = computeTrace(spec);
+    const expected = Math.exp(-720);
+    assert.ok(trace.forward.f[0] > 0 && Math.abs(trace.forward.f[0] - expected) <= MIN_SUBNORMAL + 1e-15 * expected, `f_1 = ${trace.forward.f[0]}`);
+    assert.ok(trace.forward.c[0] > 0 && Math.abs(trace.forward.c[0] - expected) <= MIN_SUBNORMAL + 1e-15 * expected, `c_1 = ${trace.forward.c[0]}`);
+    assert.equal(trace.nonFinite, undefined);
   });
 });
 
@@ -113,14 +145,15 @@ describe('engine: lazily computed fields', () => {
     assert.ok(clone.pathDecay?.kind === 'cellPathDecay' && clone.pathDecay.forgetProduct.length === 12);
     for (const gate of ['f', 'i', 'o']) {
       const a = trace.forward[`a_${gate}`];
-      assert.deepEqual(Array.from(clone.forward[gate]), Array.from(a, v => sigmoid(v)));
+      // independent of the engine's kernels: σ from its definition, to one rounding
+      Array.from(clone.forward[gate]).forEach((v, k) => assert.ok(Math.abs(v - referenceSigmoid(a[k])) <= 2e-16, `${gate}[${k}]`));
     }
     assert.deepEqual(Array.from(clone.forward.g), Array.from(trace.forward.a_g, v => Math.tanh(v)));
     assert.equal(trace.forward.f, trace.forward.f, 'a lazy field is computed once and kept');
   });
 });
 
-describe('traceToJson: the DESIGN.md section 3 shape', () => {
+describe('traceToJson: the shape of docs/trace-format.md', () => {
   const expectations: Record<CellKind, { forward: string[]; backward: string[]; W: Record<string, number>; b: string[] }> = {
     lstm: {
       forward: ['a_f', 'a_i', 'a_g', 'a_o', 'f', 'i', 'g', 'o', 'c', 'h'],
@@ -157,7 +190,10 @@ describe('traceToJson: the DESIGN.md section 3 shape', () => {
       assert.deepEqual(json.tokens, ['a', 'b', 'c', 'd']);
       assert.deepEqual(Object.keys(json.forward), expected.forward);
       assert.deepEqual(Object.keys(json.backward), expected.backward);
-      assert.deepEqual(json.loss, { kind: 'mse', L: trace.loss.L });
+      // L from the independent naive reference, not from the trace itself
+      assert.equal(json.loss.kind, 'mse');
+      const referenceL = referenceRun(spec).L;
+      assert.ok(Math.abs(json.loss.L - referenceL) <= 1e-12 * (1 + Math.abs(referenceL)), `L = ${json.loss.L}, reference ${referenceL}`);
       const isMatrix = (m: unknown, rows: number, cols: number): boolean =>
         Array.isArray(m) && m.length === rows && m.every(r => Array.isArray(r) && r.length === cols && r.every(v => typeof v === 'number'));
       for (const field of expected.forward) {
@@ -188,8 +224,14 @@ describe('traceToJson: the DESIGN.md section 3 shape', () => {
   }
 
   it('leaves tokens out when the spec has none', () => {
-    const json = traceToJson(computeTrace(randomSpec('lstm', 2, 2, 2, 'sum', 3))) as Record<string, unknown>;
+    const spec = randomSpec('lstm', 2, 2, 2, 'sum', 3);
+    const json = traceToJson(computeTrace(spec)) as { loss: { kind: string; L: number } };
     assert.equal('tokens' in json, false);
-    assert.deepEqual(json.loss, { kind: 'sum', L: (json.loss as { L: number }).L });
+    // L = h_T[0] + h_T[1] from the independent naive reference
+    const { h } = referenceRun(spec).steps;
+    const expectedL = h[1][0] + h[1][1];
+    assert.deepEqual(Object.keys(json.loss), ['kind', 'L']);
+    assert.equal(json.loss.kind, 'sum');
+    assert.ok(Math.abs(json.loss.L - expectedL) <= 1e-12, `L = ${json.loss.L}, reference ${expectedL}`);
   });
 });

@@ -1,5 +1,5 @@
-// The seeds' own numbers: the worked "This movie is good" example (DESIGN.md section 5, within
-// the seed's loose 1.5e-3 rounding) and seed 003's single-dimension conveyor-belt example.
+// The seeds' own numbers: the worked "This movie is good" example (the seed's table, within
+// its loose 1.5e-3 rounding) and seed 003's single-dimension conveyor-belt example.
 import * as assert from 'node:assert/strict';
 import { cellStateUpdate, computeTrace, forgetProduct, stepRow, type Spec } from '../../src/engine';
 

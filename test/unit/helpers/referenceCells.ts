@@ -1,14 +1,19 @@
 // An independent, deliberately naive reference for the engine tests: plain nested loops over
-// number[] written straight from DESIGN.md section 2, sharing no code with src/engine. It can
-// add a perturbation to h_t or c_t right after it is computed, so central finite differences
-// give the TOTAL dL/dh_t and dL/dc_t the engine's BPTT claims, through every later path.
+// number[] written straight from the equations of docs/spec-format.md, sharing no code with
+// src/engine. It can add a perturbation to h_t or c_t right after it is computed, or to a
+// pre-activation (a_f, a_r, a_n, hn, …) before its activation is applied, so central finite
+// differences give the TOTAL dL/dh_t, dL/dc_t and dL/da_t the engine's BPTT claims, through
+// every later path.
 
 import type { CellKind, LossSpec, Spec } from '../../../src/engine/types';
+
+/** What a perturbation can be added to: a state, or a pre-activation of the spec's cell. */
+export type InjectionTarget = 'h' | 'c' | 'a_f' | 'a_i' | 'a_g' | 'a_o' | 'a_r' | 'a_z' | 'hn' | 'a_n' | 'a';
 
 export interface Injection {
   /** 1-based step */
   t: number;
-  state: 'h' | 'c';
+  state: InjectionTarget;
   unit: number;
   delta: number;
 }
@@ -19,9 +24,11 @@ export interface ReferenceRun {
   steps: Record<string, number[][]>;
 }
 
-function sig(a: number): number {
+/** The logistic function straight from its definition (no engine kernel). */
+export function referenceSigmoid(a: number): number {
   return 1 / (1 + Math.exp(-a));
 }
+const sig = referenceSigmoid;
 
 /** row r of a flat (rows, cols) matrix as a number[] */
 function row(m: Float64Array, r: number, cols: number): number[] {
@@ -50,7 +57,7 @@ export function referenceRun(spec: Spec, injection?: Injection, lossOverride?: L
   let c = Array.from(spec.c0);
   for (let t = 1; t <= T; t++) {
     const x = row(spec.inputs, t - 1, I);
-    const inject = (state: 'h' | 'c', v: number[]): void => {
+    const inject = (state: InjectionTarget, v: number[]): void => {
       if (injection && injection.t === t && injection.state === state) v[injection.unit] += injection.delta;
     };
     const z = [...h, ...x];
@@ -63,12 +70,16 @@ export function referenceRun(spec: Spec, injection?: Injection, lossOverride?: L
         aF[j] = dot(row(P.W_f, j, H + I), z) + P.b_f[j] + (peep ? P.p_f[j] * c[j] : 0);
         aI[j] = dot(row(P.W_i, j, H + I), z) + P.b_i[j] + (peep ? P.p_i[j] * c[j] : 0);
         aG[j] = dot(row(P.W_c, j, H + I), z) + P.b_c[j];
+      }
+      inject('a_f', aF); inject('a_i', aI); inject('a_g', aG);
+      for (let j = 0; j < H; j++) {
         f[j] = sig(aF[j]); i[j] = sig(aI[j]); g[j] = Math.tanh(aG[j]);
         cNew[j] = f[j] * c[j] + i[j] * g[j];
       }
       inject('c', cNew);
+      for (let j = 0; j < H; j++) aO[j] = dot(row(P.W_o, j, H + I), z) + P.b_o[j] + (peep ? P.p_o[j] * cNew[j] : 0);
+      inject('a_o', aO);
       for (let j = 0; j < H; j++) {
-        aO[j] = dot(row(P.W_o, j, H + I), z) + P.b_o[j] + (peep ? P.p_o[j] * cNew[j] : 0);
         o[j] = sig(aO[j]);
         hNew[j] = o[j] * Math.tanh(cNew[j]);
       }
@@ -83,8 +94,14 @@ export function referenceRun(spec: Spec, injection?: Injection, lossOverride?: L
         aR[j] = dot(row(P.W_ir, j, I), x) + P.b_ir[j] + dot(row(P.W_hr, j, H), h) + P.b_hr[j];
         aZ[j] = dot(row(P.W_iz, j, I), x) + P.b_iz[j] + dot(row(P.W_hz, j, H), h) + P.b_hz[j];
         hn[j] = dot(row(P.W_hn, j, H), h) + P.b_hn[j];
+      }
+      inject('a_r', aR); inject('a_z', aZ); inject('hn', hn);
+      for (let j = 0; j < H; j++) {
         r[j] = sig(aR[j]); zg[j] = sig(aZ[j]);
         aN[j] = dot(row(P.W_in, j, I), x) + P.b_in[j] + r[j] * hn[j];
+      }
+      inject('a_n', aN);
+      for (let j = 0; j < H; j++) {
         n[j] = Math.tanh(aN[j]);
         hNew[j] = (1 - zg[j]) * n[j] + zg[j] * h[j];
       }
@@ -94,10 +111,9 @@ export function referenceRun(spec: Spec, injection?: Injection, lossOverride?: L
       h = hNew;
     } else {
       const a: number[] = [], hNew: number[] = [];
-      for (let j = 0; j < H; j++) {
-        a[j] = dot(row(P.W, j, H + I), z) + P.b[j];
-        hNew[j] = Math.tanh(a[j]);
-      }
+      for (let j = 0; j < H; j++) a[j] = dot(row(P.W, j, H + I), z) + P.b[j];
+      inject('a', a);
+      for (let j = 0; j < H; j++) hNew[j] = Math.tanh(a[j]);
       inject('h', hNew);
       push('a', a); push('h', [...hNew]);
       h = hNew;
@@ -107,7 +123,7 @@ export function referenceRun(spec: Spec, injection?: Injection, lossOverride?: L
 }
 
 /**
- * The comparison RNN of DESIGN.md section 2 as a plain rnn spec: lstm kinds use W_c/b_c, gru
+ * The comparison RNN of docs/spec-format.md as a plain rnn spec: lstm kinds use W_c/b_c, gru
  * uses [W_hn | W_in] with b_in + b_hn, rnn is itself; loss sum.
  */
 export function comparisonRnnSpec(spec: Spec): Spec {
