@@ -58,7 +58,7 @@ class Comparison {
       const record = actual as Record<string, unknown>;
       for (const [key, value] of Object.entries(expected)) {
         if (!(key in record)) {
-          this.failures.push({ where: [...keys, key].join('.'), actual: 'missing from the engine trace', expected: 'present', error: Infinity });
+          this.failures.push({ where: [...keys, key].join('.'), actual: '(missing)', expected: '(present)', error: Infinity });
           continue;
         }
         this.compare(record[key], value, [...keys, key], indices);
