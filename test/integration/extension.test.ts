@@ -4,6 +4,7 @@
 // (DESIGN.md section 5) or are recomputed here from the equations, never copied from our output.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { COMMAND_TABLE } from '../../src/commands';
 import type { StatesNode } from '../../src/views/statesTree';
 import { extensionApi, hoverText, offsetOf, openSpec, openUntitledCopyWithTrace, openUntitledSpec, sigmoid, waitFor, workspaceFile } from './helpers';
 
@@ -59,11 +60,9 @@ describe('LSTM Stepper extension', function () {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
 
-    it('registers every LSTM command', async () => {
+    it('registers every command of the command table (and so every contributed one)', async () => {
       const all = await vscode.commands.getCommands(true);
-      for (const id of ['lstm.step', 'lstm.stepBack', 'lstm.runToEnd', 'lstm.runBackward', 'lstm.reset', 'lstm.goToStep', 'lstm.newSpecFromExample', 'lstm.toggleInlineValues', 'lstm.recompute']) {
-        assert.ok(all.includes(id), `${id} is not registered`);
-      }
+      for (const { id } of COMMAND_TABLE) assert.ok(all.includes(id), `${id} is not registered`);
     });
   });
 
@@ -99,6 +98,7 @@ describe('LSTM Stepper extension', function () {
       assert.deepEqual(cursor(), { phase: 'backward', t: 1 });
       await vscode.commands.executeCommand('lstm.step');
       assert.deepEqual(cursor(), { phase: 'backward', t: 1 }, 'Step at the end stays at the end');
+      assert.equal(api.lastStatusMessage(), 'LSTM: already at the last step (backward t=1)', 'and says so in the status bar');
       await vscode.commands.executeCommand('lstm.reset');
       assert.deepEqual(cursor(), { phase: 'forward', t: 0 });
     });
@@ -182,6 +182,38 @@ describe('LSTM Stepper extension', function () {
       assert.equal(fired.length, 1);
       assert.ok(Array.isArray(fired[0]));
       assert.deepEqual((fired[0] as StatesNode[]).map(n => n.id).sort(), ['step/0', 'step/1']);
+    });
+
+    it('reveals the current step when the cursor moves, not on every edit', async () => {
+      const { editor, api, session } = await openUntitledCopyWithTrace(EXAMPLE);
+      await waitFor(() => api.sessions.activeSession === session, 'the untitled spec to be active');
+      await vscode.commands.executeCommand('lstm.step');
+      const afterStep = api.statesTree.revealRequests;
+      // two edits that change the trace but not the cursor
+      for (const value of ['0.25', '0.75']) {
+        const at = offsetOf(editor.document, '"b_i": ') + '"b_i": '.length;
+        const end = editor.document.getText().indexOf(',', at);
+        const traceBefore = session.trace;
+        await editor.edit(builder => builder.replace(new vscode.Range(editor.document.positionAt(at), editor.document.positionAt(end)), value));
+        await api.sessions.flush();
+        await waitFor(() => session.trace !== traceBefore && session.freshness().fresh, 'the edited trace');
+      }
+      assert.equal(api.statesTree.revealRequests, afterStep, 'an edit does not re-reveal the cursor');
+      await vscode.commands.executeCommand('lstm.step');
+      assert.equal(api.statesTree.revealRequests, afterStep + 1, 'a step does');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+
+    it('tree items of two specs have different ids, so expansion does not leak from one spec to the other', async () => {
+      const api = await extensionApi();
+      const first = api.statesTree.getTreeItem(api.statesTree.stepNode(1)).id;
+      const { session } = await openUntitledCopyWithTrace(EXAMPLE);
+      await waitFor(() => api.sessions.activeSession === session, 'the untitled spec to be active');
+      const second = api.statesTree.getTreeItem(api.statesTree.stepNode(1)).id;
+      assert.ok(first && second);
+      assert.notEqual(first, second);
+      assert.ok(second.startsWith(session.uri.toString()), `${second} carries the spec's uri`);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
   });
 
@@ -332,6 +364,35 @@ describe('LSTM Stepper extension', function () {
       await waitFor(() => api.sessions.activeSession?.trace, 'the fixed spec to get a trace');
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
+
+    it('problems parsed (in the worker) from an older version are not positioned against a newer document', async () => {
+      // a text over 256 KB is parsed in a worker; while it parses, an edit before the error shifts every offset
+      const source = await vscode.workspace.openTextDocument(await workspaceFile('fixtures/large-256-128-400.lstm.json'));
+      const editor = await openUntitledSpec(source.getText());
+      const document = editor.document;
+      const api = await extensionApi();
+      const session = await waitFor(() => { const s = api.sessions.getSession(document.uri); return s?.issuesVersion === document.version && s; }, 'the first parse', 60000);
+      const published: string[] = [];
+      const listener = vscode.languages.onDidChangeDiagnostics(event => {
+        if (!event.uris.some(uri => uri.toString() === document.uri.toString())) return;
+        // each time problems are published, each one must cover the bad value in the document as it is now
+        for (const d of vscode.languages.getDiagnostics(document.uri).filter(x => x.source === 'lstm')) published.push(document.getText(d.range));
+      });
+      try {
+        const last = document.getText().lastIndexOf('0.79]]');
+        await editor.edit(builder => builder.replace(new vscode.Range(document.positionAt(last), document.positionAt(last + 4)), '"x"'));
+        const parsing = api.sessions.flush(); // the worker parses this version...
+        await editor.edit(builder => builder.insert(document.positionAt(1), '/* shifted */ ')); // ...while the document moves on
+        await parsing;
+        await api.sessions.flush();
+        await waitFor(() => session.issuesVersion === document.version && published.length > 0, 'the problems of the current version', 60000);
+        await waitFor(() => vscode.languages.getDiagnostics(document.uri).some(d => d.source === 'lstm' && document.getText(d.range) === '"x"'), 'the problem at "x"');
+        assert.ok(published.every(text => text === '"x"'), `problems were positioned against another version: ${JSON.stringify(published)}`);
+      } finally {
+        listener.dispose();
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      }
+    });
   });
 
   describe('editing', () => {
@@ -438,8 +499,9 @@ describe('LSTM Stepper extension', function () {
         const session = await waitFor(() => { const s = api.sessions.getSession(editor.document.uri); return s?.trace && s; }, 'the first worker trace', 30000);
         await waitFor(() => api.sessions.activeSession === session, 'the untitled spec to be active');
         const traceBefore = session.trace!;
-        // cancel the next computation as soon as it starts (what the notification's Cancel button does)
-        const cancelOnStart = session.onDidChange(() => { if (session.computeState === 'computing') setTimeout(() => session.cancel(), 0); });
+        // cancel the next computation early: as soon as it is announced, before the worker started
+        // (what the notification's Cancel button does when clicked at once)
+        const cancelOnStart = session.onDidChange(() => { if (session.computeState === 'computing') session.cancel(); });
         const firstInput = offsetOf(editor.document, '-0.352');
         const end = editor.document.getText().indexOf(',', firstInput);
         await editor.edit(builder => builder.replace(new vscode.Range(editor.document.positionAt(firstInput), editor.document.positionAt(end)), '0.9'));
@@ -477,16 +539,20 @@ describe('LSTM Stepper extension', function () {
   });
 
   describe('New Spec from Example and the worker', () => {
-    it('opens an example as an untitled *.lstm.json spec with a session', async () => {
+    it('opens an example as an untitled spec with a session, whose text undo cannot empty', async () => {
       const editor = await vscode.commands.executeCommand<vscode.TextEditor>('lstm.newSpecFromExample', 'this-movie-is-good.lstm.json');
       assert.ok(editor);
       assert.equal(editor.document.uri.scheme, 'untitled');
-      assert.match(editor.document.uri.path, /this-movie-is-good.*\.lstm\.json$/);
       assert.equal(editor.document.languageId, 'lstm-spec');
+      const example = (await vscode.workspace.openTextDocument(await workspaceFile(EXAMPLE))).getText();
+      assert.equal(editor.document.getText(), example);
       const api = await extensionApi();
       await waitFor(() => api.sessions.getSession(editor.document.uri)?.trace?.T === 4, 'the example’s trace');
       await vscode.commands.executeCommand('lstm.step');
       assert.equal(api.statusBar.text, 'LSTM t=1/4 forward');
+      // the example is the document's initial content, not an edit: undo has nothing to take back
+      for (let k = 0; k < 3; k++) await vscode.commands.executeCommand('undo');
+      assert.equal(editor.document.getText(), example, 'undo emptied the example');
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
 
