@@ -18,6 +18,8 @@ export class DocumentSessions implements vscode.Disposable {
   readonly manager: SessionManager<vscode.Uri>;
   private readonly disposables: vscode.Disposable[] = [];
   private _startTimer: ReturnType<typeof setTimeout> | undefined;
+  /** the document object each session was opened for: an untitled name (Untitled-1) is reused by a new document */
+  private readonly documents = new Map<string, vscode.TextDocument>();
 
   readonly onDidChangeActiveSession: SessionManager<vscode.Uri>['onDidChangeActiveSession'];
   readonly onDidChangeActive: SessionManager<vscode.Uri>['onDidChangeActive'];
@@ -32,7 +34,7 @@ export class DocumentSessions implements vscode.Disposable {
     this.onDidCloseSession = this.manager.onDidCloseSession;
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument(document => this.open(document)),
-      vscode.workspace.onDidCloseTextDocument(document => this.close(document.uri)),
+      vscode.workspace.onDidCloseTextDocument(document => this.close(document)),
       // a document whose language was just switched to lstm-spec arrives as close + open: edit() ignores unknown ones
       vscode.workspace.onDidChangeTextDocument(event => this.manager.edit(event.document.uri, documentText(event.document))),
       vscode.window.onDidChangeActiveTextEditor(() => this.followActiveEditor()),
@@ -63,6 +65,10 @@ export class DocumentSessions implements vscode.Disposable {
   /** The session of `document`, created (and parsed at once) if it is a spec not seen yet. */
   open(document: vscode.TextDocument): SpecSession | undefined {
     if (!isSpecDocument(document)) return undefined;
+    const key = document.uri.toString();
+    const known = this.documents.get(key);
+    if (known && known !== document) this.close(known); // a new document under a reused name: a new session
+    this.documents.set(key, document);
     return this.manager.open(document.uri, documentText(document));
   }
 
@@ -93,15 +99,20 @@ export class DocumentSessions implements vscode.Disposable {
     return this.activeSession !== undefined;
   }
 
-  private close(uri: vscode.Uri): void {
-    const wasActive = this.activeSession?.uri.toString() === uri.toString();
-    if (this.manager.close(uri) && wasActive) this.followVisibleSpec();
+  private close(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    // the close of an older document under a name a new one took over is not the new one's
+    if (this.documents.get(key) !== document) return;
+    this.documents.delete(key);
+    const wasActive = this.activeSession?.uri.toString() === key;
+    if (this.manager.close(document.uri) && wasActive) this.followVisibleSpec();
   }
 
   dispose(): void {
     if (this._startTimer !== undefined) clearTimeout(this._startTimer);
     this._startTimer = undefined;
     this.manager.dispose();
+    this.documents.clear();
     this.disposables.forEach(d => d.dispose());
   }
 }
