@@ -9,6 +9,7 @@
 import * as vscode from 'vscode';
 import { registerErrorReporter, reportError, reportMessage } from './errorReporter';
 import { Emitter } from './runtime/emitter';
+import { EDIT_DEBOUNCE_MS } from './runtime/sessionManager';
 import { registerChartPanel } from './views/chartPanel';
 import { lastStatusMessage, registerCommands } from './views/commandHost';
 import { registerDiagnostics } from './views/diagnostics';
@@ -31,6 +32,8 @@ export interface LstmStepperApi {
   readonly activationMs: number;
   /** forces every trace through the worker (threshold 0 ms) or restores the default */
   setWorkerThresholdMs(ms: number | undefined): void;
+  /** holds edits back for `ms` (a test then applies them with sessions.flush()), or restores the default */
+  setEditDebounceMs(ms: number | undefined): void;
 }
 
 export function activate(context: vscode.ExtensionContext): LstmStepperApi {
@@ -67,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): LstmStepperApi {
     lastStatusMessage: () => lastStatusMessage,
     activationMs: performance.now() - start,
     setWorkerThresholdMs: ms => { thresholdOverride = ms; },
+    setEditDebounceMs: ms => { sessions.manager.debounceMs = ms ?? EDIT_DEBOUNCE_MS; },
   };
 }
 

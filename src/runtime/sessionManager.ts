@@ -48,7 +48,8 @@ export class SessionManager<Ref extends DocumentRef = DocumentRef> {
   private readonly _sessions = new Map<string, Entry<Ref>>();
   private _active: Session<Ref> | undefined;
   private readonly scheduler: Scheduler;
-  private readonly debounceMs: number;
+  /** how long an edit waits for the next one; mutable for tests that hold edits back */
+  debounceMs: number;
 
   private readonly _onDidChangeActiveSession = new Emitter<Session<Ref> | undefined>();
   /** the active session switched (or went away) */
