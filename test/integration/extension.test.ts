@@ -1,7 +1,8 @@
-// The extension in the real extension host: activation, every command, the States tree after
-// steps, the status bar, hover text, inline values, diagnostics on a broken spec, the cursor kept
-// across an edit, and the worker path. Expected numbers come from the seed's worked example
-// (DESIGN.md section 5) or are recomputed here from the equations, never copied from our output.
+// The extension in the real extension host: activation, every command of the command table, the
+// States tree after steps, the status bar, hover text, inline values, diagnostics on a broken
+// spec, the cursor kept across an edit, and the worker path. Expected numbers come from the
+// seed's worked example (examples/this-movie-is-good.lstm.json) or are recomputed here from the
+// equations, never copied from our output.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { COMMAND_TABLE } from '../../src/commands';
