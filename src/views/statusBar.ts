@@ -5,13 +5,7 @@
 
 import * as vscode from 'vscode';
 import { describeCursor } from '../runtime/cursor';
-import type { DocumentSessions, SpecSession } from './documentSessions';
-
-/** Why the session's trace is not fresh (or missing), from its freshness: for the status bar tooltip and the States view message. */
-export function staleReason(session: SpecSession): string | undefined {
-  const freshness = session.freshness();
-  return freshness.fresh ? undefined : freshness.message;
-}
+import type { DocumentSessions } from './documentSessions';
 
 export function registerStatusBar(context: vscode.ExtensionContext, sessions: DocumentSessions): vscode.StatusBarItem {
   const item = vscode.window.createStatusBarItem('lstm.cursor', vscode.StatusBarAlignment.Left, 10);
