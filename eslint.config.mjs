@@ -1,5 +1,7 @@
-// Lint rules. The one that matters most: src/engine stays pure TypeScript (no `vscode`, no Node
-// built-ins, no DOM), so the same engine runs in the extension host, a worker, the CLI and tests.
+// Lint rules. The ones that matter most: src/engine stays pure TypeScript (no `vscode`, no Node
+// built-ins, no DOM), so the same engine runs in the extension host, a worker, the CLI and tests;
+// src/runtime (sessions, stepping, cancellation) imports no `vscode` and no Node built-ins either,
+// only src/engine and src/models, so the views and a debug adapter adapt it at the edge.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
@@ -27,6 +29,21 @@ export default tseslint.config(
       'no-restricted-globals': ['error',
         ...['window', 'document', 'navigator', 'process', 'require', 'Buffer', '__dirname', 'setTimeout', 'console']
           .map(name => ({ name, message: 'src/engine is pure: no DOM or Node globals.' }))],
+    },
+  },
+  {
+    files: ['src/runtime/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/runtime has no VS Code in it: adapt it at the edge (src/views, src/commands.ts).' },
+          ...nodeBuiltins.map(name => ({ name, message: 'src/runtime runs anywhere: no Node built-ins (inject them, like the trace worker).' }))],
+        patterns: [{ group: ['../*', '!../engine', '!../engine/*', '!../models', '!../models/*'], message: 'src/runtime imports only src/runtime, src/engine and src/models.' }],
+      }],
+      // timers (the debounce's default scheduler) and AbortController are in every JS runtime; the rest is Node's or the DOM's
+      'no-restricted-globals': ['error',
+        ...['window', 'document', 'navigator', 'process', 'require', 'Buffer', '__dirname', 'console']
+          .map(name => ({ name, message: 'src/runtime runs anywhere: no DOM or Node globals.' }))],
     },
   },
   {

@@ -1,45 +1,59 @@
-// The extension's one composition point. activate() builds the SessionManager (one Session per
-// spec document, traces computed inline or in a worker) and wires every view to it: commands,
-// status bar, States tree, diagnostics, hover, inline values and the chart panel. Everything
-// registered goes into context.subscriptions. Activation does no parsing beyond the spec
-// documents already open, and no engine work for large specs (those go to the worker).
-// activate() returns a small API object for the integration tests.
+// The extension's one composition point. activate() builds the runtime's sessions behind their
+// VS Code adapter (DocumentSessions: one Session per spec document, traces computed inline or in
+// a worker) and wires every view to it: commands, status bar, States tree, diagnostics, hover,
+// inline values and the chart panel. Everything registered goes into context.subscriptions.
+// Activation does no parsing beyond the spec documents already open, and no engine work for
+// large specs (those go to the worker). activate() returns a small API object for the
+// integration tests.
 
 import * as vscode from 'vscode';
-import { registerCommands } from './commands';
-import { WORKER_THRESHOLD_MS, createSpecParser, createTraceComputer, workerPathFor } from './session/traceComputer';
-import { SessionManager } from './session/sessionManager';
+import { registerErrorReporter, reportError, reportMessage } from './errorReporter';
+import { Emitter } from './runtime/emitter';
+import { EDIT_DEBOUNCE_MS } from './runtime/sessionManager';
 import { registerChartPanel } from './views/chartPanel';
+import { lastStatusMessage, registerCommands } from './views/commandHost';
 import { registerDiagnostics } from './views/diagnostics';
-import { registerErrorReporter, reportMessage } from './errorReporter';
+import { DocumentSessions } from './views/documentSessions';
 import { registerHover } from './views/hover';
 import { registerInlineValues } from './views/inlineValues';
 import { StatesTreeProvider, registerStatesTree } from './views/statesTree';
 import { registerStatusBar } from './views/statusBar';
+import { WORKER_THRESHOLD_MS, createSpecParser, createTraceComputer, workerPathFor } from './views/traceWorkerHost';
 
 /** What activate() returns: for integration tests and benchmarks only, not a public API. */
 export interface LstmStepperApi {
-  readonly sessions: SessionManager;
+  readonly sessions: DocumentSessions;
   readonly statesTree: StatesTreeProvider;
   readonly statusBar: vscode.StatusBarItem;
   readonly inlineValues: { rowsDecorated: (editor: vscode.TextEditor) => string[] };
+  /** the last transient status bar message a command showed ("LSTM: already at the last step …") */
+  lastStatusMessage(): string | undefined;
   /** milliseconds activate() took */
   readonly activationMs: number;
   /** forces every trace through the worker (threshold 0 ms) or restores the default */
   setWorkerThresholdMs(ms: number | undefined): void;
+  /** holds edits back for `ms` (a test then applies them with sessions.flush()), or restores the default */
+  setEditDebounceMs(ms: number | undefined): void;
 }
 
 export function activate(context: vscode.ExtensionContext): LstmStepperApi {
   const start = performance.now();
   let thresholdOverride: number | undefined;
   registerErrorReporter(context);
+  // a view whose listener throws is reported, and the other views still get the event
+  Emitter.onListenerError = error => reportError('view update', error);
   const workerOptions = {
     workerPath: workerPathFor(context.extensionPath),
     thresholdMs: () => thresholdOverride ?? Number(process.env.LSTM_WORKER_THRESHOLD_MS ?? WORKER_THRESHOLD_MS),
     // the same failure on every keystroke is shown once (and logged each time)
     onError: reportMessage,
   };
-  const sessions = new SessionManager(createTraceComputer(workerOptions), createSpecParser(workerOptions));
+  const sessions = new DocumentSessions({
+    computeTrace: createTraceComputer(workerOptions),
+    parse: createSpecParser(workerOptions),
+    // reported once per distinct message (and logged), not on every keystroke
+    onUpdateError: (session, error) => reportMessage(`LSTM: could not update ${session.uri.toString().split('/').pop()}: ${error instanceof Error ? error.message : String(error)}`),
+  });
   context.subscriptions.push(sessions);
 
   registerCommands(context, sessions);
@@ -53,8 +67,10 @@ export function activate(context: vscode.ExtensionContext): LstmStepperApi {
 
   return {
     sessions, statesTree, statusBar, inlineValues,
+    lastStatusMessage: () => lastStatusMessage,
     activationMs: performance.now() - start,
     setWorkerThresholdMs: ms => { thresholdOverride = ms; },
+    setEditDebounceMs: ms => { sessions.manager.debounceMs = ms ?? EDIT_DEBOUNCE_MS; },
   };
 }
 
@@ -72,5 +88,6 @@ async function ensureJsonLanguageFeatures(): Promise<void> {
 }
 
 export function deactivate(): void {
-  // everything is disposed through context.subscriptions
+  Emitter.onListenerError = () => undefined;
+  // everything else is disposed through context.subscriptions
 }

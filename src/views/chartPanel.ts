@@ -14,8 +14,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { traceToJson } from '../engine/traceJson';
 import type { Trace } from '../engine/types';
-import type { Session } from '../session/session';
-import type { SessionManager } from '../session/sessionManager';
+import type { SpecSession as Session, DocumentSessions as SessionManager } from './documentSessions';
 import {
   Freshness, HostToWebviewMessage, PersistedState, ViewOptions, WebviewToHostMessage, assertNever, isWebviewMessage, normalizeView,
 } from '../protocol/messages';

@@ -13,7 +13,7 @@ import {
 } from '../protocol/messages';
 import { formatNumber } from '../engine/format';
 import { rowMeans, rowNorms } from '../engine/kernels';
-import { describeCursor } from '../session/cursor';
+import { describeCursor } from '../runtime/cursor';
 
 /** The initial state the trace starts from (it is in the spec, not the trace). */
 export interface InitialState {

@@ -7,9 +7,8 @@
 import { Node as JsonNode, findNodeAtOffset, getNodePath } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { Spec, Trace } from '../engine/types';
-import type { Session } from '../session/session';
-import type { SessionManager } from '../session/sessionManager';
-import { SPEC_SELECTOR } from '../session/specDocument';
+import type { DocumentSessions, SpecSession as Session } from './documentSessions';
+import { SPEC_SELECTOR } from './specDocument';
 import { reportError } from '../errorReporter';
 import { paramEntryRole, textbookColumns } from './paramRoles';
 import { specTree } from './specTree';
@@ -19,15 +18,15 @@ import {
 
 /** Added to every hover of a stale session (the trace shown is not the current text's). */
 export const STALE_NOTE = 'values from the last valid spec; fix the errors to update';
-/** The same, while the current text's trace is being computed, failed or was cancelled. */
-export const PENDING_NOTE = 'values from the previous version of the spec; the current one is not computed yet';
+/** The same, while the current text's trace is being computed, failed or was cancelled (followed by the session's reason). */
+export const PENDING_NOTE = 'values from the previous version of the spec';
 
 const MAX_TABLE_UNITS = 8;
 
 type Segment = string | number;
 
 export class SpecHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly sessions: SessionManager) {}
+  constructor(private readonly sessions: DocumentSessions) {}
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     try {
@@ -62,7 +61,8 @@ export function describePath(session: Session, path: Segment[], node?: JsonNode)
     return session.issues.some(issue => issue.severity === 'error')
       ? new vscode.MarkdownString('LSTM: the spec has errors, so no values can be shown (see the Problems view).') : undefined;
   }
-  const stale = !session.stale ? '' : `\n\n⚠ *${spec ? PENDING_NOTE : STALE_NOTE}*`;
+  const freshness = session.freshness();
+  const stale = freshness.fresh ? '' : `\n\n⚠ *${freshness.reason === 'errors' ? STALE_NOTE : `${PENDING_NOTE}: ${freshness.message}`}*`;
   const [head, second, third, fourth] = path;
   let text: string | undefined;
   if (head === 'inputs' && typeof second === 'number') text = inputRowHover(session, trace, second + 1, p);
@@ -180,7 +180,7 @@ function inlineCode(text: string): string {
   return '`' + text.replace(/`/g, "'") + '`';
 }
 
-export function registerHover(context: vscode.ExtensionContext, sessions: SessionManager): SpecHoverProvider {
+export function registerHover(context: vscode.ExtensionContext, sessions: DocumentSessions): SpecHoverProvider {
   const provider = new SpecHoverProvider(sessions);
   context.subscriptions.push(vscode.languages.registerHoverProvider(SPEC_SELECTOR, provider));
   return provider;

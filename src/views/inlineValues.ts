@@ -5,7 +5,7 @@
 // (the text has errors, or its trace is not computed yet) every value is marked "(stale)".
 
 import * as vscode from 'vscode';
-import type { SessionManager } from '../session/sessionManager';
+import type { DocumentSessions } from './documentSessions';
 import { reportError } from '../errorReporter';
 import { inputRowEnds } from './specTree';
 import { backwardReached, fieldRow, formatVector, forwardReached, readPrecision } from './traceFields';
@@ -13,7 +13,7 @@ import { backwardReached, fieldRow, formatVector, forwardReached, readPrecision 
 /** Appended to every inline value of a stale session. */
 export const STALE_MARK = '  (stale)';
 
-export function registerInlineValues(context: vscode.ExtensionContext, sessions: SessionManager): { rowsDecorated: (editor: vscode.TextEditor) => string[] } {
+export function registerInlineValues(context: vscode.ExtensionContext, sessions: DocumentSessions): { rowsDecorated: (editor: vscode.TextEditor) => string[] } {
   const decoration = vscode.window.createTextEditorDecorationType({
     after: {
       color: new vscode.ThemeColor('editor.inlineValuesForeground'),
@@ -33,7 +33,7 @@ export function registerInlineValues(context: vscode.ExtensionContext, sessions:
       if (!enabled || !session || !trace) { editor.setDecorations(decoration, []); shown.set(editor, []); return; }
       const p = readPrecision(vscode.workspace.getConfiguration('lstmStepper'));
       const rows = inputRowEnds(editor.document);
-      const mark = session.stale ? STALE_MARK : '';
+      const mark = session.freshness().fresh ? '' : STALE_MARK;
       const options: vscode.DecorationOptions[] = [];
       const texts: string[] = [];
       for (let t = 1; t <= Math.min(rows.length, trace.T); t++) {

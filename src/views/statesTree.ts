@@ -5,16 +5,17 @@
 // gives sizes, parameter count, loss and warnings; a Problems root lists spec errors.
 // Nodes are cached objects with stable ids, and a Step refreshes only the steps whose state
 // changed (the Model lines, which scan every gate, are rebuilt only with the trace or issues), so
-// nothing flickers and nothing the user expanded collapses. A stale trace (spec errors, or a
+// nothing flickers and nothing the user expanded collapses. Tree item ids carry the spec's uri,
+// so what is expanded in one spec stays with it. The current step is revealed only when the
+// cursor moves (or the view is shown), not on every edit. A stale trace (spec errors, or a
 // computation pending, failed or cancelled) is said in the view's message and description.
 
 import * as vscode from 'vscode';
 import type { Trace } from '../engine/types';
-import { Cursor, describeCursor } from '../session/cursor';
-import type { Session, SessionChange } from '../session/session';
-import type { SessionManager } from '../session/sessionManager';
+import { Cursor, describeCursor } from '../runtime/cursor';
+import type { SessionChange } from '../runtime/session';
+import type { DocumentSessions, SpecSession as Session } from './documentSessions';
 import { reportError } from '../errorReporter';
-import { staleReason } from './statusBar';
 import {
   FORWARD_FIELDS, backwardFields, backwardReached, fieldRow, formatNumber, formatVector, forwardReached,
   gateSaturation, labelOf, parameterCount, readPrecision, stepLabel, unitEquation,
@@ -44,9 +45,11 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   private infoLines: InfoLine[] = [];
   private precision = 4;
   private view: vscode.TreeView<StatesNode> | undefined;
+  /** how many times a session event asked to reveal the current step (integration tests) */
+  revealRequests = 0;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly sessions: SessionManager) {
+  constructor(private readonly sessions: DocumentSessions) {
     this.precision = readPrecision(vscode.workspace.getConfiguration('lstmStepper'));
     this.disposables.push(
       this._onDidChangeTreeData,
@@ -99,7 +102,8 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
         const problems = this.nodes.get('problems');
         if (problems) this._onDidChangeTreeData.fire(problems);
       }
-      this.revealCurrent();
+      // only a cursor move (or a switch to another spec) brings the current step into view
+      if (change.cursor) { this.revealRequests++; this.revealCurrent(); }
     } catch (error) {
       reportError('States view', error);
     }
@@ -138,11 +142,11 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     if (!this.view) return;
     const session = this.session;
     if (!session) { this.view.message = undefined; this.view.description = undefined; return; }
-    this.view.description = session.trace ? `${describeCursor(session.cursor, session.trace.T)}${session.stale ? ' (stale)' : ''}` : undefined;
+    const freshness = session.freshness();
+    this.view.description = session.trace ? `${describeCursor(session.cursor, session.trace.T)}${freshness.fresh ? '' : ' (stale)'}` : undefined;
     const name = session.spec?.name ?? session.uri.path.split('/').pop();
-    const reason = staleReason(session);
-    if (session.trace) this.view.message = session.stale ? `${name}: stale: ${reason ?? 'the values are not from the current text'}.` : undefined;
-    else this.view.message = `${name}: ${reason ?? 'computing…'}${reason ? '.' : ''}`;
+    if (session.trace) this.view.message = freshness.fresh ? undefined : `${name}: stale: ${freshness.message}.`;
+    else this.view.message = `${name}: ${freshness.fresh ? 'computing…' : `${freshness.message}.`}`;
   }
 
   revealCurrent(): void {
@@ -236,7 +240,8 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   getTreeItem(element: StatesNode): vscode.TreeItem {
     try {
       const item = this.treeItem(element);
-      item.id = element.id;
+      // per spec: VS Code keeps expansion by id, so one spec's expanded steps never open in another
+      item.id = `${this.session?.uri.toString() ?? ''}#${element.id}`;
       return item;
     } catch (error) {
       reportError('States view', error);
@@ -255,7 +260,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
         const warnings = (session?.issues.length ?? 0) - errors;
         const item = new vscode.TreeItem(errors > 0 ? `Spec has ${errors} error${errors === 1 ? '' : 's'}` : `Spec has ${warnings} warning${warnings === 1 ? '' : 's'}`, vscode.TreeItemCollapsibleState.Expanded);
         item.iconPath = new vscode.ThemeIcon(errors > 0 ? 'error' : 'warning', new vscode.ThemeColor(errors > 0 ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground'));
-        if (errors > 0 && trace && session?.stale) item.description = 'showing the last valid trace (stale)';
+        if (errors > 0 && trace && session && !session.freshness().fresh) item.description = 'showing the last valid trace (stale)';
         return item;
       }
       case 'issue': {
@@ -376,7 +381,7 @@ function fieldTitle(trace: Trace, key: string): string | undefined {
   return field?.title;
 }
 
-export function registerStatesTree(context: vscode.ExtensionContext, sessions: SessionManager): StatesTreeProvider {
+export function registerStatesTree(context: vscode.ExtensionContext, sessions: DocumentSessions): StatesTreeProvider {
   const provider = new StatesTreeProvider(sessions);
   const view = vscode.window.createTreeView('lstm.states', { treeDataProvider: provider, showCollapseAll: true });
   provider.attach(view);

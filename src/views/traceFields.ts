@@ -6,7 +6,7 @@
 import { formatNumber } from '../engine/format';
 import { parameterCount as engineParameterCount } from '../engine/specParse';
 import type { CellKind, Spec, Trace } from '../engine/types';
-import type { Cursor } from '../session/cursor';
+import type { Cursor } from '../runtime/cursor';
 
 export interface FieldInfo {
   /** key in trace.forward / trace.backward.perStep, or 'pathDecay' */

@@ -2,7 +2,7 @@
 // workspace specs, and waiting for asynchronous state (traces, diagnostics) without fixed sleeps.
 import * as vscode from 'vscode';
 import type { LstmStepperApi } from '../../src/extension';
-import type { Session } from '../../src/session/session';
+import type { SpecSession as Session } from '../../src/views/documentSessions';
 
 export const EXTENSION_ID = 'lstm-stepper.lstm-stepper';
 

@@ -1,7 +1,7 @@
 // The stepping cursor's pure index arithmetic: forward t = 0..T, then backward t = T..1, as one
 // linear index 0..2T. Expectations are written out from that definition, position by position.
 import * as assert from 'node:assert/strict';
-import { clampCursor, cursorAt, cursorIndex, describeCursor, lastIndex, sameCursor, START, type Cursor } from '../../src/session/cursor';
+import { clampCursor, cursorAt, cursorIndex, describeCursor, lastIndex, sameCursor, START, type Cursor } from '../../src/runtime/cursor';
 
 describe('cursor', () => {
   it('T = 3 has the 7 positions forward 0..3 then backward 3..1, and index ↔ cursor round-trips for each', () => {

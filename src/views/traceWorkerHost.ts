@@ -2,8 +2,9 @@
 // worker start-up); a spec whose trace would take more than about 50 ms goes to a worker_threads
 // Worker (dist/traceWorker.js) behind a cancellable progress notification, and a large spec text
 // (over 256 KB) is parsed in a worker too, so typing in a large spec never blocks the extension
-// host. Cancel (the notification's button, or a newer edit through the session's token) terminates
-// the worker at once. Cancelled resolves undefined; a failure is reported (onError) and rejects, so
+// host. Cancel (the notification's button, or the session's AbortSignal: a newer edit or a user's
+// cancel) terminates the worker at once; a cancel that comes before the worker started means no
+// worker is started at all. Cancelled resolves undefined; a failure is reported (onError) and rejects, so
 // the session can tell the two apart and offer a recompute. The worker's trace arrives packed
 // (stored buffers only, transferred) and is unpacked here with its lazy fields re-attached.
 
@@ -14,8 +15,8 @@ import { parseSpec } from '../engine/specParse';
 import { computeTrace } from '../engine/trace';
 import { unpackTrace } from '../engine/traceTransfer';
 import type { CellKind, Spec } from '../engine/types';
-import type { ParseResult, SpecParser, TraceComputer } from './session';
-import type { TraceWorkerRequest, TraceWorkerResponse } from './traceWorker';
+import type { ParseResult, SpecParser, TraceComputer } from '../runtime/session';
+import type { TraceWorkerRequest, TraceWorkerResponse } from '../traceWorker';
 
 /** Gate matrices per cell: each is H x (H+I) in FLOP terms. */
 const GATES: Record<CellKind, number> = { lstm: 4, lstm_peephole: 4, gru: 3, rnn: 1 };
@@ -45,7 +46,8 @@ export interface TraceComputerOptions {
 }
 
 export function createTraceComputer(options: TraceComputerOptions): TraceComputer {
-  return async (spec, token) => {
+  return async (spec, signal) => {
+    if (signal.aborted) return undefined;
     const threshold = options.thresholdMs?.() ?? WORKER_THRESHOLD_MS;
     if (estimateMs(spec) <= threshold) {
       try {
@@ -59,18 +61,20 @@ export function createTraceComputer(options: TraceComputerOptions): TraceCompute
     const label = spec.name ? `"${spec.name}"` : `${spec.cell} H=${spec.hiddenSize} I=${spec.inputSize}`;
     const response = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `LSTM: computing the trace of ${label}, T=${spec.T}`, cancellable: true },
-      (_progress, progressToken) => runInWorker({ kind: 'trace', spec }, [token, progressToken], options),
+      // the notification's Cancel stops the worker and resolves undefined: the session records a cancel
+      (_progress, progressToken) => runInWorker({ kind: 'trace', spec }, signal, progressToken, options),
     );
     return response?.kind === 'trace' ? unpackTrace(response.trace) : undefined;
   };
 }
 
 export function createSpecParser(options: TraceComputerOptions): SpecParser {
-  return async (text, token) => {
+  return async (text, signal) => {
     if (text.length <= WORKER_PARSE_THRESHOLD_CHARS) return parseSpec(text);
+    if (signal.aborted) return undefined;
     const response = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: `LSTM: parsing the spec (${Math.round(text.length / 1024)} KB)` },
-      () => runInWorker({ kind: 'parse', text }, [token], options),
+      () => runInWorker({ kind: 'parse', text }, signal, undefined, options),
     );
     if (response?.kind !== 'parse') return undefined;
     const result: ParseResult = { spec: response.spec, issues: response.issues };
@@ -81,21 +85,26 @@ export function createSpecParser(options: TraceComputerOptions): SpecParser {
 type WorkerSuccess = Extract<TraceWorkerResponse, { ok: true }>;
 
 /** Runs one job in a fresh worker; resolves undefined when cancelled, rejects when it failed (failures are reported). */
-function runInWorker(request: TraceWorkerRequest, tokens: vscode.CancellationToken[], options: TraceComputerOptions): Promise<WorkerSuccess | undefined> {
+function runInWorker(request: TraceWorkerRequest, signal: AbortSignal, progressToken: vscode.CancellationToken | undefined,
+  options: TraceComputerOptions): Promise<WorkerSuccess | undefined> {
   return new Promise((resolve, reject) => {
-    if (tokens.some(t => t.isCancellationRequested)) { resolve(undefined); return; }
+    // cancelled before anything started: no worker at all
+    if (signal.aborted || progressToken?.isCancellationRequested) { resolve(undefined); return; }
     let settled = false;
     const worker = new Worker(options.workerPath);
     const finish = (response: WorkerSuccess | undefined, failure?: string) => {
       if (settled) return;
       settled = true;
-      subscriptions.forEach(s => s.dispose());
+      signal.removeEventListener('abort', onAbort);
+      progressSubscription?.dispose();
       void worker.terminate();
       if (failure === undefined) { resolve(response); return; }
       options.onError(failure);
       reject(new Error(failure));
     };
-    const subscriptions = tokens.map(t => t.onCancellationRequested(() => finish(undefined)));
+    const onAbort = () => finish(undefined);
+    signal.addEventListener('abort', onAbort);
+    const progressSubscription = progressToken?.onCancellationRequested(onAbort);
     worker.on('message', (response: TraceWorkerResponse) => {
       if (response.ok) finish(response);
       else finish(undefined, `LSTM: the ${request.kind === 'trace' ? 'trace could not be computed' : 'spec could not be parsed'}: ${response.message}`);

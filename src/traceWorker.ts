@@ -5,10 +5,10 @@
 // computed twice or copied on the way back. One job per worker: the host terminates it to cancel.
 
 import { parentPort } from 'node:worker_threads';
-import { parseSpec } from '../engine/specParse';
-import { computeTrace } from '../engine/trace';
-import { PackedTrace, packTrace, storedBuffers } from '../engine/traceTransfer';
-import type { Spec, SpecIssue } from '../engine/types';
+import { parseSpec } from './engine/specParse';
+import { computeTrace } from './engine/trace';
+import { PackedTrace, packTrace, storedBuffers } from './engine/traceTransfer';
+import type { Spec, SpecIssue } from './engine/types';
 
 export type TraceWorkerRequest = { kind: 'trace'; spec: Spec } | { kind: 'parse'; text: string };
 export type TraceWorkerResponse =

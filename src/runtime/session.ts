@@ -1,0 +1,307 @@
+// The one source of truth for a spec document: the parsed spec, its problems, the computed
+// trace and the stepping cursor. No vscode here: the views (tree, hover, inline values, status
+// bar, chart panel), the commands and a debug adapter observe `onDidChange` and call the intent
+// methods, adapting this class at the edge; none keeps its own copy of state. Parsing and the
+// engine are pure (src/engine); how a trace is computed (on this thread or in a worker, with
+// progress) is injected as a TraceComputer / SpecParser taking an AbortSignal.
+// The trace shown may be older than the text (an invalid edit, a computation running, failed or
+// cancelled): `freshness()` says whether it is current and if not why, for every view.
+// Each update may carry the document version of its text; issues are tagged with the version
+// they were parsed from (`issuesFor(version)`), so a view never positions problems of an older
+// text against a newer document.
+
+import { parseSpec } from '../engine/specParse';
+import type { Spec, SpecIssue, Trace } from '../engine/types';
+import { Cursor, START, clampCursor, cursorAt, cursorIndex, lastIndex, sameCursor } from './cursor';
+import { Emitter } from './emitter';
+
+/** What changed in one `onDidChange`: views redraw only what they must. */
+export interface SessionChange {
+  readonly cursor: boolean;
+  readonly trace: boolean;
+  readonly issues: boolean;
+  /** freshness (stale, computeState or computeError) changed */
+  readonly state?: boolean;
+  /** a parse result was applied (the issues now belong to `issuesVersion`), even if the issues are the same */
+  readonly parsed?: boolean;
+}
+
+/** Where the trace computation of the current text stands. */
+export type ComputeState = 'idle' | 'computing' | 'failed' | 'cancelled';
+
+/**
+ * Computes a trace; may run elsewhere (worker) and is aborted when a newer edit arrives or the
+ * user cancels. Resolves undefined when cancelled; rejects (throws) when the computation failed.
+ */
+export type TraceComputer = (spec: Spec, signal: AbortSignal) => Trace | undefined | Promise<Trace | undefined>;
+
+/** Parses and validates a spec's text; may run in a worker for a large text. undefined = cancelled; throws = failed. */
+export type SpecParser = (text: string, signal: AbortSignal) => ParseResult | undefined | Promise<ParseResult | undefined>;
+export type ParseResult = { spec?: Spec; issues: SpecIssue[] };
+
+/** Why the trace shown is not the current text's. */
+export type StaleReason = 'errors' | 'computing' | 'failed' | 'cancelled';
+
+/**
+ * Whether the trace shown (if any) comes from the current text. `message` says why not and
+ * what to do, in words every view can show as is.
+ */
+export type Freshness =
+  | { readonly fresh: true }
+  | { readonly fresh: false; readonly reason: StaleReason; readonly message: string };
+
+/** What identifies a session's document: a vscode.Uri in the extension, a path in a debug adapter. */
+export interface DocumentRef { toString(): string }
+
+export interface UpdateOptions {
+  /** recompute even an unchanged text (after a failure or a cancel) */
+  readonly force?: boolean;
+  /** the document version of `text`, tagged on the issues parsed from it */
+  readonly version?: number;
+}
+
+/** What a stepping intent did: moved, or why not (for the status bar). */
+export type StepOutcome = { readonly moved: true } | { readonly moved: false; readonly message: string };
+
+const parseInline: SpecParser = text => parseSpec(text);
+
+export class Session<Ref extends DocumentRef = DocumentRef> {
+  private readonly _onDidChange = new Emitter<SessionChange>();
+  readonly onDidChange = this._onDidChange.event;
+
+  private _spec: Spec | undefined;
+  private _trace: Trace | undefined;
+  private _issues: SpecIssue[] = [];
+  private _issuesVersion: number | undefined;
+  private _cursor: Cursor = START;
+  /** the text whose parse and trace are done or under way; cleared after a failure so the same text recomputes */
+  private _text: string | undefined;
+  /** the latest document version known to hold `_text` */
+  private _textVersion: number | undefined;
+  /** true while `_text` is being parsed (its issues are not in yet) */
+  private _parsing = false;
+  /** the last text given to update(), kept for recompute() */
+  private _latestText: string | undefined;
+  private _computeState: ComputeState = 'idle';
+  private _computeError: string | undefined;
+  private _computation: AbortController | undefined;
+  /** the computation the user cancelled (as opposed to one superseded by a newer edit) */
+  private _cancelledByUser: AbortController | undefined;
+  /** freshness as last fired, to fire `state` only on a change */
+  private _firedState = 'false|idle|';
+  private _disposed = false;
+
+  constructor(readonly uri: Ref, private readonly computeTrace: TraceComputer, private readonly parse: SpecParser = parseInline) {}
+
+  get spec(): Spec | undefined { return this._spec; }
+  get trace(): Trace | undefined { return this._trace; }
+  get issues(): readonly SpecIssue[] { return this._issues; }
+  /** the document version the issues were parsed from (undefined when updates carry no version) */
+  get issuesVersion(): number | undefined { return this._issuesVersion; }
+  get cursor(): Cursor { return this._cursor; }
+  get T(): number { return this._trace?.T ?? 0; }
+  get hasErrors(): boolean { return this._issues.some(issue => issue.severity === 'error'); }
+
+  /** Where the computation of the current text stands (idle = done, or nothing to compute). */
+  get computeState(): ComputeState { return this._computeState; }
+  /** Why the last computation failed (computeState 'failed'). */
+  get computeError(): string | undefined { return this._computeError; }
+  /**
+   * True when a trace is shown that does not come from the current text: the text has parse
+   * errors, or its computation is pending, failed or was cancelled.
+   */
+  get stale(): boolean {
+    return this._trace !== undefined && (this._spec === undefined || this._computeState !== 'idle');
+  }
+
+  /**
+   * Is the trace fresh, and if not why: the one answer every view (status bar, tree, hover,
+   * inline values, panel, debug adapter) shows. Not fresh also when there is no trace yet.
+   */
+  freshness(): Freshness {
+    if (this._trace && !this.stale) return { fresh: true };
+    const shown = this._trace ? '; the values shown are from the last valid spec' : '';
+    if (this._spec === undefined && this.hasErrors) {
+      return { fresh: false, reason: 'errors', message: `the spec has errors (see the Problems view)${shown}` };
+    }
+    switch (this._computeState) {
+      case 'failed':
+        return { fresh: false, reason: 'failed', message: `the trace could not be computed${this._computeError ? ` (${this._computeError})` : ''}; run "LSTM: Recompute Trace" to try again` };
+      case 'cancelled':
+        return { fresh: false, reason: 'cancelled', message: 'the computation was cancelled; run "LSTM: Recompute Trace" to compute it' };
+      default:
+        return { fresh: false, reason: 'computing', message: 'the trace of the current text is being computed' };
+    }
+  }
+
+  /** The issues if they were parsed from document `version` (or updates carry no version), else undefined: not for this text. */
+  issuesFor(version: number | undefined): readonly SpecIssue[] | undefined {
+    if (version === undefined || this._issuesVersion === undefined || this._issuesVersion === version) return this._issues;
+    return undefined;
+  }
+
+  /**
+   * Re-parses `text` and recomputes the trace. Problems are published as soon as the text is
+   * parsed; the trace when its computation finishes. A newer update aborts both. The cursor keeps
+   * its phase and step, clamped if T shrank.
+   */
+  async update(text: string, options: UpdateOptions = {}): Promise<void> {
+    if (this._disposed) return;
+    if (text === this._text && !options.force) {
+      // the same text under a newer version (an undo back to it): its issues hold for that version too
+      if (options.version !== undefined && options.version !== this._textVersion) {
+        this._textVersion = options.version;
+        if (!this._parsing) { this._issuesVersion = options.version; this.fire({ cursor: false, trace: false, issues: false, parsed: true }); }
+      }
+      return;
+    }
+    this._text = text;
+    this._textVersion = options.version;
+    this._latestText = text;
+    this._computation?.abort();
+    const controller = new AbortController();
+    this._computation = controller;
+    const signal = controller.signal;
+    /** true when a newer update (or dispose) took over: it owns the state from now on */
+    const superseded = () => this._disposed || (signal.aborted && this._cancelledByUser !== controller);
+    /** true when the user cancelled this computation */
+    const cancelledByUser = () => this._cancelledByUser === controller;
+    try {
+      let parsed: ParseResult | undefined;
+      this._parsing = true;
+      try {
+        parsed = signal.aborted ? undefined : await this.parse(text, signal);
+      } catch (error) {
+        if (!superseded()) this.fail(error);
+        return;
+      } finally {
+        if (this._computation === controller) this._parsing = false;
+      }
+      if (superseded()) return;
+      if (!parsed) { this.cancelled(); return; }
+      const issuesChanged = !sameIssues(this._issues, parsed.issues);
+      this._issues = parsed.issues;
+      this._issuesVersion = this._textVersion;
+      this._spec = parsed.spec;
+      this._computeState = parsed.spec ? 'computing' : 'idle';
+      this._computeError = undefined;
+      this.fire({ cursor: false, trace: false, issues: issuesChanged, parsed: true });
+      if (!parsed.spec) return;
+      // a cancel that came before the computation started (while parsing, or from a listener of
+      // the event just fired) is honoured: nothing is computed
+      if (cancelledByUser()) { this.cancelled(); return; }
+      if (superseded()) return;
+      let trace: Trace | undefined;
+      try {
+        trace = await this.computeTrace(parsed.spec, signal);
+      } catch (error) {
+        if (!superseded()) this.fail(error);
+        return;
+      }
+      if (superseded()) return;
+      if (!trace || signal.aborted) { this.cancelled(); return; }
+      this._trace = trace;
+      this._computeState = 'idle';
+      const clamped = clampCursor(this._cursor, trace.T);
+      const cursorMoved = !sameCursor(clamped, this._cursor);
+      this._cursor = clamped;
+      this.fire({ cursor: cursorMoved, trace: true, issues: false });
+    } finally {
+      if (this._computation === controller) this._computation = undefined;
+      if (this._cancelledByUser === controller) this._cancelledByUser = undefined;
+    }
+  }
+
+  /** Parses and computes the last text again (after a failed or cancelled computation). */
+  recompute(): Promise<void> {
+    return this._latestText === undefined ? Promise.resolve() : this.update(this._latestText, { force: true, version: this._textVersion });
+  }
+
+  /** True while a parse or computation runs (cancel() would stop it). */
+  get busy(): boolean { return this._computation !== undefined; }
+
+  /** Cancels the running parse or computation; the session is then 'cancelled' (recompute() resumes). */
+  cancel(): void {
+    if (!this._computation) return;
+    this._cancelledByUser = this._computation;
+    this._computation.abort();
+  }
+
+  private cancelled(): void {
+    this._text = undefined; // the same text must compute again on the next update
+    this._computeState = 'cancelled';
+    this.fire({ cursor: false, trace: false, issues: false });
+  }
+
+  private fail(error: unknown): void {
+    this._text = undefined;
+    this._computeState = 'failed';
+    this._computeError = error instanceof Error ? error.message : String(error);
+    this.fire({ cursor: false, trace: false, issues: false });
+  }
+
+  step(): StepOutcome { return this.moveToIndex(cursorIndex(this._cursor, this.T) + 1); }
+  stepBack(): StepOutcome { return this.moveToIndex(cursorIndex(this._cursor, this.T) - 1); }
+  /** Forward phase done: t = T. */
+  runToEnd(): StepOutcome { return this.goTo({ phase: 'forward', t: this.T }); }
+  /** Through BPTT down to t = 1. */
+  runBackward(): StepOutcome { return this.moveToIndex(lastIndex(this.T)); }
+  reset(): StepOutcome { return this.goTo(START); }
+
+  goTo(cursor: Cursor): StepOutcome {
+    if (!this._trace) return NO_TRACE;
+    return this.setCursor(clampCursor(cursor, this._trace.T));
+  }
+
+  moveToIndex(index: number): StepOutcome {
+    if (!this._trace) return NO_TRACE;
+    return this.setCursor(cursorAt(index, this._trace.T));
+  }
+
+  private setCursor(next: Cursor): StepOutcome {
+    if (sameCursor(next, this._cursor)) return { moved: false, message: notMovedMessage(this._cursor, this.T) };
+    this._cursor = next;
+    this.fire({ cursor: true, trace: false, issues: false });
+    return MOVED;
+  }
+
+  /** Fires `change`, with `state` set when freshness changed since the last event; nothing when nothing changed. */
+  private fire(change: SessionChange): void {
+    if (this._disposed) return;
+    const state = `${this.stale}|${this._computeState}|${this._computeError ?? ''}`;
+    const stateChanged = state !== this._firedState;
+    this._firedState = state;
+    if (!change.cursor && !change.trace && !change.issues && !change.parsed && !stateChanged) return;
+    this._onDidChange.fire({ ...change, state: stateChanged });
+  }
+
+  dispose(): void {
+    this._disposed = true;
+    this._computation?.abort();
+    this._onDidChange.dispose();
+  }
+}
+
+const MOVED: StepOutcome = { moved: true };
+const NO_TRACE: StepOutcome = { moved: false, message: 'LSTM: there is no trace to step through yet' };
+
+/** "LSTM: already at the last step (backward t=1)": why a stepping intent left the cursor where it was. */
+export function notMovedMessage(cursor: Cursor, T: number): string {
+  const index = cursorIndex(cursor, T);
+  const where = index === 0 ? 'the start'
+    : index === lastIndex(T) ? 'the last step'
+      : cursor.phase === 'forward' && cursor.t === T ? 'the end of the forward pass' : 'that step';
+  return `LSTM: already at ${where} (${cursor.phase} t=${cursor.t})`;
+}
+
+function sameIssues(a: readonly SpecIssue[], b: readonly SpecIssue[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k], y = b[k];
+    if (x.severity !== y.severity || x.message !== y.message || x.path !== y.path
+      || x.range.offset !== y.range.offset || x.range.length !== y.range.length
+      || x.range.line !== y.range.line || x.range.column !== y.range.column
+      || x.range.endLine !== y.range.endLine || x.range.endColumn !== y.range.endColumn) return false;
+  }
+  return true;
+}

@@ -1,0 +1,124 @@
+// Registers the command table (src/commands.ts) with VS Code and gives it its UI: transient
+// status bar messages, warnings, the Go to Step quick pick, New Spec from Example and the inline
+// values toggle. Every entry goes through the table's one error wrapper (runCommand), reported
+// by the extension's error reporter.
+
+import * as vscode from 'vscode';
+import { COMMAND_TABLE, CommandContext, CommandUi, runCommand } from '../commands';
+import { reportError } from '../errorReporter';
+import { cursorAt, cursorIndex, lastIndex } from '../runtime/cursor';
+import type { DocumentSessions, SpecSession } from './documentSessions';
+import { SPEC_LANGUAGE_ID } from './specDocument';
+import { formatVector, stepLabel } from './traceFields';
+
+/** How long a stepping message stays in the status bar. */
+const STATUS_MESSAGE_MS = 4000;
+
+/** The last transient status bar message (VS Code offers no way to read it back; for the integration tests). */
+export let lastStatusMessage: string | undefined;
+
+export function registerCommands(context: vscode.ExtensionContext, sessions: DocumentSessions): CommandContext {
+  /** the stepping message on screen: a new one replaces it */
+  let message: vscode.Disposable | undefined;
+  context.subscriptions.push({ dispose: () => message?.dispose() });
+  const ui: CommandUi<SpecSession> = {
+    statusMessage: text => { message?.dispose(); message = vscode.window.setStatusBarMessage(text, STATUS_MESSAGE_MS); lastStatusMessage = text; },
+    info: (text, ...actions) => Promise.resolve(vscode.window.showInformationMessage(text, ...actions)),
+    warn: text => { void vscode.window.showWarningMessage(text); },
+    error: text => { void vscode.window.showErrorMessage(text); },
+    pickStep,
+    newSpecFromExample: name => newSpecFromExample(context, name),
+    toggleInlineValues,
+  };
+  const commandContext = { sessions, ui } as unknown as CommandContext;
+  for (const entry of COMMAND_TABLE) {
+    if (!entry.run) continue; // registered by its own module (the chart panel's)
+    context.subscriptions.push(vscode.commands.registerCommand(entry.id,
+      (...args: unknown[]) => runCommand(entry, commandContext, args, reportError)));
+  }
+  return commandContext;
+}
+
+async function toggleInlineValues(): Promise<void> {
+  const configuration = vscode.workspace.getConfiguration('lstmStepper');
+  const inspected = configuration.inspect<boolean>('inlineValues');
+  const target = inspected?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder
+    : inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await configuration.update('inlineValues', !configuration.get<boolean>('inlineValues', true), target);
+}
+
+interface StepPick extends vscode.QuickPickItem { index: number }
+
+/** A quick pick of all 2T+1 cursor positions, with their tokens and the current one preselected. */
+async function pickStep(session: SpecSession): Promise<number | undefined> {
+  const trace = session.trace;
+  if (!trace) return undefined;
+  const T = trace.T;
+  const items: StepPick[] = [];
+  for (let index = 0; index <= lastIndex(T); index++) {
+    const cursor = cursorAt(index, T);
+    const where = cursor.t === 0 ? 't=0 initial state' : stepLabel(trace, cursor.t);
+    const h = cursor.t > 0 ? trace.forward.h.subarray((cursor.t - 1) * trace.hiddenSize, cursor.t * trace.hiddenSize) : undefined;
+    const dh = cursor.phase === 'backward' ? trace.backward.perStep.dL_dh?.subarray((cursor.t - 1) * trace.hiddenSize, cursor.t * trace.hiddenSize) : undefined;
+    items.push({
+      index,
+      label: `${cursor.phase === 'forward' ? '$(arrow-right)' : '$(arrow-left)'} ${cursor.phase} ${where}`,
+      description: dh ? `dL/dh=${formatVector(dh, 4, 3)}` : h ? `h=${formatVector(h, 4, 3)}` : undefined,
+    });
+  }
+  const quickPick = vscode.window.createQuickPick<StepPick>();
+  quickPick.title = 'LSTM: Go to Step';
+  quickPick.placeholder = 'forward t=0..T, then backward t=T..1 (gradients flowing back)';
+  quickPick.items = items;
+  quickPick.activeItems = [items[cursorIndex(session.cursor, T)]];
+  const picked = await new Promise<StepPick | undefined>(resolve => {
+    quickPick.onDidAccept(() => { resolve(quickPick.selectedItems[0] ?? quickPick.activeItems[0]); quickPick.hide(); });
+    quickPick.onDidHide(() => resolve(undefined));
+    quickPick.show();
+  });
+  quickPick.dispose();
+  return picked?.index;
+}
+
+interface ExamplePick extends vscode.QuickPickItem { uri: vscode.Uri; fileName: string }
+
+/** The examples shipped in dist/examples (copied from examples/ by scripts/build.mjs). */
+export async function listExamples(extensionUri: vscode.Uri): Promise<ExamplePick[]> {
+  const folder = vscode.Uri.joinPath(extensionUri, 'dist', 'examples');
+  let entries: [string, vscode.FileType][] = [];
+  try {
+    entries = await vscode.workspace.fs.readDirectory(folder);
+  } catch {
+    return [];
+  }
+  const picks: ExamplePick[] = [];
+  for (const [fileName] of entries.filter(([name]) => name.endsWith('.lstm.json')).sort()) {
+    const uri = vscode.Uri.joinPath(folder, fileName);
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    const name = /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(text)?.[1] ?? fileName;
+    const cell = /"cell"\s*:\s*"(\w+)"/.exec(text)?.[1] ?? 'lstm';
+    picks.push({ uri, fileName, label: name, description: `${cell} · ${fileName}` });
+  }
+  // the seed's worked example first
+  picks.sort((a, b) => Number(b.fileName.startsWith('this-movie-is-good')) - Number(a.fileName.startsWith('this-movie-is-good')));
+  return picks;
+}
+
+/**
+ * Opens an example as a new untitled spec (the user's files are never touched). The example is
+ * the document's initial content, not an edit, so undo cannot empty it.
+ */
+async function newSpecFromExample(context: vscode.ExtensionContext, fileName?: string): Promise<vscode.TextEditor | undefined> {
+  const examples = await listExamples(context.extensionUri);
+  if (examples.length === 0) {
+    void vscode.window.showErrorMessage('LSTM: no examples are bundled with this build of the extension.');
+    return undefined;
+  }
+  const picked = fileName !== undefined
+    ? examples.find(e => e.fileName === fileName || e.label === fileName)
+    : await vscode.window.showQuickPick(examples, { title: 'LSTM: New Spec from Example', placeHolder: 'Pick an example spec to start from' });
+  if (!picked) return undefined;
+  const content = new TextDecoder().decode(await vscode.workspace.fs.readFile(picked.uri));
+  const document = await vscode.workspace.openTextDocument({ language: SPEC_LANGUAGE_ID, content });
+  return vscode.window.showTextDocument(document);
+}
