@@ -55,9 +55,13 @@ def pytorch_modules_of(sd, prefix, cell, num_layers, bidirectional, H, I, dtype,
     return m
 
 
-def write_expected(name, fmt, tensors, modules, heads=()):
+def write_expected(name, fmt, tensors, modules, heads=(), refused=None):
+    """refused: the attribute or tensor a refusing error must name (the file is read, its module is not mapped)"""
+    entry = {'file': name, 'format': fmt, 'tensors': tensors, 'modules': [] if refused else modules, 'heads': list(heads)}
+    if refused:
+        entry['refused'] = refused
     with open(path(name + '.expected.json'), 'w') as f:
-        json.dump({'file': name, 'format': fmt, 'tensors': tensors, 'modules': modules, 'heads': list(heads)}, f)
+        json.dump(entry, f)
 
 
 # ---------------------------------------------------------------- PyTorch models
@@ -278,9 +282,8 @@ def write_keras(base, cls, cell, torch_mod, H, I, reset_after=True, recurrent_ac
         else:
             g.attrs['weight_names'] = np.array([], dtype='S1')
     mods = [keras_modules(cell, name, sd, H, I, reset_after)] if with_weights else []
-    if cell == 'gru' and not reset_after:
-        pass
-    write_expected(fn, 'keras', tensors, mods)
+    refused = 'recurrent_activation' if recurrent_activation != 'sigmoid' else None
+    write_expected(fn, 'keras', tensors, mods, refused=refused)
     # Keras 3 .keras: zip of config.json, metadata.json, model.weights.h5 (layers/<name>/cell/vars/0..2)
     fn = f'{base}.keras'
     buf = io.BytesIO()
@@ -298,7 +301,7 @@ def write_keras(base, cls, cell, torch_mod, H, I, reset_after=True, recurrent_ac
         z.writestr('config.json', json.dumps(config))
         if with_weights:
             z.writestr('model.weights.h5', buf.getvalue())
-    write_expected(fn, 'keras', tensors, mods)
+    write_expected(fn, 'keras', tensors, mods, refused=refused)
 
 
 write_keras('keras_lstm', 'LSTM', 'lstm', nn.LSTM(3, 4), 4, 3)
@@ -378,7 +381,7 @@ for m in dbl_mods:
 write_expected('onnx_lstm2bi_double_data.onnx', 'onnx', onnx_tensor_entries(dbl), dbl_mods)
 
 
-def onnx_by_hand(fn, op, H, I, gates, attrs, with_p=False, directions=1):
+def onnx_by_hand(fn, op, H, I, gates, attrs, with_p=False, directions=1, refused=None):
     """A one-node ONNX graph written with the onnx helper API (what other exporters write): W [D,G*H,I],
     R [D,G*H,H], B [D,2*G*H] in ONNX gate order, and P [D,3H] (i,o,f) for a peephole LSTM. The
     expected PyTorch-layout tensors are reordered by hand here."""
@@ -414,15 +417,15 @@ def onnx_by_hand(fn, op, H, I, gates, attrs, with_p=False, directions=1):
          'dtype': 'float32', 'convention': 'onnx', 'mapped': mapped}
     if op == 'GRU':
         m['resetAfter'] = attrs.get('linear_before_reset', 0) == 1
-    write_expected(fn, 'onnx', onnx_tensor_entries(model), [m])
+    write_expected(fn, 'onnx', onnx_tensor_entries(model), [m], refused=refused)
 
 
 onnx_by_hand('onnx_lstm_peephole.onnx', 'LSTM', 3, 2, 4, {'direction': 'bidirectional'}, with_p=True, directions=2)
 onnx_by_hand('onnx_gru_lbr0.onnx', 'GRU', 3, 2, 3, {'linear_before_reset': 0})
-onnx_by_hand('onnx_lstm_reverse.onnx', 'LSTM', 3, 2, 4, {'direction': 'reverse'})
-onnx_by_hand('onnx_lstm_clip.onnx', 'LSTM', 3, 2, 4, {'clip': 3.0})
-onnx_by_hand('onnx_lstm_input_forget.onnx', 'LSTM', 3, 2, 4, {'input_forget': 1})
-onnx_by_hand('onnx_lstm_relu.onnx', 'LSTM', 3, 2, 4, {'activations': ['Sigmoid', 'Relu', 'Tanh']})
+onnx_by_hand('onnx_lstm_reverse.onnx', 'LSTM', 3, 2, 4, {'direction': 'reverse'}, refused='direction')  # one reverse direction only
+onnx_by_hand('onnx_lstm_clip.onnx', 'LSTM', 3, 2, 4, {'clip': 3.0}, refused='clip')
+onnx_by_hand('onnx_lstm_input_forget.onnx', 'LSTM', 3, 2, 4, {'input_forget': 1}, refused='input_forget')
+onnx_by_hand('onnx_lstm_relu.onnx', 'LSTM', 3, 2, 4, {'activations': ['Sigmoid', 'Relu', 'Tanh']}, refused='activations')
 # no recurrent node at all
 relu = helper.make_model(helper.make_graph([helper.make_node('Relu', ['X'], ['Y'], name='relu')], 'g',
                                            [helper.make_tensor_value_info('X', TensorProto.FLOAT, [2])],
@@ -432,4 +435,5 @@ onnx.save(relu, path('onnx_no_rnn.onnx'))
 # ---------------------------------------------------------------- a projected LSTM (refused: proj_size)
 sd = nn.LSTM(3, 4, proj_size=2).state_dict()
 torch.save(sd, path('lstm_proj.pt'))
+write_expected('lstm_proj.pt', 'pytorch', all_tensor_entries(sd), [], refused='weight_hr_l0')
 print('wrote', len(os.listdir(OUT)), 'files to', os.path.normpath(OUT))
