@@ -305,6 +305,14 @@ def write_keras(base, cls, cell, torch_mod, H, I, reset_after=True, recurrent_ac
 
 
 write_keras('keras_lstm', 'LSTM', 'lstm', nn.LSTM(3, 4), 4, 3)
+
+# an .npz of Keras-named arrays (layer.weights saved with np.savez, no config): lstm/kernel, …
+m = nn.GRU(3, 4).float()
+sd = m.state_dict()
+kernel, rec, bias = keras_from_torch('gru', sd, 4, reset_after=True)
+arrays = {'gru/kernel': kernel.astype(np.float32), 'gru/recurrent_kernel': rec.astype(np.float32), 'gru/bias': bias.astype(np.float32)}
+np.savez(path('keras_names_gru.npz'), **arrays)
+write_expected('keras_names_gru.npz', 'npz', [tensor_entry(k, v, 'float32') for k, v in arrays.items()], [keras_modules('gru', 'gru', sd, 4, 3, True)])
 write_keras('keras_gru', 'GRU', 'gru', nn.GRU(3, 4), 4, 3, reset_after=True)
 write_keras('keras_gru_v1', 'GRU', 'gru', nn.GRU(3, 4), 4, 3, reset_after=False)
 write_keras('keras_rnn', 'SimpleRNN', 'rnn', nn.RNN(2, 3), 3, 2)

@@ -71,7 +71,17 @@ function materialize(t: TensorRef, name: string, entries: Map<string, Uint8Array
     }
   }
   const data = new Float64Array(count);
-  // walk the view in row-major order: an odometer over the shape
+  // a contiguous row-major view (the usual case) is decoded in one pass
+  let contiguous = true;
+  for (let axis = t.shape.length - 1, expected = 1; axis >= 0; axis--) {
+    if (t.shape[axis] !== 1 && t.stride[axis] !== expected) contiguous = false;
+    expected *= t.shape[axis];
+  }
+  if (contiguous) {
+    decodeElements(raw, t.offset * size, s.dtype, littleEndian, count, data);
+    return { name, shape: t.shape.slice(), dtype: s.dtype, data };
+  }
+  // otherwise walk the view in row-major order: an odometer over the shape
   const rank = t.shape.length;
   const index = new Array<number>(rank).fill(0);
   let at = t.offset;
