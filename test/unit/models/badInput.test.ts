@@ -91,6 +91,14 @@ describe('model files: bad input', () => {
     refuses(() => readCsvMatrix('\n# nothing\n', 'x.csv'), /no rows of numbers/);
     assert.deepEqual(readInputsFile(utf8('1 2\n3 4\n5 6'), 'x.csv').shape, [3, 2]);
   });
+  it('inputs from .npy: (T, I) as stored, a 1-D array as (T, 1), anything else refused', () => {
+    assert.deepEqual(readInputsFile(fixture('inputs_f8.npy'), 'x.npy').shape, [5, 3]);
+    const oneD = npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", new Uint8Array(new Float64Array([0.5, -2]).buffer));
+    const t = readInputsFile(oneD, 'x.npy');
+    assert.deepEqual([t.shape, Array.from(t.data)], [[2, 1], [0.5, -2]]);
+    const threeD = npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 1), }", new Uint8Array(8));
+    refuses(() => readInputsFile(threeD, 'x.npy'), /^x\.npy: shape: inputs must be a \(T, I\) matrix/);
+  });
 
   it('pickle: a foreign global is refused with its module.name and the state_dict hint', () => {
     // GLOBAL 'builtins eval', then a string and REDUCE: eval must never be reached

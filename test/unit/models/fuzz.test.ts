@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findModules, ModelFileError, ModelFormat, readModelFile, toPyTorchLayout } from '../../../src/models';
+import { findModules, ModelFileError, ModelFormat, readCsvMatrix, readModelFile, toPyTorchLayout } from '../../../src/models';
 import { readPyTorch } from '../../../src/models/pytorch';
 import { readSafetensors } from '../../../src/models/safetensors';
 import { readNpy, readNpz } from '../../../src/models/numpy';
@@ -54,6 +54,8 @@ const CASES: { fixture: string; read: (bytes: Uint8Array, name: string) => Retur
   { fixture: 'onnx_lstm2bi_float_data.onnx', read: readOnnx },
   { fixture: 'keras_gru.h5', read: (b, n) => readModelFile(b, n, 'keras') },
   { fixture: 'keras_lstm.keras', read: (b, n) => readModelFile(b, n, 'keras') },
+  { fixture: 'keras_names_gru.npz', read: readNpz },
+  { fixture: 'inputs.csv', read: (b, n) => ({ format: 'npy', tensors: [readCsvMatrix(new TextDecoder().decode(b), n)], nodes: [], attributes: {} }) },
 ];
 
 const MUTANTS = 300;
