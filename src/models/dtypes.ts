@@ -20,6 +20,7 @@ export function halfToNumber(bits: number): number {
 }
 
 const scratch = new DataView(new ArrayBuffer(4));
+const PLATFORM_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** bfloat16 (the top 16 bits of a float32) → number (exact). */
 export function bfloat16ToNumber(bits: number): number {
   scratch.setUint32(0, bits << 16 >>> 0);
@@ -32,8 +33,14 @@ export function bfloat16ToNumber(bits: number): number {
  */
 export function decodeElements(bytes: Uint8Array, byteOffset: number, dtype: StoredDtype, littleEndian: boolean,
   count: number, out: Float64Array, outOffset = 0): void {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const size = DTYPE_BYTES[dtype];
+  // fast path: aligned little-endian float32/float64 on a little-endian machine is a typed-array copy
+  if (littleEndian && PLATFORM_LITTLE_ENDIAN && (dtype === 'float32' || dtype === 'float64') && (bytes.byteOffset + byteOffset) % size === 0) {
+    const source = dtype === 'float32' ? new Float32Array(bytes.buffer, bytes.byteOffset + byteOffset, count) : new Float64Array(bytes.buffer, bytes.byteOffset + byteOffset, count);
+    out.set(source, outOffset);
+    return;
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let k = 0; k < count; k++) {
     const at = byteOffset + k * size;
     switch (dtype) {

@@ -61,6 +61,11 @@ const ALLOWED_GLOBALS: Record<string, Callable | 'data'> = {
     if (!(args[0] instanceof TensorRef)) fail('_rebuild_parameter: the first argument is not a tensor');
     return args[0];
   },
+  // newer torch, for a Parameter with Python attributes: (data, requires_grad, hooks, state)
+  'torch._utils._rebuild_parameter_with_state': (args, fail) => {
+    if (!(args[0] instanceof TensorRef)) fail('_rebuild_parameter_with_state: the first argument is not a tensor');
+    return args[0];
+  },
   ...Object.fromEntries(Object.keys(STORAGE_TYPES).map(name => [`torch.${name}`, 'data' as const])),
 };
 
