@@ -444,4 +444,8 @@ onnx.save(relu, path('onnx_no_rnn.onnx'))
 sd = nn.LSTM(3, 4, proj_size=2).state_dict()
 torch.save(sd, path('lstm_proj.pt'))
 write_expected('lstm_proj.pt', 'pytorch', all_tensor_entries(sd), [], refused='weight_hr_l0')
+# Parameters rather than tensors (state_dict(keep_vars=True)): pickled through torch._utils._rebuild_parameter
+sd = RNNModel().double().state_dict(keep_vars=True)
+torch.save(sd, path('rnn_parameters.pt'))
+write_expected('rnn_parameters.pt', 'pytorch', all_tensor_entries(sd), [pytorch_modules_of(sd, 'rnn', 'rnn', 1, False, 3, 2, 'float64')])
 print('wrote', len(os.listdir(OUT)), 'files to', os.path.normpath(OUT))
