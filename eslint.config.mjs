@@ -1,7 +1,8 @@
-// Lint rules. The ones that matter most: src/engine stays pure TypeScript (no `vscode`, no Node
-// built-ins, no DOM), so the same engine runs in the extension host, a worker, the CLI and tests;
-// src/runtime (sessions, stepping, cancellation) imports no `vscode` and no Node built-ins either,
-// only src/engine and src/models, so the views and a debug adapter adapt it at the edge.
+// Lint rules. The ones that matter most: src/engine and src/models stay pure TypeScript (no `vscode`,
+// no Node built-ins, no DOM), so the same engine and model readers run in the extension host, a
+// worker, the CLI and tests; src/runtime (sessions, stepping, cancellation) imports no `vscode` and
+// no Node built-ins either, only src/engine and src/models, so the views and a debug adapter adapt
+// it at the edge.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
@@ -44,6 +45,22 @@ export default tseslint.config(
       'no-restricted-globals': ['error',
         ...['window', 'document', 'navigator', 'process', 'require', 'Buffer', '__dirname', 'console']
           .map(name => ({ name, message: 'src/runtime runs anywhere: no DOM or Node globals.' }))],
+    },
+  },
+  {
+    // src/models reads model files from bytes the caller passes in: the same purity as src/engine
+    // (no vscode, no Node built-ins, no DOM or Node globals); it may import engine types only.
+    files: ['src/models/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/models is pure: the caller reads the file and passes its bytes.' },
+          ...nodeBuiltins.map(name => ({ name, message: 'src/models is pure: no Node built-ins (the caller passes a Uint8Array).' }))],
+        patterns: [{ group: ['../*', '!../engine', '!../engine/*', '!../models/*'], message: 'src/models imports only src/models and src/engine (types).' }],
+      }],
+      'no-restricted-globals': ['error',
+        ...['window', 'document', 'navigator', 'process', 'require', 'Buffer', '__dirname', 'setTimeout', 'console']
+          .map(name => ({ name, message: 'src/models is pure: no DOM or Node globals.' }))],
     },
   },
   {
