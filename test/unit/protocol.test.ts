@@ -44,6 +44,7 @@ function syntheticTrace(T: number, H: number, seed = 1, tokens?: string[]): Trac
     backward: { perStep, dL_dh0: new Float64Array(H), dL_dc0: new Float64Array(H), dL_dW: {}, dL_db: {} },
     pathDecay: { kind: 'cellPathDecay', forgetProduct: field(0, 1) },
     vanillaRNN: { h: field(-1, 1), dL_dh: field(-1, 1), dL_dh_norm: fill(T, k => 0.5 ** (T - 1 - k)) },
+    source: { h0: new Float64Array(H), c0: new Float64Array(H), inputs: new Float64Array(T) },
   };
 }
 
