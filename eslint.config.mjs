@@ -30,6 +30,17 @@ export default tseslint.config(
     },
   },
   {
+    // a folder inside src/engine (src/engine/spec): its parent is src/engine itself
+    files: ['src/engine/*/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/engine is pure: adapt it at the edge (src/session, src/views).' },
+          ...nodeBuiltins.map(name => ({ name, message: 'src/engine is pure: no Node built-ins.' }))],
+        patterns: [{ group: ['../../*', '!../../engine/*'], message: 'src/engine imports nothing outside src/engine.' }],
+      }],
+    },
+  },
+  {
     files: ['**/*.mjs', 'scripts/**', 'test/e2e/**', 'test/host/**'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
   },
