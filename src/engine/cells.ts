@@ -118,6 +118,8 @@ export interface PathDecayInfo {
   title: string;
   /** the chart's line label */
   chartLabel: string;
+  /** "cell path alone", for equations */
+  pathName: string;
 }
 
 /** The conveyor belt the panel draws: what the carried state keeps and what is added. */
@@ -234,6 +236,33 @@ export function numeric(template: string, v: StepValues, format: NumberFormat): 
   });
 }
 
+/**
+ * Values of one unit at step t of a trace, for the equation builders: `v(field, offset)` reads
+ * forward or per-step backward field at step t + offset; at step 0 the initial state h_0, c_0
+ * from what the trace was computed from (trace.source, never a newer spec); NaN elsewhere.
+ */
+export function stepValues(trace: Trace, t: number, unit: number): StepValues {
+  const H = trace.hiddenSize;
+  return (field, offset = 0) => {
+    const step = t + offset;
+    if (step === 0) {
+      if (field === 'h') return trace.source.h0[unit] ?? NaN;
+      if (field === 'c' && CELLS[trace.cell].hasCellState) return trace.source.c0[unit] ?? NaN;
+      return NaN;
+    }
+    const values = trace.forward[field] ?? trace.backward.perStep[field]; // (T, H)
+    if (!values || step < 1 || step > trace.T || unit < 0 || unit >= H) return NaN;
+    return values[(step - 1) * H + unit];
+  };
+}
+
+/** The field of a state's or gate's pre-activation and its activation, if it is one. */
+export function activationOf(cell: CellInfo, field: string): { preact: string; fn: ActivationName } | undefined {
+  const gate = cell.gates.find(g => g.name === field);
+  if (gate) return { preact: gate.preact, fn: gate.fn };
+  return cell.states.find(s => s.name === field)?.activationOf;
+}
+
 // ---- the cells ----
 
 const sq = (H: number, I: number): [number, number] => [H, H + I];
@@ -272,7 +301,7 @@ const LSTM_STATE_GRADIENTS: readonly ShownField[] = [
 const LSTM_PATH_DECAY: PathDecayInfo = {
   kind: 'cellPathDecay', product: 'forgetProduct', gate: 'f', label: '∏f',
   title: 'cell path alone: f_{t+1}·…·f_T (the gradient highway; not the total gradient)',
-  chartLabel: 'mean ∏f (cell path alone)',
+  chartLabel: 'mean ∏f (cell path alone)', pathName: 'cell path alone',
 };
 
 const LSTM_BELT: BeltInfo = {
@@ -395,6 +424,7 @@ const GRU: CellInfo = {
   pathDecay: {
     kind: 'updateGatePathDecay', product: 'zProduct', gate: 'z', label: '∏z',
     title: 'update-gate path alone: z_{t+1}·…·z_T', chartLabel: 'mean ∏z (update-gate path alone)',
+    pathName: 'update-gate path alone',
   },
   belt: {
     labels: ['kept z·h_{t-1}', 'added (1−z)·n', 'result h_t'],
