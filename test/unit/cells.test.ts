@@ -1,0 +1,140 @@
+// The cell table (src/engine/cells.ts) against what the engine actually computes and against
+// independent listings: every cell's forward and backward field names are exactly the trace's
+// (in JSON order), the lazy fields are exactly the table's gates and equal the textbook σ / tanh
+// of their pre-activations (naive functions written here), parameter shapes agree with the
+// test helper's own listing and with the gradients' sizes, the FLOP count is 6 per weight-matrix
+// entry per step (forward, dW and dz: one multiply-add each), the PyTorch mapping agrees with the
+// hover's entry roles, and every consumer's view of a cell follows the table.
+
+import * as assert from 'node:assert/strict';
+import { CELLS } from '../../src/engine/cells';
+import { computeTrace, parameterCount, traceToJson, type CellKind } from '../../src/engine';
+import { CELL_KINDS } from '../../src/engine/types';
+import { mapPyTorch, pytorchParameterShapes, textbookParameterShapes } from '../../src/engine/spec';
+import { initWeights } from '../../src/engine/init';
+import { benchFlops } from '../../src/cli';
+import { paramEntryRole } from '../../src/views/paramRoles';
+import { parameterShapes, randomSpec, seededRandom } from './helpers/referenceCells';
+
+const naiveSigmoid = (a: number): number => 1 / (1 + Math.exp(-a));
+const isAccessor = (record: object, name: string) => typeof Object.getOwnPropertyDescriptor(record, name)?.get === 'function';
+
+describe('cell table', () => {
+  it('lists every cell kind, under its own name', () => {
+    assert.deepEqual(Object.keys(CELLS), [...CELL_KINDS]);
+    for (const kind of CELL_KINDS) assert.equal(CELLS[kind].kind, kind);
+  });
+
+  for (const kind of CELL_KINDS) {
+    describe(kind, () => {
+      const cell = CELLS[kind];
+      const H = 3, I = 2, T = 4;
+      const spec = randomSpec(kind, H, I, T, 'mse', 5);
+      const trace = computeTrace(spec);
+
+      it('forward and per-step backward fields are the trace\'s, in JSON order', () => {
+        assert.deepEqual(Object.keys(trace.forward), [...cell.forward]);
+        assert.deepEqual(Object.keys(trace.backward.perStep), [...cell.backwardStep]);
+        const json = traceToJson(trace) as { forward: object; backward: object };
+        assert.deepEqual(Object.keys(json.forward), [...cell.forward]);
+        assert.deepEqual(Object.keys(json.backward).slice(0, cell.backwardStep.length), [...cell.backwardStep]);
+        for (const field of [...cell.forward, ...cell.backwardStep]) {
+          const width = field === 'dL_dx' ? I : H;
+          const values = trace.forward[field] ?? trace.backward.perStep[field];
+          assert.equal(values.length, T * width, field);
+        }
+      });
+
+      it('the lazy forward fields are exactly the gates, and equal σ / tanh of their pre-activations', () => {
+        const fresh = computeTrace(spec);
+        const lazy = cell.forward.filter(name => isAccessor(fresh.forward, name));
+        assert.deepEqual(lazy, cell.gates.map(g => g.name));
+        for (const gate of cell.gates) {
+          const activation = gate.fn === 'tanh' ? Math.tanh : naiveSigmoid;
+          const preact = fresh.forward[gate.preact];
+          fresh.forward[gate.name].forEach((value, k) => assert.ok(Math.abs(value - activation(preact[k])) < 1e-15, `${gate.name}[${k}]`));
+        }
+        for (const state of cell.states.filter(s => s.activationOf)) {
+          const preact = fresh.forward[state.activationOf!.preact];
+          fresh.forward[state.name].forEach((value, k) => assert.ok(Math.abs(value - Math.tanh(preact[k])) < 1e-15));
+        }
+      });
+
+      it('parameters: names and sizes agree with the helper\'s own listing, the gradients and parameterCount', () => {
+        const independent = parameterShapes(kind, H, I);
+        const fromTable = Object.fromEntries(cell.parameters.map(p => [p.name, p.shape(H, I).reduce((a, b) => a * b, 1)]));
+        assert.deepEqual(fromTable, independent);
+        assert.equal(parameterCount(kind, H, I), Object.values(independent).reduce((a, b) => a + b, 0));
+        const { dL_dW, dL_db, dL_dp } = trace.backward;
+        const groups: Record<string, Record<string, Float64Array> | undefined> = { dL_dW, dL_db, dL_dp };
+        for (const parameter of cell.parameters) {
+          assert.equal(groups[parameter.group]?.[parameter.name]?.length, independent[parameter.name], `${parameter.group}.${parameter.name}`);
+        }
+        const groupedNames = [...Object.keys(dL_dW), ...Object.keys(dL_db), ...Object.keys(dL_dp ?? {})];
+        assert.deepEqual(new Set(groupedNames), new Set(Object.keys(independent)));
+        assert.deepEqual(Object.keys(textbookParameterShapes(kind, H, I)), Object.keys(independent));
+        assert.deepEqual(Object.keys(initWeights(kind, H, I, { seed: 1, scale: 0.1, forgetBias: 0 })).sort(), Object.keys(independent).sort());
+      });
+
+      it('bench FLOPs: 6 per weight-matrix entry per step (lstm: the contract 3·2·4H(H+I)·T)', () => {
+        const matrixEntries = cell.parameters.filter(p => p.group === 'dL_dW').reduce((sum, p) => sum + independentSize(kind, p.name, H, I), 0);
+        assert.equal(benchFlops(spec), 6 * matrixEntries * T);
+        if (kind === 'lstm' || kind === 'lstm_peephole') assert.equal(benchFlops(spec), 3 * 2 * 4 * H * (H + I) * T);
+      });
+
+      it('the path decay is the product of the table\'s gate, and absent without one', () => {
+        if (!cell.pathDecay) {
+          assert.equal(trace.pathDecay, undefined);
+          return;
+        }
+        assert.equal(trace.pathDecay?.kind, cell.pathDecay.kind);
+        const product = (trace.pathDecay as unknown as Record<string, Float64Array>)[cell.pathDecay.product];
+        const gate = trace.forward[cell.pathDecay.gate];
+        for (let k = 0; k < H; k++) {
+          let expected = 1;
+          for (let t = T; t >= 1; t--) {
+            assert.ok(Math.abs(product[(t - 1) * H + k] - expected) < 1e-15, `t=${t}`);
+            expected *= gate[(t - 1) * H + k];
+          }
+        }
+      });
+
+      it('c0 and dL_dc0 exactly when the table says the cell has a cell state', () => {
+        assert.equal(trace.backward.dL_dc0 !== undefined, cell.hasCellState);
+        assert.equal('dL_dc0' in (traceToJson(trace) as { backward: object }).backward, cell.hasCellState);
+      });
+
+      if (cell.pytorch) {
+        it('PyTorch names: every tensor entry lands where the hover\'s entry role says', () => {
+          const shapes = pytorchParameterShapes(kind, H, I)!;
+          const rand = seededRandom(3);
+          const tensors: Record<string, Float64Array> = {};
+          for (const [name, shape] of Object.entries(shapes)) {
+            tensors[name] = Float64Array.from({ length: shape.kind === 'matrix' ? shape.rows * shape.cols : shape.length }, () => rand());
+          }
+          const mapped = mapPyTorch(kind, H, I, tensors);
+          for (const [name, shape] of Object.entries(shapes)) {
+            const rows = shape.kind === 'matrix' ? shape.rows : shape.length;
+            const cols = shape.kind === 'matrix' ? shape.cols : 1;
+            for (let r = 0; r < rows; r++) {
+              for (let c = 0; c < cols; c++) {
+                const role = paramEntryRole(kind, H, I, name, r, shape.kind === 'matrix' ? c : undefined);
+                assert.ok(role && role.index !== undefined, `${name}[${r}][${c}]`);
+                const value = tensors[name][r * cols + c];
+                const landed = mapped[role.param][role.index];
+                // a textbook bias that both PyTorch biases add into holds their sum
+                const other = role.note ? tensors[name.replace(/_(ih|hh)_/, (_m, side: string) => (side === 'ih' ? '_hh_' : '_ih_'))][r] : 0;
+                assert.ok(Math.abs(landed - (value + other)) < 1e-15, `${name}[${r}][${c}] -> ${role.param}[${role.index}]`);
+              }
+            }
+          }
+        });
+      }
+    });
+  }
+});
+
+/** Entries of a textbook matrix, from the helper's listing (independent of the table). */
+function independentSize(kind: CellKind, name: string, H: number, I: number): number {
+  return parameterShapes(kind, H, I)[name];
+}
