@@ -7,12 +7,15 @@
 // hover's entry roles, and every consumer's view of a cell follows the table.
 
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { CELLS } from '../../src/engine/cells';
 import { computeTrace, parameterCount, traceToJson, type CellKind } from '../../src/engine';
 import { CELL_KINDS } from '../../src/engine/types';
-import { mapPyTorch, pytorchParameterShapes, textbookParameterShapes } from '../../src/engine/spec';
+import { mapPyTorch, PYTORCH_NAMES, pytorchParameterShapes, textbookParameterShapes } from '../../src/engine/spec';
 import { initWeights } from '../../src/engine/init';
-import { benchFlops } from '../../src/cli';
+import * as os from 'node:os';
+import { benchFlops, run } from '../../src/cli';
 import { paramEntryRole } from '../../src/views/paramRoles';
 import { parameterShapes, randomSpec, seededRandom } from './helpers/referenceCells';
 
@@ -40,6 +43,35 @@ describe('cell table', () => {
   it('lists every cell kind, under its own name', () => {
     assert.deepEqual(Object.keys(CELLS), [...CELL_KINDS]);
     for (const kind of CELL_KINDS) assert.equal(CELLS[kind].kind, kind);
+  });
+
+  it('the CLI bench divides by the cell\'s own FLOPs: 3·2·3H(H+I)·T for gru, not the lstm\'s 4 blocks', () => {
+    const H = 48, I = 16, T = 100;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-cells-'));
+    try {
+      const file = path.join(dir, 'gru.lstm.json');
+      fs.writeFileSync(file, JSON.stringify({ cell: 'gru', inputSize: I, hiddenSize: H, init: { seed: 1 }, inputs: Array.from({ length: T }, () => new Array(I).fill(0.1)) }));
+      const out: string[] = [];
+      assert.equal(run(['bench', file, '--runs', '3'], line => out.push(line), line => assert.fail(line)), 0);
+      const { gflops, medianMs } = JSON.parse(out[0]) as { gflops: number; medianMs: number };
+      const counted = gflops * medianMs * 1e6; // the FLOPs the figure was divided by (both rounded)
+      const gru = 3 * 2 * 3 * H * (H + I) * T;
+      assert.ok(Math.abs(counted / gru - 1) < 0.02, `counted ${counted}, gru ${gru}, lstm ${(4 / 3) * gru}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the spec JSON Schema (a static file for the editor) offers exactly the table\'s cells and their weight names', () => {
+    interface Branch { if?: { properties?: { cell?: { const?: string } }; anyOf?: { properties?: { cell?: { const?: string } } }[] }; then?: { properties?: { weights?: { propertyNames?: { enum?: string[] } } } } }
+    const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '../../schemas/lstm-spec.schema.json'), 'utf8')) as { properties: { cell: { enum: string[] } }; allOf: Branch[] };
+    assert.deepEqual(schema.properties.cell.enum, [...CELL_KINDS]);
+    for (const kind of CELL_KINDS) {
+      const branch = schema.allOf.find(b => b.if?.properties?.cell?.const === kind || b.if?.anyOf?.some(a => a.properties?.cell?.const === kind));
+      const names = branch?.then?.properties?.weights?.propertyNames?.enum;
+      const expected = [...CELLS[kind].parameters.map(p => p.name), ...(CELLS[kind].pytorch ? PYTORCH_NAMES : [])];
+      assert.deepEqual(names, expected, kind);
+    }
   });
 
   for (const kind of CELL_KINDS) {
