@@ -16,7 +16,7 @@
 
 import { runGru, runLstm, runRnn } from './cellRuns';
 import { sigmoidArray, tanhArray } from './kernels';
-import type { CellKind, Spec, Trace } from './types';
+import type { Spec, Trace } from './types';
 
 /** out[k] = activation(inp[k]) for k < n; out, inp: (n). */
 export type ActivationArray = (out: Float64Array, inp: Float64Array, n: number) => void;
@@ -159,7 +159,8 @@ export interface CellRun {
 export type CellRunner = (spec: Spec, lossGradient: (hT: Float64Array) => { L: number; dhT: Float64Array }) => CellRun;
 
 export interface CellInfo {
-  kind: CellKind;
+  /** the key of this entry in CELLS */
+  kind: string;
   /** "an lstm cell", for messages */
   phrase: string;
   /** "LSTM", for chart labels */
@@ -356,7 +357,7 @@ function rnnBackwardEquations(v: StepValues, _t: number, _T: number, fmt: Number
 }
 
 function lstmEntry(peephole: boolean): CellInfo {
-  const kind: CellKind = peephole ? 'lstm_peephole' : 'lstm';
+  const kind = peephole ? 'lstm_peephole' : 'lstm';
   return {
     kind,
     phrase: `an ${kind} cell`,
@@ -463,10 +464,18 @@ const RNN: CellInfo = {
   run: runRnn,
 };
 
-/** The table, by kind. CELL_KINDS (types.ts) lists the same kinds in the same order. */
-export const CELLS: Readonly<Record<CellKind, CellInfo>> = {
+/** The table. Its keys are the cell kinds: the `cell` values a spec may name. */
+const CELL_TABLE = {
   lstm: lstmEntry(false),
   lstm_peephole: lstmEntry(true),
   gru: GRU,
   rnn: RNN,
 };
+
+/** A cell kind: a key of the table ("lstm", "lstm_peephole", "gru", "rnn"). */
+export type CellKind = keyof typeof CELL_TABLE;
+
+export const CELLS: Readonly<Record<CellKind, CellInfo>> = CELL_TABLE;
+
+/** Every cell kind, in table order (also the order messages list them in). */
+export const CELL_KINDS: readonly CellKind[] = Object.keys(CELL_TABLE) as CellKind[];

@@ -4,9 +4,11 @@
 // row-major Float64Array storage so that a step view is a subarray and nothing is copied.
 // The JSON shapes of docs/trace-format.md are produced from these by traceJson.ts.
 
-export type CellKind = 'lstm' | 'lstm_peephole' | 'gru' | 'rnn';
+// The cell kinds are the keys of the cell table (cells.ts): a new kind is one entry there.
+import type { CellKind } from './cells';
 
-export const CELL_KINDS: readonly CellKind[] = ['lstm', 'lstm_peephole', 'gru', 'rnn'];
+export type { CellKind };
+export { CELL_KINDS } from './cells';
 
 export type LossSpec =
   | { kind: 'sum' }
