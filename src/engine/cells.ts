@@ -4,11 +4,15 @@
 // groups, the textbook parameters with their shapes and roles, the PyTorch tensor layout, the
 // init rules, the FLOP count the CLI's bench reports, the path-decay figure, and the equation
 // templates the States tree, the hovers and the chart panel print. The engine (trace, transfer,
-// JSON, init, spec validation), the views and the CLI read this table; adding a cell kind is one
-// entry here plus its forward/backward pair (a `run` adapter next to the pair, see CellRun).
+// JSON, init, spec validation), the views and the CLI read this table; the cell kinds themselves
+// (CellKind, CELL_KINDS) are its keys. Adding a cell kind is one entry here plus its
+// forward/backward pair and the pair's `run` adapter (cellRuns.ts, see CellRun).
 //
-// Shapes are functions of (H, I) so that a stacked layer k > 0 can use the same entry with its
-// own input size (I = D·H); PyTorch names are functions of (layer, reverse) for the same reason.
+// Ready for stacks: shapes are functions of (H, I) so that a stacked layer k > 0 can use the
+// same entry with its own input size (I = D·H), and PyTorch names are a function of (layer,
+// reverse) (pytorchTensorNames). A variant of a cell that keeps its fields and parameters (the
+// GRU's `"resetAfter": false`) is an option of its entry, not a new kind: its equation templates
+// (preactFormulas) are what would change.
 //
 // Equation templates: `{f}` is the value of field f at the step, `{c@t-1}` the value of c at the
 // previous step (the initial state at t = 1); symbolically they print `f` and `c_{t-1}`.
