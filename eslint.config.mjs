@@ -23,13 +23,24 @@ export default tseslint.config(
     languageOptions: { globals: {} },
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'src/engine is pure: adapt it at the edge (src/session, src/views).' },
+        paths: [{ name: 'vscode', message: 'src/engine is pure: adapt it at the edge (src/runtime, src/views).' },
           ...nodeBuiltins.map(name => ({ name, message: 'src/engine is pure: no Node built-ins.' }))],
         patterns: [{ group: ['../*', '!../engine/*'], message: 'src/engine imports nothing outside src/engine.' }],
       }],
       'no-restricted-globals': ['error',
         ...['window', 'document', 'navigator', 'process', 'require', 'Buffer', '__dirname', 'setTimeout', 'console']
           .map(name => ({ name, message: 'src/engine is pure: no DOM or Node globals.' }))],
+    },
+  },
+  {
+    // a folder inside src/engine (src/engine/spec): its parent is src/engine itself
+    files: ['src/engine/*/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/engine is pure: adapt it at the edge (src/runtime, src/views).' },
+          ...nodeBuiltins.map(name => ({ name, message: 'src/engine is pure: no Node built-ins.' }))],
+        patterns: [{ group: ['../../*', '!../../engine/*'], message: 'src/engine imports nothing outside src/engine.' }],
+      }],
     },
   },
   {

@@ -1,6 +1,6 @@
-// The command-line trace tool (DESIGN.md section 4), bundled to dist/cli.js:
+// The command-line trace tool (docs/cli.md), bundled to dist/cli.js:
 //   trace SPEC [--json] [--loss sum|mse] [--precision N]   the seeds' step table and backward table,
-//                                                          or the section 3 trace JSON
+//                                                          or the trace JSON (docs/trace-format.md)
 //   bench SPEC [--runs N]                                  times computeTrace alone, one JSON line
 // A bad spec prints every issue, and nothing else, as `file:line:column: message` (warnings as
 // `file:line:column: warning: message`) on stderr and exits 1. A file that cannot be read and a
@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  computeTrace, findSourceRange, formatNumber, parseSpec, rowMeans, rowNorms, traceToJson,
+  CELLS, computeTrace, findSourceRange, formatNumber, parseSpec, rowMeans, rowNorms, traceToJson,
   type NonFiniteReport, type SourceRange, type Spec, type SpecIssue, type Trace,
 } from './engine';
 
@@ -22,11 +22,12 @@ const USAGE = `Usage:
 
 trace   prints the forward table (t, token, gates, c_t, h_t) and the backward table
         (t, |dL/dc_t|, mean ∏f, |dL/dh_t| of the comparison RNN; gru: |dL/dh_t|, mean ∏z).
-        --json         print the full trace as JSON instead (DESIGN.md section 3)
+        --json         print the full trace as JSON instead (docs/trace-format.md)
         --loss KIND    override the spec's loss: sum, or mse (needs loss.target in the spec)
         --precision N  digits after the decimal point in the tables (default 4)
 bench   times the engine alone (forward + full BPTT) N times and prints one JSON line
-        {"H","I","T","runs":[ms...],"medianMs","gflops"} with FLOPs = 3·2·4H(H+I)·T.
+        {"H","I","T","runs":[ms...],"medianMs","gflops"} with FLOPs = 3·2·4H(H+I)·T for lstm
+        (gru: 3·2·3H(H+I)·T, rnn: 3·2·H(H+I)·T).
         --runs N       number of timed runs (default 5)
 
 A spec with errors prints each as file:line:column: message on stderr and exits with 1,
@@ -174,7 +175,8 @@ export function renderTrace(title: string, trace: Trace, precision: number): str
   out.push(`${title}: ${trace.cell}, inputSize ${trace.inputSize}, hiddenSize ${H}, T = ${T}`);
   out.push('');
   out.push('Forward');
-  const forwardFields = trace.cell === 'gru' ? ['r', 'z', 'n', 'h'] : trace.cell === 'rnn' ? ['h'] : ['f', 'i', 'g', 'o', 'c', 'h'];
+  const cell = CELLS[trace.cell];
+  const forwardFields = [...cell.gates.map(gate => gate.name), ...cell.states.map(state => state.name)];
   const forwardTitles = forwardFields.map(name => (name === 'c' || name === 'h' ? `${name}_t` : name));
   const forwardRows: string[][] = [];
   for (let t = 1; t <= T; t++) forwardRows.push([String(t), token(t), ...forwardFields.map(name => row(name, t))]);
@@ -186,25 +188,33 @@ export function renderTrace(title: string, trace: Trace, precision: number): str
   const backwardRows: string[][] = [];
   const perStep = trace.backward.perStep;
   const rnnNorms = trace.vanillaRNN.dL_dh_norm; // (T)
-  const isLstm = trace.cell === 'lstm' || trace.cell === 'lstm_peephole';
-  // (T) each: |dL/dc_t| for the LSTM kinds, |dL/dh_t| otherwise; the mean of ∏f (∏z) over units
-  const gradientNorms = rowNorms(isLstm ? perStep.dL_dc : perStep.dL_dh, T, H);
-  const decay = trace.pathDecay?.kind === 'cellPathDecay' ? trace.pathDecay.forgetProduct
-    : trace.pathDecay?.kind === 'updateGatePathDecay' ? trace.pathDecay.zProduct : undefined;
+  // (T) each: |dL/dc_t| for the LSTM kinds, |dL/dh_t| otherwise (the carried state's gradient);
+  // the mean of ∏f (∏z) over units. A cell without a gated path is its own comparison RNN.
+  const gradientNorms = rowNorms(perStep[`dL_d${cell.carried}`], T, H);
+  const decay = cell.pathDecay && trace.pathDecay?.kind === cell.pathDecay.kind
+    ? (trace.pathDecay as unknown as Record<string, Float64Array>)[cell.pathDecay.product] : undefined;
   const decayMeans = decay && rowMeans(decay, T, H);
   for (let t = T; t >= 1; t--) {
     const cells = [String(t), formatNumber(gradientNorms[t - 1], precision)];
-    if (trace.cell !== 'rnn') {
+    if (cell.pathDecay) {
       cells.push(decayMeans ? formatNumber(decayMeans[t - 1], precision) : '-');
       cells.push(formatNumber(rnnNorms[t - 1], precision));
     }
     backwardRows.push(cells);
   }
-  const backwardHeader = trace.cell === 'gru' ? ['t', '|dL/dh_t|', 'mean ∏z', '|dL/dh_t| RNN']
-    : trace.cell === 'rnn' ? ['t', '|dL/dh_t|']
-      : ['t', '|dL/dc_t|', 'mean ∏f', '|dL/dh_t| RNN'];
+  const backwardHeader = cell.pathDecay
+    ? ['t', `|dL/d${cell.carried}_t|`, `mean ${cell.pathDecay.label}`, '|dL/dh_t| RNN']
+    : ['t', `|dL/d${cell.carried}_t|`];
   out.push(...renderTable(backwardHeader, backwardRows));
   return out;
+}
+
+/**
+ * The FLOPs the bench divides by: the cell table's count per step times T. For lstm this is the
+ * docs/cli.md contract 3·2·4H(H+I)·T; gru (3 gate blocks) and rnn (1) count their own blocks.
+ */
+export function benchFlops(spec: Pick<Spec, 'cell' | 'hiddenSize' | 'inputSize' | 'T'>): number {
+  return CELLS[spec.cell].flopsPerStep(spec.hiddenSize, spec.inputSize) * spec.T;
 }
 
 function median(values: number[]): number {
@@ -234,7 +244,7 @@ export function run(argv: string[], stdout: (line: string) => void, stderr: (lin
       const medianMs = median(runs);
       const H = spec.hiddenSize;
       const I = spec.inputSize;
-      const flops = 3 * 2 * 4 * H * (H + I) * spec.T;
+      const flops = benchFlops(spec);
       const round = (value: number): number => Math.round(value * 1000) / 1000;
       stdout(JSON.stringify({ H, I, T: spec.T, runs: runs.map(round), medianMs: round(medianMs), gflops: Number((flops / (medianMs * 1e6)).toPrecision(4)) }));
       return 0;

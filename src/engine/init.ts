@@ -8,17 +8,19 @@
 //   t = (t + imul(t ^ (t >>> 7), t | 61)) ^ t          (+ is mod 2^32)
 //   u = (t ^ (t >>> 14)) as uint32                    in 0 .. 2^32-1
 //   value = scale * (2 * (u / 2^32) - 1)              uniform in [-scale, scale)
-// Draw order: the cell's weight matrices (and peepholes) in this fixed order, each row-major,
-// one draw per entry, one generator for the whole spec:
+// Draw order: the cell's weight matrices (and peepholes) in the cell table's order (cells.ts,
+// `drawn` parameters), each row-major, one draw per entry, one generator for the whole spec:
 //   lstm:          W_f, W_i, W_c, W_o                 each (H, H+I)
 //   lstm_peephole: W_f, W_i, W_c, W_o, then p_f, p_i, p_o (H)
 //   gru:           W_ir, W_iz, W_in (H, I), then W_hr, W_hz, W_hn (H, H)
 //   rnn:           W (H, H+I)
-// Biases are not drawn: they are zero, except `forgetBias` (default 0), which fills b_f for the
-// lstm kinds and b_iz for gru (z is the GRU's keep gate: h_t = (1-z)*n + z*h_{t-1}, so a positive
-// bias there keeps memory, like a positive forget bias). An rnn has no gate; forgetBias is ignored.
+// Biases are not drawn: they are zero, except `forgetBias` (default 0), which fills the table's
+// forgetBiasParameter: b_f for the lstm kinds and b_iz for gru (z is the GRU's keep gate:
+// h_t = (1-z)*n + z*h_{t-1}, so a positive bias there keeps memory, like a positive forget bias).
+// An rnn has no gate; forgetBias is ignored.
 // Defaults: seed 0, scale 0.1, forgetBias 0.
 
+import { CELLS } from './cells';
 import type { CellKind } from './types';
 
 export interface InitOptions {
@@ -38,37 +40,21 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** Drawn parameters in draw order, with their entry counts. */
-function drawnParameters(cell: CellKind, H: number, I: number): [string, number][] {
-  const full = H * (H + I);
-  switch (cell) {
-    case 'lstm': return [['W_f', full], ['W_i', full], ['W_c', full], ['W_o', full]];
-    case 'lstm_peephole': return [['W_f', full], ['W_i', full], ['W_c', full], ['W_o', full], ['p_f', H], ['p_i', H], ['p_o', H]];
-    case 'gru': return [['W_ir', H * I], ['W_iz', H * I], ['W_in', H * I], ['W_hr', H * H], ['W_hz', H * H], ['W_hn', H * H]];
-    case 'rnn': return [['W', full]];
-  }
-}
-
-function biasNames(cell: CellKind): string[] {
-  switch (cell) {
-    case 'lstm':
-    case 'lstm_peephole': return ['b_f', 'b_i', 'b_c', 'b_o'];
-    case 'gru': return ['b_ir', 'b_iz', 'b_in', 'b_hr', 'b_hz', 'b_hn'];
-    case 'rnn': return ['b'];
-  }
-}
-
 /** The textbook parameters of `cell` (same names and shapes as Spec.params), generated from `options`. */
 export function initWeights(cell: CellKind, H: number, I: number, options: InitOptions): Record<string, Float64Array> {
   const next = mulberry32(options.seed);
+  const info = CELLS[cell];
   const params: Record<string, Float64Array> = {};
-  for (const [name, count] of drawnParameters(cell, H, I)) {
+  for (const parameter of info.parameters) {
+    if (!parameter.drawn) continue;
+    const count = parameter.shape(H, I).reduce((a, b) => a * b, 1);
     const values = new Float64Array(count);
     for (let k = 0; k < count; k++) values[k] = options.scale * (2 * (next() / 4294967296) - 1);
-    params[name] = values;
+    params[parameter.name] = values;
   }
-  for (const name of biasNames(cell)) params[name] = new Float64Array(H);
-  if (cell === 'lstm' || cell === 'lstm_peephole') params.b_f.fill(options.forgetBias);
-  else if (cell === 'gru') params.b_iz.fill(options.forgetBias);
+  for (const parameter of info.parameters) {
+    if (!parameter.drawn) params[parameter.name] = new Float64Array(parameter.shape(H, I)[0]);
+  }
+  if (info.forgetBiasParameter) params[info.forgetBiasParameter].fill(options.forgetBias);
   return params;
 }

@@ -1,5 +1,5 @@
 // The plain (Elman) RNN cell over a whole sequence: h_t = tanh(W [h_{t-1}, x_t] + b). It is the
-// `rnn` cell kind and also the ungated comparison run next to every trace (DESIGN.md section 2),
+// `rnn` cell kind and also the ungated comparison run next to every trace (docs/trace-format.md),
 // for which only dL/dh_t is needed, so the weight and input gradients are optional.
 
 import { gemmNT, gemv, gemvT, tanh, transpose } from './kernels';

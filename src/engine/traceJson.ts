@@ -1,11 +1,13 @@
-// The trace as the JSON of DESIGN.md section 3 (the CLI's --json output and the export
+// The trace as the JSON of docs/trace-format.md (the CLI's --json output and the export
 // command): flat (T, H) storage becomes nested [T][H] arrays, weight gradients nested
 // [rows][cols] under their textbook names. Numbers stay full float64 (JSON.stringify prints the
-// shortest round-tripping form). One addition to the section 3 shape: JSON cannot hold NaN or
+// shortest round-tripping form). One addition to the documented shape: JSON cannot hold NaN or
 // ±Inf (JSON.stringify prints them as null), so when the trace has one, a top-level `nonFinite`
 // key ({phase, t, field}: where the first one appeared) says so; a finite trace has no such key
-// and is exactly the section 3 shape.
+// and is exactly the documented shape. The inputs the trace was computed from (trace.source)
+// are not part of it.
 
+import { CELLS } from './cells';
 import { BACKWARD_STEP_FIELDS, FORWARD_FIELDS } from './trace';
 import type { Trace } from './types';
 
@@ -30,7 +32,7 @@ export function traceToJson(trace: Trace): object {
     backward[field] = toNested(perStep[field], T, field === 'dL_dx' ? I : H);
   }
   backward.dL_dh0 = Array.from(trace.backward.dL_dh0);
-  if (trace.backward.dL_dc0 && cell !== 'gru' && cell !== 'rnn') backward.dL_dc0 = Array.from(trace.backward.dL_dc0);
+  if (trace.backward.dL_dc0 && CELLS[cell].hasCellState) backward.dL_dc0 = Array.from(trace.backward.dL_dc0);
   const dL_dW: Record<string, number[][]> = {};
   for (const [name, value] of Object.entries(trace.backward.dL_dW)) dL_dW[name] = toNested(value, H, value.length / H);
   backward.dL_dW = dL_dW;
@@ -48,9 +50,11 @@ export function traceToJson(trace: Trace): object {
   json.forward = forward;
   json.loss = { kind: trace.loss.kind, L: trace.loss.L };
   json.backward = backward;
-  const decay = trace.pathDecay;
-  if (decay?.kind === 'cellPathDecay') json.cellPathDecay = { forgetProduct: toNested(decay.forgetProduct, T, H) };
-  else if (decay?.kind === 'updateGatePathDecay') json.updateGatePathDecay = { zProduct: toNested(decay.zProduct, T, H) };
+  const decay = CELLS[cell].pathDecay;
+  if (decay && trace.pathDecay?.kind === decay.kind) {
+    const product = (trace.pathDecay as unknown as Record<string, Float64Array>)[decay.product]; // (T, H)
+    json[decay.kind] = { [decay.product]: toNested(product, T, H) };
+  }
   json.vanillaRNN = {
     h: toNested(trace.vanillaRNN.h, T, H),
     dL_dh: toNested(trace.vanillaRNN.dL_dh, T, H),

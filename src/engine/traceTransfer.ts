@@ -5,23 +5,14 @@
 // a transfer list; unpackTrace re-attaches the same getters on the receiving side, computed
 // from the same pre-activations with the same kernels, so every number is identical.
 
-import { sigmoidArray, tanhArray } from './kernels';
-import { forgetProduct } from './pathDecay';
-import { FORWARD_FIELDS, defineLazy } from './trace';
+import { CELLS } from './cells';
+import { lazyForward as rebuildForward, lazyPathDecay as rebuildPathDecay } from './trace';
 import type { Trace } from './types';
 
-type Activation = (out: Float64Array, inp: Float64Array, n: number) => void;
-
-/** Each lazy gate: the pre-activation it is computed from, and how. */
-const LAZY_GATES: Record<string, { preact: string; activation: Activation }> = {
-  f: { preact: 'a_f', activation: sigmoidArray },
-  i: { preact: 'a_i', activation: sigmoidArray },
-  g: { preact: 'a_g', activation: tanhArray },
-  o: { preact: 'a_o', activation: sigmoidArray },
-  r: { preact: 'a_r', activation: sigmoidArray },
-  z: { preact: 'a_z', activation: sigmoidArray },
-  n: { preact: 'a_n', activation: tanhArray },
-};
+/** The cell's lazy forward fields (its gates, from the cell table). */
+function lazyGateNames(cell: Trace['cell']): Set<string> {
+  return new Set(CELLS[cell].gates.map(gate => gate.name));
+}
 
 /** A Trace without its lazy fields, safe to structured-clone; `lazyForward` / `lazyPathDecay` name what was left out. */
 export interface PackedTrace {
@@ -56,11 +47,12 @@ export function storedBuffers(value: unknown, into: Set<ArrayBuffer> = new Set()
 /** The trace with its unforced lazy fields left out, and the buffers to transfer. The trace itself is not changed. */
 export function packTrace(trace: Trace): { plain: PackedTrace; buffers: ArrayBuffer[] } {
   const forward = storedFields<Float64Array>(trace.forward);
+  const rebuildable = lazyGateNames(trace.cell);
   for (const name of forward.accessors) {
     // an accessor we cannot rebuild is read (and copied) rather than lost
-    if (!LAZY_GATES[name]) forward.stored[name] = trace.forward[name];
+    if (!rebuildable.has(name)) forward.stored[name] = trace.forward[name];
   }
-  const lazyForward = forward.accessors.filter(name => LAZY_GATES[name]);
+  const lazyForward = forward.accessors.filter(name => rebuildable.has(name));
   let pathDecay = trace.pathDecay;
   let lazyPathDecay = false;
   if (pathDecay) {
@@ -78,29 +70,13 @@ export function packTrace(trace: Trace): { plain: PackedTrace; buffers: ArrayBuf
 /** The Trace back, its lazy fields re-attached (same order of fields as computeTrace). */
 export function unpackTrace(packed: PackedTrace): Trace {
   const source = packed.trace;
+  const cell = CELLS[source.cell];
   const lazy = new Set(packed.lazyForward);
-  const forward = {} as Record<string, Float64Array>;
-  const order = [...FORWARD_FIELDS[source.cell], ...Object.keys(source.forward)];
-  for (const name of new Set(order)) {
-    if (lazy.has(name)) {
-      const { preact, activation } = LAZY_GATES[name];
-      const input = source.forward[preact]; // (T, H)
-      defineLazy(forward, name, () => {
-        const out = new Float64Array(input.length); // (T, H)
-        activation(out, input, input.length);
-        return out;
-      });
-    } else if (name in source.forward) {
-      forward[name] = source.forward[name];
-    }
-  }
+  // the gates packTrace left out are rebuilt by the same code computeTrace uses; a gate that was
+  // forced before packing arrives stored and stays stored; fields the table does not name follow
+  const forward = rebuildForward(cell, name => source.forward[name], lazy);
+  for (const [name, value] of Object.entries(source.forward)) if (!(name in forward)) forward[name] = value;
   const trace: Trace = { ...source, forward };
-  if (packed.lazyPathDecay && source.pathDecay) {
-    const kind = source.pathDecay.kind;
-    const decay = { kind } as Record<string, unknown>;
-    const [productName, gate] = kind === 'cellPathDecay' ? ['forgetProduct', 'f'] : ['zProduct', 'z'];
-    defineLazy(decay, productName, () => forgetProduct(forward[gate], source.T, source.hiddenSize));
-    trace.pathDecay = decay as unknown as Trace['pathDecay'];
-  }
+  if (packed.lazyPathDecay && source.pathDecay) trace.pathDecay = rebuildPathDecay(cell, forward, source.T, source.hiddenSize);
   return trace;
 }

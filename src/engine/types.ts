@@ -1,12 +1,14 @@
 // The engine's data model: a validated Spec (what a *.lstm.json file describes, with weights in
-// the textbook layout of DESIGN.md section 2) and the Trace the engine computes from it (every
-// forward and backward quantity for every step, DESIGN.md section 3). Everything is flat,
+// the textbook layout of docs/spec-format.md) and the Trace the engine computes from it (every
+// forward and backward quantity for every step, docs/trace-format.md). Everything is flat,
 // row-major Float64Array storage so that a step view is a subarray and nothing is copied.
-// The JSON shapes of DESIGN.md are produced from these by traceJson.ts.
+// The JSON shapes of docs/trace-format.md are produced from these by traceJson.ts.
 
-export type CellKind = 'lstm' | 'lstm_peephole' | 'gru' | 'rnn';
+// The cell kinds are the keys of the cell table (cells.ts): a new kind is one entry there.
+import type { CellKind } from './cells';
 
-export const CELL_KINDS: readonly CellKind[] = ['lstm', 'lstm_peephole', 'gru', 'rnn'];
+export type { CellKind };
+export { CELL_KINDS } from './cells';
 
 export type LossSpec =
   | { kind: 'sum' }
@@ -69,7 +71,7 @@ export interface NonFiniteReport {
 
 /**
  * The engine's result. Per-step fields are (T, H) (dL_dx is (T, I)), row k = step t = k+1.
- * Field names are those of DESIGN.md section 3 for the spec's cell:
+ * Field names are those of docs/trace-format.md for the spec's cell (the cell table, cells.ts):
  * - lstm / lstm_peephole forward: a_f a_i a_g a_o f i g o c h
  * - gru forward: a_r a_z hn a_n r z n h
  * - rnn forward: a h
@@ -101,9 +103,15 @@ export interface Trace {
    * gru: zProduct, row t = z_{t+1}*…*z_T. Absent for rnn.
    */
   pathDecay?: { kind: 'cellPathDecay'; forgetProduct: Float64Array } | { kind: 'updateGatePathDecay'; zProduct: Float64Array };
-  /** the ungated comparison RNN of DESIGN.md section 2: h, dL_dh (T, H); dL_dh_norm (T) */
+  /** the ungated comparison RNN of docs/trace-format.md: h, dL_dh (T, H); dL_dh_norm (T) */
   vanillaRNN: { h: Float64Array; dL_dh: Float64Array; dL_dh_norm: Float64Array };
   nonFinite?: NonFiniteReport;
+  /**
+   * What the trace was computed from (copies, not the spec's arrays), so that a view showing this
+   * trace never mixes it with a newer spec: h0, c0 (H) (zeros for gru and rnn), inputs (T, I)
+   * row k = x_{k+1}. The labels are `tokens` above. Not part of the trace JSON.
+   */
+  source: { h0: Float64Array; c0: Float64Array; inputs: Float64Array };
 }
 
 /** A row view: step t (1-based) of a (T, width) field, without copying. */

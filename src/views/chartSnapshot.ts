@@ -6,6 +6,7 @@
 // MAX_LINE_UNITS units, MAX_SERIES_POINTS points per line (min/max decimation keeps every
 // spike), MAX_HEATMAP_ROWS × MAX_HEATMAP_COLS cells.
 
+import { ACTIVATIONS, activationOf, atStep, CELLS, numeric, stepValues, symbolic } from '../engine/cells';
 import type { CellKind, Trace } from '../engine/types';
 import {
   BeltEntry, ChartData, CursorState, Heatmap, LineSeries, MAX_HEATMAP_COLS, MAX_HEATMAP_ROWS, MAX_SERIES_POINTS,
@@ -15,7 +16,11 @@ import { formatNumber } from '../engine/format';
 import { rowMeans, rowNorms } from '../engine/kernels';
 import { describeCursor } from '../runtime/cursor';
 
-/** The initial state the trace starts from (it is in the spec, not the trace). */
+/**
+ * An initial state, as callers used to pass it from the spec. Ignored: the builders read the
+ * initial state the trace was computed from (trace.source), so a newer spec never mixes in.
+ * Kept so existing callers compile.
+ */
 export interface InitialState {
   // h0: (H)
   h0: ArrayLike<number>;
@@ -29,24 +34,22 @@ export interface SnapshotSource {
   view?: Partial<ViewOptions>;
   specName?: string;
   fileName: string;
+  /** ignored, see InitialState */
   initial?: InitialState;
   maxPoints?: number;
 }
 
-const isLstm = (cell: CellKind): boolean => cell === 'lstm' || cell === 'lstm_peephole';
-
-/** Gate fields per cell and their value ranges: sigmoid gates 0..1, tanh candidates −1..1. */
+/** Gate fields per cell (the cell table's) and their value ranges: sigmoid gates 0..1 first, then tanh candidates −1..1. */
 export function gateFields(cell: CellKind): { field: string; min: number; max: number }[] {
-  if (isLstm(cell)) return [{ field: 'f', min: 0, max: 1 }, { field: 'i', min: 0, max: 1 }, { field: 'o', min: 0, max: 1 }, { field: 'g', min: -1, max: 1 }];
-  if (cell === 'gru') return [{ field: 'r', min: 0, max: 1 }, { field: 'z', min: 0, max: 1 }, { field: 'n', min: -1, max: 1 }];
-  return [];
+  const gates = CELLS[cell].gates.map(gate => ({ field: gate.name, min: ACTIVATIONS[gate.fn].min, max: ACTIVATIONS[gate.fn].max }));
+  return [...gates.filter(g => g.min >= 0), ...gates.filter(g => g.min < 0)];
 }
 
-/** Forward fields the heatmap can show. */
+/** Forward fields the heatmap can show: gates and states; a cell without gates adds its pre-activations. */
 export function heatmapFields(cell: CellKind): string[] {
-  if (isLstm(cell)) return ['f', 'i', 'g', 'o', 'c', 'h'];
-  if (cell === 'gru') return ['r', 'z', 'n', 'h'];
-  return ['h', 'a'];
+  const info = CELLS[cell];
+  const shown = [...info.gates.map(g => g.name), ...info.states.map(s => s.name)];
+  return info.gates.length > 0 ? shown : [...shown, ...info.preactSlots];
 }
 
 /**
@@ -127,8 +130,6 @@ export const sci = (v: number): string => (Number.isFinite(v) ? v.toExponential(
 /** The seed's number style: 4 decimals (scientific when tiny or huge). */
 export const fmt = (v: number): string => formatNumber(v, 4);
 
-/** A factor inside a product: negative numbers in parentheses, 0.5·(−0.4410). */
-const par = (v: number): string => (v < 0 ? `(${fmt(v)})` : fmt(v));
 
 /** The backward chart's lines (log scale) and the figures at t = 1. */
 export function buildDecay(trace: Trace, maxPoints = MAX_SERIES_POINTS): { chart: ChartData; summary: string } {
@@ -141,17 +142,16 @@ export function buildDecay(trace: Trace, maxPoints = MAX_SERIES_POINTS): { chart
     atOne.push(`${short} ${sci(values[0])}`);
   };
   const perStep = trace.backward.perStep;
-  if (isLstm(cell)) {
-    add('dL_dc', '‖dL/dc_t‖ (true BPTT)', 'LSTM ‖dL/dc_1‖', perStep.dL_dc && rowNorms(perStep.dL_dc, T, H));
-    const pd = trace.pathDecay;
-    add('forgetProduct', 'mean ∏f (cell path alone)', 'mean ∏f', pd?.kind === 'cellPathDecay' ? rowMeans(pd.forgetProduct, T, H) : undefined);
+  const info = CELLS[cell];
+  const carried = `dL_d${info.carried}`;
+  // a cell without a gated path is its own comparison RNN: its line says whose gradient it is
+  const own = info.pathDecay ? '' : `${info.shortName} `;
+  add(carried, `${own}‖dL/d${info.carried}_t‖ (true BPTT)`, `${info.shortName} ‖dL/d${info.carried}_1‖`, perStep[carried] && rowNorms(perStep[carried], T, H));
+  if (info.pathDecay) {
+    const product = trace.pathDecay?.kind === info.pathDecay.kind
+      ? (trace.pathDecay as unknown as Record<string, Float64Array>)[info.pathDecay.product] : undefined;
+    add(info.pathDecay.product, info.pathDecay.chartLabel, `mean ${info.pathDecay.label}`, product && rowMeans(product, T, H));
     add('rnn', 'vanilla RNN ‖dL/dh_t‖ (no gates)', 'RNN ‖dL/dh_1‖', trace.vanillaRNN?.dL_dh_norm);
-  } else if (cell === 'gru') {
-    add('dL_dh', '‖dL/dh_t‖ (true BPTT)', 'GRU ‖dL/dh_1‖', perStep.dL_dh && rowNorms(perStep.dL_dh, T, H));
-    const pd = trace.pathDecay;
-    add('zProduct', 'mean ∏z (update-gate path alone)', 'mean ∏z', pd?.kind === 'updateGatePathDecay' ? rowMeans(pd.zProduct, T, H) : undefined);
-  } else {
-    add('dL_dh', 'RNN ‖dL/dh_t‖ (true BPTT)', 'RNN ‖dL/dh_1‖', perStep.dL_dh && rowNorms(perStep.dL_dh, T, H));
   }
   const summary = T >= 1
     ? `at t = 1, after ${T - 1} step${T - 1 === 1 ? '' : 's'} back from t = ${T}: ${atOne.join(', ')}`
@@ -162,110 +162,65 @@ export function buildDecay(trace: Trace, maxPoints = MAX_SERIES_POINTS): { chart
   };
 }
 
-/** The conveyor belt at step t (1-based) for the given units; empty at t = 0 and for rnn. */
-export function buildBelt(trace: Trace, t: number, units: readonly number[], initial?: InitialState): { labels: [string, string, string]; belt: BeltEntry[] } {
-  const { cell, hiddenSize: H } = trace;
-  const fw = trace.forward;
-  const k = t - 1;
-  if (t < 1 || t > trace.T) return { labels: beltLabels(cell), belt: [] };
-  const belt: BeltEntry[] = [];
+/** The conveyor belt at step t (1-based) for the given units; empty at t = 0 and for a cell without one (rnn). */
+export function buildBelt(trace: Trace, t: number, units: readonly number[], _initial?: InitialState): { labels: [string, string, string]; belt: BeltEntry[] } {
+  const belt = CELLS[trace.cell].belt;
+  const labels = beltLabels(trace.cell);
+  if (!belt || t < 1 || t > trace.T) return { labels, belt: [] };
+  const entries: BeltEntry[] = [];
   for (const u of units) {
-    if (u < 0 || u >= H) continue;
-    const idx = k * H + u;
-    if (isLstm(cell)) {
-      const cPrev = k === 0 ? (initial?.c0[u] ?? 0) : fw.c[idx - H];
-      belt.push({ unit: u, kept: fw.f[idx] * cPrev, added: fw.i[idx] * fw.g[idx], result: fw.c[idx] });
-    } else if (cell === 'gru') {
-      const hPrev = k === 0 ? (initial?.h0[u] ?? 0) : fw.h[idx - H];
-      belt.push({ unit: u, kept: fw.z[idx] * hPrev, added: (1 - fw.z[idx]) * fw.n[idx], result: fw.h[idx] });
-    }
+    if (u < 0 || u >= trace.hiddenSize) continue;
+    const v = stepValues(trace, t, u);
+    entries.push({ unit: u, kept: belt.kept(v), added: belt.added(v), result: v(belt.result) });
   }
-  return { labels: beltLabels(cell), belt };
+  return { labels, belt: entries };
 }
 
 function beltLabels(cell: CellKind): [string, string, string] {
-  if (cell === 'gru') return ['kept z·h_{t-1}', 'added (1−z)·n', 'result h_t'];
-  return ['kept f·c_{t-1}', 'added i·g', 'result c_t'];
+  return CELLS[cell].belt?.labels ?? CELLS.lstm.belt!.labels;
 }
 
 const sigmaLine = (name: string, pre: string, formula: string, a: number, act: number, fn = 'σ'): string =>
   `${pre} = ${formula} = ${fmt(a)} → ${name} = ${fn}(${fmt(a)}) = ${fmt(act)}`;
 
-/** The cursor step's equations for one unit, numbers substituted, in the seed's style. */
-export function buildEquations(trace: Trace, cursor: CursorState, unit: number, initial?: InitialState): string[] {
-  const { cell, hiddenSize: H, T } = trace;
-  const fw = trace.forward;
-  const bw = trace.backward.perStep;
+/** The cursor step's equations for one unit, numbers substituted, in the seed's style (templates from the cell table). */
+export function buildEquations(trace: Trace, cursor: CursorState, unit: number, _initial?: InitialState): string[] {
+  const { cell: kind, hiddenSize: H, T } = trace;
+  const cell = CELLS[kind];
   const t = cursor.t;
   const u = Math.max(0, Math.min(H - 1, unit));
-  const k = t - 1;
-  const at = (field: ArrayLike<number> | undefined, step: number): number => (field ? field[(step - 1) * H + u] : NaN);
-  const prevH = (): number => (t === 1 ? (initial?.h0[u] ?? 0) : at(fw.h, t - 1));
-  const prevC = (): number => (t === 1 ? (initial?.c0[u] ?? 0) : at(fw.c, t - 1));
-  const lines: string[] = [];
-  if (t < 1 || t > T || k < 0) {
-    const init = isLstm(cell) ? `h_0 = ${fmt(initial?.h0[u] ?? 0)}, c_0 = ${fmt(initial?.c0[u] ?? 0)}` : `h_0 = ${fmt(initial?.h0[u] ?? 0)}`;
+  if (t < 1 || t > T) {
+    const initial = stepValues(trace, 1, u);
+    const init = cell.hasCellState ? `h_0 = ${fmt(initial('h', -1))}, c_0 = ${fmt(initial('c', -1))}` : `h_0 = ${fmt(initial('h', -1))}`;
     return [`t = 0: the initial state, unit ${u}: ${init}`, 'Step to compute t = 1.'];
   }
+  const v = stepValues(trace, t, u);
+  const lines: string[] = [];
   if (cursor.phase === 'forward') {
-    if (isLstm(cell)) {
-      const peep = cell === 'lstm_peephole';
-      const z = `z_${t} = [h_${t - 1}, x_${t}]`;
-      lines.push(`${z}, unit ${u}`);
-      lines.push(sigmaLine('f', 'a_f', `W_f·z${peep ? ` + p_f·c_${t - 1}` : ''} + b_f`, at(fw.a_f, t), at(fw.f, t)));
-      lines.push(sigmaLine('i', 'a_i', `W_i·z${peep ? ` + p_i·c_${t - 1}` : ''} + b_i`, at(fw.a_i, t), at(fw.i, t)));
-      lines.push(sigmaLine('g', 'a_g', 'W_c·z + b_c', at(fw.a_g, t), at(fw.g, t), 'tanh'));
-      lines.push(sigmaLine('o', 'a_o', `W_o·z${peep ? ` + p_o·c_${t}` : ''} + b_o`, at(fw.a_o, t), at(fw.o, t)));
-      lines.push(`c_${t} = f·c_${t - 1} + i·g = ${par(at(fw.f, t))}·${par(prevC())} + ${par(at(fw.i, t))}·${par(at(fw.g, t))} = ${fmt(at(fw.c, t))}`);
-      lines.push(`h_${t} = o·tanh(c_${t}) = ${par(at(fw.o, t))}·tanh(${fmt(at(fw.c, t))}) = ${fmt(at(fw.h, t))}`);
-    } else if (cell === 'gru') {
-      lines.push(`x_${t}, h_${t - 1}, unit ${u}`);
-      lines.push(sigmaLine('r', 'a_r', 'W_ir·x + b_ir + W_hr·h + b_hr', at(fw.a_r, t), at(fw.r, t)));
-      lines.push(sigmaLine('z', 'a_z', 'W_iz·x + b_iz + W_hz·h + b_hz', at(fw.a_z, t), at(fw.z, t)));
-      lines.push(`hn = W_hn·h_${t - 1} + b_hn = ${fmt(at(fw.hn, t))}`);
-      lines.push(sigmaLine('n', 'a_n', 'W_in·x + b_in + r·hn', at(fw.a_n, t), at(fw.n, t), 'tanh'));
-      lines.push(`h_${t} = (1−z)·n + z·h_${t - 1} = (1−${fmt(at(fw.z, t))})·${par(at(fw.n, t))} + ${par(at(fw.z, t))}·${par(prevH())} = ${fmt(at(fw.h, t))}`);
-    } else {
-      lines.push(`z_${t} = [h_${t - 1}, x_${t}], unit ${u}`);
-      lines.push(sigmaLine('h', 'a', 'W·z + b', at(fw.a, t), at(fw.h, t), 'tanh'));
+    lines.push(`${atStep(cell.inputLine, t)}, unit ${u}`);
+    for (const name of cell.forward) {
+      const formula = cell.preactFormulas[name];
+      if (formula !== undefined) {
+        // a pre-activation: with the activation it feeds, or alone (GRU's hn)
+        const fed = [...cell.gates.map(g => g.name), ...cell.states.map(s => s.name)].find(f => activationOf(cell, f)?.preact === name);
+        if (fed) lines.push(sigmaLine(fed, name, atStep(formula, t), v(name), v(fed), ACTIVATIONS[activationOf(cell, fed)!.fn].symbol));
+        else lines.push(`${name} = ${atStep(formula, t)} = ${fmt(v(name))}`);
+        continue;
+      }
+      const state = cell.states.find(s => s.name === name);
+      if (state && !state.activationOf) {
+        lines.push(`${name}_${t} = ${atStep(symbolic(state.formula), t)} = ${numeric(state.formula, v, fmt)} = ${fmt(v(name))}`);
+      }
     }
     return lines;
   }
   // backward phase: the gradients at step t, arriving from the loss (t = T) and from step t+1
-  const dh = at(bw.dL_dh, t);
   const source = t === T ? 'from the loss' : `back through step ${t + 1}`;
-  lines.push(`backward, unit ${u}: dL/dh_${t} = ${fmt(dh)}  (${source})`);
-  if (isLstm(cell)) {
-    const o = at(fw.o, t);
-    const c = at(fw.c, t);
-    const f = at(fw.f, t);
-    const i = at(fw.i, t);
-    const g = at(fw.g, t);
-    const dc = at(bw.dL_dc, t);
-    const tc = Math.tanh(c);
-    if (cell === 'lstm') {
-      const through = `dL/dh·o·(1 − tanh²(c_${t}))`;
-      const numbers = `${par(dh)}·${par(o)}·${par(1 - tc * tc)}`;
-      lines.push(t < T
-        ? `dL/dc_${t} = ${through} + dL/dc_${t + 1}·f_${t + 1} = ${numbers} + ${par(at(bw.dL_dc, t + 1))}·${par(at(fw.f, t + 1))} = ${fmt(dc)}`
-        : `dL/dc_${t} = ${through} = ${numbers} = ${fmt(dc)}`);
-    } else {
-      lines.push(`dL/dc_${t} (through h_${t}, the peepholes and c_${t + 1}) = ${fmt(dc)}`);
-    }
-    lines.push(`dL/da_f = dL/dc·c_${t - 1}·f(1−f) = ${par(dc)}·${par(prevC())}·${par(f * (1 - f))} → ${fmt(at(bw.dL_da_f, t))}`);
-    lines.push(`dL/da_i = dL/dc·g·i(1−i) = ${par(dc)}·${par(g)}·${par(i * (1 - i))} → ${fmt(at(bw.dL_da_i, t))}`);
-    lines.push(`dL/da_g = dL/dc·i·(1−g²) = ${par(dc)}·${par(i)}·${par(1 - g * g)} → ${fmt(at(bw.dL_da_g, t))}`);
-    lines.push(`dL/da_o = dL/dh·tanh(c_${t})·o(1−o) = ${par(dh)}·${par(tc)}·${par(o * (1 - o))} → ${fmt(at(bw.dL_da_o, t))}`);
-    const pd = trace.pathDecay;
-    if (pd?.kind === 'cellPathDecay') lines.push(`cell path alone: ∏f = ${productRange('f', t, T)} = ${fmt(at(pd.forgetProduct, t))}`);
-  } else if (cell === 'gru') {
-    lines.push(`dL/da_z = ${fmt(at(bw.dL_da_z, t))}, dL/da_n = ${fmt(at(bw.dL_da_n, t))}, dL/da_r = ${fmt(at(bw.dL_da_r, t))}`);
-    const pd = trace.pathDecay;
-    if (pd?.kind === 'updateGatePathDecay') lines.push(`update-gate path alone: ∏z = ${productRange('z', t, T)} = ${fmt(at(pd.zProduct, t))}`);
-  } else {
-    const h = at(fw.h, t);
-    lines.push(`dL/da = dL/dh·(1 − h²) = ${par(dh)}·${par(1 - h * h)} = ${fmt(dh * (1 - h * h))}`);
-  }
+  lines.push(`backward, unit ${u}: dL/dh_${t} = ${fmt(v('dL_dh'))}  (${source})`);
+  for (const equation of cell.backwardEquations(v, t, T, fmt)) lines.push(`${equation.lhs} = ${equation.rhs}`);
+  const decay = cell.pathDecay;
+  const product = decay && trace.pathDecay?.kind === decay.kind ? (trace.pathDecay as unknown as Record<string, Float64Array>)[decay.product] : undefined;
+  if (decay && product) lines.push(`${decay.pathName}: ${decay.label} = ${productRange(decay.gate, t, T)} = ${fmt(product[(t - 1) * H + u])}`);
   return lines;
 }
 
@@ -276,14 +231,14 @@ function productRange(gate: string, t: number, T: number): string {
 }
 
 /** The small per-step payload sent on every cursor move. */
-export function buildStepDetail(trace: Trace, cursor: CursorState, view: ViewOptions, initial?: InitialState): StepDetail {
-  const { labels, belt } = buildBelt(trace, cursor.t, view.units, initial);
+export function buildStepDetail(trace: Trace, cursor: CursorState, view: ViewOptions, _initial?: InitialState): StepDetail {
+  const { labels, belt } = buildBelt(trace, cursor.t, view.units);
   return {
     cursor: { phase: cursor.phase, t: cursor.t },
     token: cursor.t >= 1 ? (trace.tokens?.[cursor.t - 1] ?? '') : '',
     label: describeCursor(cursor, trace.T),
     equationUnit: Math.max(0, Math.min(trace.hiddenSize - 1, view.equationUnit)),
-    equations: buildEquations(trace, cursor, view.equationUnit, initial),
+    equations: buildEquations(trace, cursor, view.equationUnit),
     beltLabels: labels,
     belt,
   };
@@ -327,7 +282,7 @@ export function buildSnapshot(source: SnapshotSource): Snapshot {
     const values = trace.forward[view.heatmapField];
     if (values) heatmap = buildHeatmap(view.heatmapField, values, trace.T, trace.hiddenSize);
   }
-  const stateFields = isLstm(trace.cell) ? ['c', 'h'] : ['h'];
+  const stateFields = CELLS[trace.cell].states.map(state => state.name);
   const states = unitLines(trace, stateFields, view.units, maxPoints);
   decimated ||= states.decimated;
   const decay = buildDecay(trace, maxPoints);
@@ -346,14 +301,14 @@ export function buildSnapshot(source: SnapshotSource): Snapshot {
     gates: gatesChart,
     heatmap,
     states: {
-      title: isLstm(trace.cell) ? 'Cell state c_t and hidden state h_t' : 'Hidden state h_t',
+      title: CELLS[trace.cell].hasCellState ? 'Cell state c_t and hidden state h_t' : 'Hidden state h_t',
       yLabel: 'state value', logScale: false, lines: states.lines,
     },
     decay: decay.chart,
     decaySummary: decay.summary,
-    step: buildStepDetail(trace, cursor, view, source.initial),
+    step: buildStepDetail(trace, cursor, view),
     warning: nf ? `a NaN or ±Inf first appears at ${nf.phase} t=${nf.t} in ${nf.field}` : undefined,
     decimated,
-    hasBelt: trace.cell !== 'rnn',
+    hasBelt: CELLS[trace.cell].belt !== undefined,
   };
 }

@@ -67,7 +67,7 @@ export function describePath(session: Session, path: Segment[], node?: JsonNode)
   let text: string | undefined;
   if (head === 'inputs' && typeof second === 'number') text = inputRowHover(session, trace, second + 1, p);
   else if (head === 'tokens' && typeof second === 'number') text = tokenHover(session, trace, second + 1, p);
-  else if ((head === 'h0' || head === 'c0')) text = initialStateHover(session, trace, head, typeof second === 'number' ? second : undefined, p);
+  else if ((head === 'h0' || head === 'c0')) text = initialStateHover(trace, head, typeof second === 'number' ? second : undefined, p);
   else if (head === 'weights' && typeof second === 'string') {
     text = weightHover(spec, trace, second, typeof third === 'number' ? third : undefined, typeof fourth === 'number' ? fourth : undefined, node, p);
   } else if (head === 'loss') text = lossHover(trace, p);
@@ -101,7 +101,8 @@ function table(trace: Trace, keys: { key: string; label: string }[], t: number, 
 function inputRowHover(session: Session, trace: Trace, t: number, p: number): string | undefined {
   if (t < 1 || t > trace.T) return undefined;
   const I = trace.inputSize;
-  const x = session.spec && session.spec.inputSize === I && session.spec.T >= t ? session.spec.inputs.subarray((t - 1) * I, t * I) : undefined;
+  // the input the trace was computed from, not a newer spec's
+  const x = trace.source.inputs.subarray((t - 1) * I, t * I);
   const parts = [`**x_${t}**${x ? ` = ${formatVector(x, p, 8)}` : ''} · ${stepHeading(trace, t)} · ${cursorNote(session, t)}`];
   parts.push(`**Forward** (${forwardReached(session.cursor, t) ? 'reached' : 'ahead of the cursor'})\n\n${table(trace, FORWARD_FIELDS[trace.cell], t, p)}`);
   if (backwardReached(session.cursor, t)) {
@@ -122,10 +123,10 @@ function tokenHover(session: Session, trace: Trace, t: number, p: number): strin
   return `Token of ${stepHeading(trace, t)} (input row ${t - 1}) · ${cursorNote(session, t)}${h ? `\n\nh_${t} = ${formatVector(h, p, 8)}` : ''}`;
 }
 
-function initialStateHover(session: Session, trace: Trace, which: 'h0' | 'c0', j: number | undefined, p: number): string | undefined {
-  const spec = session.spec;
+function initialStateHover(trace: Trace, which: 'h0' | 'c0', j: number | undefined, p: number): string | undefined {
   const gradient = which === 'h0' ? trace.backward.dL_dh0 : trace.backward.dL_dc0;
-  const value = spec ? (which === 'h0' ? spec.h0 : spec.c0) : undefined;
+  // the initial state the trace was computed from, not a newer spec's
+  const value = which === 'h0' ? trace.source.h0 : trace.source.c0;
   const name = which === 'h0' ? 'h_0' : 'c_0';
   if (which === 'c0' && !gradient) return `**c_0** is not used by a ${trace.cell} cell.`;
   if (j !== undefined) {

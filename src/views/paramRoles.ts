@@ -1,8 +1,10 @@
 // The meaning of one entry of a weight or bias in a spec file: which gate, which unit (row), which
 // input it multiplies (a column of h_{t-1} or of x_t), and where its value and dL/dW live in the
 // Spec and Trace under their textbook names. PyTorch tensor names (weight_ih_l0, …) are mapped to
-// the textbook ones the way DESIGN.md section 2 says (gate order i, f, g, o; GRU r, z, n).
+// the textbook ones as docs/spec-format.md says (gate order i, f, g, o; GRU r, z, n). Every fact
+// used here (parameters, their sides and gates, PyTorch's block order) is the cell table's.
 
+import { CELLS, type CellInfo } from '../engine/cells';
 import type { CellKind } from '../engine/types';
 
 export interface ParamEntryRole {
@@ -22,13 +24,18 @@ export interface ParamEntryRole {
   note?: string;
 }
 
-const LSTM_GATES: Record<string, string> = { f: 'forget gate f', i: 'input gate i', c: 'candidate g (c̃)', o: 'output gate o' };
-const GRU_GATES: Record<string, string> = { r: 'reset gate r', z: 'update gate z', n: 'candidate n' };
+/** "forget gate f": the role of the gate a parameter belongs to (a state's, for a cell without gates). */
+function gateRole(cell: CellInfo, gate: string): string {
+  const found = cell.gates.find(g => g.name === gate);
+  if (found) return found.role;
+  const state = cell.states.find(s => s.name === gate);
+  return state ? `${state.role} ${state.name}` : gate;
+}
 
-/** Columns of the textbook matrix: H+I for lstm/rnn (h first, then x); H or I for the GRU halves. */
+/** Columns of the textbook matrix: H+I for [h_{t-1}, x_t] matrices (h first, then x); H or I for one side. */
 export function textbookColumns(cell: CellKind, param: string, H: number, I: number): number {
-  if (cell === 'gru') return param.startsWith('W_i') ? I : H;
-  return H + I;
+  const shape = CELLS[cell].parameters.find(p => p.name === param)?.shape(H, I);
+  return shape && shape.length === 2 ? shape[1] : H + I;
 }
 
 /**
@@ -36,56 +43,45 @@ export function textbookColumns(cell: CellKind, param: string, H: number, I: num
  * Returns undefined for names that are not parameters of this cell.
  */
 export function paramEntryRole(cell: CellKind, H: number, I: number, name: string, row?: number, col?: number): ParamEntryRole | undefined {
-  const lstmLike = cell === 'lstm' || cell === 'lstm_peephole';
+  const info = CELLS[cell];
+  const parameter = info.parameters.find(p => p.name === name);
+  if (parameter) {
+    const role: ParamEntryRole = { param: name, gradient: parameter.group, gate: gateRole(info, parameter.gate) };
+    const isMatrix = parameter.group === 'dL_dW';
+    const shape = parameter.shape(H, I);
+    const columns = shape.length === 2 ? shape[1] : 0;
+    if (parameter.side === 'x') return withEntry(role, isMatrix, columns, -1, row, col, H, 'x');
+    if (parameter.side === 'h') return withEntry(role, isMatrix, columns, H, row, col, H, 'h');
+    return withEntry(role, isMatrix, columns, H, row, col, H);
+  }
+  // PyTorch names: rows are gate blocks of H in the cell table's PyTorch order (i, f, g, o; r, z, n)
+  const layout = info.pytorch;
   let match: RegExpMatchArray | null;
-  if (lstmLike && (match = /^([Wbp])_([fico])$/.exec(name))) {
-    const [, kind, gate] = match;
-    if (kind === 'p' && (cell !== 'lstm_peephole' || gate === 'c')) return undefined;
-    const role: ParamEntryRole = { param: name, gradient: kind === 'W' ? 'dL_dW' : kind === 'b' ? 'dL_db' : 'dL_dp', gate: LSTM_GATES[gate] };
-    return withEntry(role, kind === 'W', H + I, H, row, col, H);
-  }
-  if (cell === 'gru' && (match = /^([Wb])_([ih])([rzn])$/.exec(name))) {
-    const [, kind, side, gate] = match;
-    const role: ParamEntryRole = { param: name, gradient: kind === 'W' ? 'dL_dW' : 'dL_db', gate: GRU_GATES[gate] };
-    if (kind === 'W') return withEntry(role, true, side === 'i' ? I : H, side === 'i' ? -1 : H, row, col, H, side === 'i' ? 'x' : 'h');
-    return withEntry(role, false, 0, 0, row, col, H);
-  }
-  if (cell === 'rnn' && (name === 'W' || name === 'b')) {
-    return withEntry({ param: name, gradient: name === 'W' ? 'dL_dW' : 'dL_db', gate: 'tanh layer' }, name === 'W', H + I, H, row, col, H);
-  }
-  // PyTorch names: rows are gate blocks of H in order i, f, g, o (lstm) or r, z, n (gru)
-  const order = lstmLike && cell === 'lstm' ? ['i', 'f', 'c', 'o'] : cell === 'gru' ? ['r', 'z', 'n'] : undefined;
-  if (!order || !(match = /^(weight|bias)_(ih|hh)_l0$/.exec(name))) return undefined;
+  if (!layout || !(match = /^(weight|bias)_(ih|hh)_l0$/.exec(name))) return undefined;
   const [, kind, side] = match;
+  const group = kind === 'weight' ? 'dL_dW' : 'dL_db';
   if (row === undefined) {
-    return { param: name, gradient: kind === 'weight' ? 'dL_dW' : 'dL_db', gate: `all gates (${order.map(g => (cell === 'gru' ? g : g === 'c' ? 'g' : g)).join(', ')}) stacked, ${H} rows each` };
+    return { param: name, gradient: group, gate: `all gates (${layout.blocks.join(', ')}) stacked, ${H} rows each` };
   }
   // an entry outside the tensor's shape (a spec with too many rows or columns) means nothing
   if (row < 0 || !Number.isInteger(row) || (col !== undefined && (col < 0 || !Number.isInteger(col) || col >= (side === 'ih' ? I : H)))) return undefined;
-  const block = Math.floor(row / H);
-  const gate = order[block];
+  const gate = layout.blocks[Math.floor(row / H)];
   if (gate === undefined) return undefined;
   const unit = row % H;
-  const gateName = cell === 'gru' ? GRU_GATES[gate] : LSTM_GATES[gate];
+  // the textbook parameter this tensor's rows go into: its own side, or both sides ('hx')
+  const ownSide = side === 'ih' ? 'x' : 'h';
+  const target = info.parameters.find(p => p.group === group && p.gate === gate && (p.side === ownSide || p.side === 'hx'));
+  if (!target) return undefined;
+  const gateName = gateRole(info, gate);
   if (kind === 'bias') {
-    const param = cell === 'gru' ? `b_${side === 'ih' ? 'i' : 'h'}${gate}` : `b_${gate}`;
-    const note = cell === 'gru' ? undefined : `bias_ih_l0 and bias_hh_l0 are added into ${param}, so both have this gradient`;
-    return { param, gradient: 'dL_db', index: unit, gate: gateName, unit, note };
+    const note = target.side === 'hx' ? `bias_ih_l0 and bias_hh_l0 are added into ${target.name}, so both have this gradient` : undefined;
+    return { param: target.name, gradient: 'dL_db', index: unit, gate: gateName, unit, note };
   }
-  if (cell === 'gru') {
-    const param = `W_${side === 'ih' ? 'i' : 'h'}${gate}`;
-    const columns = side === 'ih' ? I : H;
-    const role: ParamEntryRole = { param, gradient: 'dL_dW', gate: gateName, unit };
-    if (col !== undefined) { role.index = unit * columns + col; role.column = side === 'ih' ? `x_t[${col}]` : `h_{t-1}[${col}]`; }
-    return role;
-  }
-  const param = `W_${gate}`;
-  const role: ParamEntryRole = { param, gradient: 'dL_dW', gate: gateName, unit };
-  if (col !== undefined) {
-    const textbookCol = side === 'hh' ? col : H + col;
-    role.index = unit * (H + I) + textbookCol;
-    role.column = side === 'hh' ? `h_{t-1}[${col}]` : `x_t[${col}]`;
-  }
+  const role: ParamEntryRole = { param: target.name, gradient: 'dL_dW', gate: gateName, unit };
+  if (col === undefined) return role;
+  role.column = side === 'hh' ? `h_{t-1}[${col}]` : `x_t[${col}]`;
+  if (target.side === 'hx') role.index = unit * (H + I) + (side === 'hh' ? col : H + col);
+  else role.index = unit * (side === 'ih' ? I : H) + col;
   return role;
 }
 

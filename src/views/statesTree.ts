@@ -18,7 +18,7 @@ import type { DocumentSessions, SpecSession as Session } from './documentSession
 import { reportError } from '../errorReporter';
 import {
   FORWARD_FIELDS, backwardFields, backwardReached, fieldRow, formatNumber, formatVector, forwardReached,
-  gateSaturation, labelOf, parameterCount, readPrecision, stepLabel, unitEquation,
+  gateSaturation, hasCellState, labelOf, parameterCount, pathDecayLabel, readPrecision, stepLabel, unitEquation,
 } from './traceFields';
 
 export type StatesNode =
@@ -201,7 +201,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
 
   /** The vectors step t shows at this cursor. t = 0 is the initial state (and dL/dh0, dL/dc0 at the end). */
   private stepFields(trace: Trace, cursor: Cursor, t: number): string[] {
-    const lstmLike = trace.cell === 'lstm' || trace.cell === 'lstm_peephole';
+    const lstmLike = hasCellState(trace.cell);
     if (t === 0) {
       const keys = lstmLike ? ['h0', 'c0'] : ['h0'];
       if (cursor.phase === 'backward' && cursor.t === 1) keys.push(...(lstmLike ? ['dL_dh0', 'dL_dc0'] : ['dL_dh0']));
@@ -218,8 +218,9 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     const trace = session?.trace;
     if (!trace) return undefined;
     if (t === 0) {
-      if (key === 'h0') return session?.spec?.hiddenSize === trace.hiddenSize ? session.spec.h0 : undefined;
-      if (key === 'c0') return session?.spec?.hiddenSize === trace.hiddenSize ? session.spec.c0 : undefined;
+      // the initial state the trace was computed from, not a newer spec's
+      if (key === 'h0') return trace.source.h0;
+      if (key === 'c0') return trace.source.c0;
       if (key === 'dL_dh0') return trace.backward.dL_dh0;
       if (key === 'dL_dc0') return trace.backward.dL_dc0;
       return undefined;
@@ -325,7 +326,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
         const value = values?.[element.j];
         const item = new vscode.TreeItem(`${vectorLabel(element.key, trace?.cell)}[${element.j}]`, None);
         item.description = value === undefined ? '' : formatNumber(value, p);
-        if (trace && element.t > 0) item.tooltip = unitEquation(trace, session?.spec, element.key, element.t, element.j, p);
+        if (trace && element.t > 0) item.tooltip = unitEquation(trace, element.key, element.t, element.j, p);
         else item.tooltip = value === undefined ? undefined : `${vectorLabel(element.key, trace?.cell)}[${element.j}] = ${formatNumber(value, p)}`;
         item.iconPath = new vscode.ThemeIcon('symbol-number');
         return item;
@@ -368,7 +369,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
 }
 
 function vectorLabel(key: string, cell?: string): string {
-  if (key === 'pathDecay') return cell === 'gru' ? '∏z' : '∏f';
+  if (key === 'pathDecay') return pathDecayLabel(cell);
   if (key === 'h0') return 'h_0';
   if (key === 'c0') return 'c_0';
   if (key === 'dL_dh0') return 'dL/dh_0';

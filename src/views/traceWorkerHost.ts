@@ -14,17 +14,14 @@ import * as vscode from 'vscode';
 import { parseSpec } from '../engine/specParse';
 import { computeTrace } from '../engine/trace';
 import { unpackTrace } from '../engine/traceTransfer';
-import type { CellKind, Spec } from '../engine/types';
+import { CELLS } from '../engine/cells';
+import type { Spec } from '../engine/types';
 import type { ParseResult, SpecParser, TraceComputer } from '../runtime/session';
 import type { TraceWorkerRequest, TraceWorkerResponse } from '../traceWorker';
 
-/** Gate matrices per cell: each is H x (H+I) in FLOP terms. */
-const GATES: Record<CellKind, number> = { lstm: 4, lstm_peephole: 4, gru: 3, rnn: 1 };
-
-/** Forward + BPTT FLOPs, the brief's 3·2·gates·H(H+I)·T (forward, dW, dz: one matmul each). */
+/** Forward + BPTT FLOPs of the cell table (docs/cli.md, `bench`): the estimate that picks the worker. */
 export function estimateFlops(spec: Pick<Spec, 'cell' | 'hiddenSize' | 'inputSize' | 'T'>): number {
-  const H = spec.hiddenSize;
-  return 3 * 2 * GATES[spec.cell] * H * (H + spec.inputSize) * spec.T;
+  return CELLS[spec.cell].flopsPerStep(spec.hiddenSize, spec.inputSize) * spec.T;
 }
 
 /** At a conservative 1 GFLOP/s, i.e. 1e6 FLOP per millisecond. */

@@ -44,6 +44,7 @@ function syntheticTrace(T: number, H: number, seed = 1, tokens?: string[]): Trac
     backward: { perStep, dL_dh0: new Float64Array(H), dL_dc0: new Float64Array(H), dL_dW: {}, dL_db: {} },
     pathDecay: { kind: 'cellPathDecay', forgetProduct: field(0, 1) },
     vanillaRNN: { h: field(-1, 1), dL_dh: field(-1, 1), dL_dh_norm: fill(T, k => 0.5 ** (T - 1 - k)) },
+    source: { h0: new Float64Array(H), c0: new Float64Array(H), inputs: new Float64Array(T) },
   };
 }
 
@@ -369,7 +370,10 @@ describe('chart panel protocol: equations and the conveyor belt', () => {
 
   it('shows the initial state at t = 0 and the backward gradients in the backward phase', () => {
     const trace = syntheticTrace(4, 2, 5);
-    assert.match(buildEquations(trace, { phase: 'forward', t: 0 }, 1, { h0: [0, 0.25], c0: [0, -0.5] })[0], /h_0 = 0\.2500, c_0 = -0\.5000/);
+    // the initial state the trace was computed from
+    trace.source.h0.set([0, 0.25]);
+    trace.source.c0.set([0, -0.5]);
+    assert.match(buildEquations(trace, { phase: 'forward', t: 0 }, 1)[0], /h_0 = 0\.2500, c_0 = -0\.5000/);
     const back = buildEquations(trace, { phase: 'backward', t: 2 }, 1);
     assert.ok(back[0].includes(`dL/dh_2 = ${fmt(trace.backward.perStep.dL_dh[3])}`), back[0]);
     assert.ok(back.some(l => l.startsWith('dL/dc_2 = ') && l.endsWith(`= ${fmt(trace.backward.perStep.dL_dc[3])}`)), back.join('\n'));
