@@ -75,15 +75,14 @@ function addScaled(
   for (let k = 0; k < into.length; k++) into[k] += from[k] * s;
 }
 
-/** Every summed gradient of one run (weights, h0, c0, head), in a form that can be accumulated. */
-function summedFields(grads: StackGrads, loss: LossResult): Float64Array[] {
+/** Every summed gradient of one run (weights, h0, c0), in a form that can be accumulated. */
+function summedFields(grads: StackGrads): Float64Array[] {
   const fields: Float64Array[] = [grads.dL_dh0, grads.dL_dc0];
   for (const entry of grads.entries) {
     fields.push(...Object.values(entry.dL_dW), ...Object.values(entry.dL_db), ...Object.values(entry.dL_dp ?? {}));
     fields.push(entry.dL_dh0);
     if (entry.dL_dc0) fields.push(entry.dL_dc0);
   }
-  if (loss.dHeadWeight && loss.dHeadBias) fields.push(loss.dHeadWeight, loss.dHeadBias);
   return fields;
 }
 
@@ -99,20 +98,28 @@ export function computeStackTrace(spec: StackSpec): StackTrace {
   const N = samples.length, W = directionCount(params) * params.hiddenSize;
   const sampleLosses = new Float64Array(N);
   let totals: Float64Array[] | undefined;
+  // the head is shared by the samples that use one (a model has one head)
+  let head: { head: LinearHead; dWeight: Float64Array; dBias: Float64Array } | undefined;
   let shownRun: { cache: ReturnType<typeof stackForward>; loss: LossResult; grads: StackGrads } | undefined;
   samples.forEach((sample, s) => {
     const cache = stackForward(params, sample.inputs, h0, c0, sample.T);
     const loss = stackLoss(sample.loss, cache.output, cache.topFinal, sample.T, W);
     const grads = stackBackward(loss.dL_doutput, loss.dL_dtopFinal, cache);
     sampleLosses[s] = loss.L;
-    const fields = summedFields(grads, loss);
+    const fields = summedFields(grads);
     if (!totals) totals = fields.map(f => new Float64Array(f.length));
     totals.forEach((total, k) => addScaled(total, fields[k], 1 / N));
+    if (sample.loss.kind === 'crossEntropy' && loss.dHeadWeight && loss.dHeadBias) {
+      const C = sample.loss.head.classes;
+      head ??= { head: sample.loss.head, dWeight: new Float64Array(C * W), dBias: new Float64Array(C) };
+      addScaled(head.dWeight, loss.dHeadWeight, 1 / N);
+      addScaled(head.dBias, loss.dHeadBias, 1 / N);
+    }
     if (s === shown) shownRun = { cache, loss, grads };
   });
   const { cache, loss, grads } = shownRun as NonNullable<typeof shownRun>;
   // the shown sample's summed fields become the mean loss's totals; its per-step fields its part
-  const mine = summedFields(grads, loss);
+  const mine = summedFields(grads);
   mine.forEach((field, k) => field.set((totals as Float64Array[])[k]));
   const part = 1 / N;
   const records = stackRecords(cache);
@@ -142,17 +149,13 @@ export function computeStackTrace(spec: StackSpec): StackTrace {
     trace.loss.logits = loss.logits;
     trace.loss.probs = loss.probs;
   }
-  if (loss.dHeadWeight && loss.dHeadBias) {
-    trace.backward.dL_dHeadWeight = loss.dHeadWeight;
-    trace.backward.dL_dHeadBias = loss.dHeadBias;
+  if (head) {
+    trace.backward.dL_dHeadWeight = head.dWeight;
+    trace.backward.dL_dHeadBias = head.dBias;
   }
   if (spec.framework) {
-    const head: LinearHead | undefined = samples[shown].loss.kind === 'crossEntropy'
-      ? (samples[shown].loss as { head: LinearHead }).head : undefined;
     trace.frameworkGrads = frameworkGrads(params, grads, spec.framework.prefix,
-      head && loss.dHeadWeight && loss.dHeadBias
-        ? { prefix: spec.framework.headPrefix ?? 'fc', dWeight: loss.dHeadWeight, dBias: loss.dHeadBias, classes: head.classes }
-        : undefined);
+      head ? { prefix: spec.framework.headPrefix ?? 'fc', dWeight: head.dWeight, dBias: head.dBias, classes: head.head.classes } : undefined);
   }
   return trace;
 }
