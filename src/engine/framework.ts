@@ -53,12 +53,12 @@ export function pytorchToStackParams(
     for (let d = 0; d < D; d++) {
       const names = pytorchEntryNames(prefix, layer, d === 1);
       const get = (name: string, rows: number, cols: number, bias: boolean): Float64Array => {
-        const t = tensors[name];
+        const t = tensors[name], shape = bias ? `[${rows}]` : `[${rows}, ${cols}]`;
         if (!t) {
           if (bias && allowMissingBias) return new Float64Array(rows * cols);
-          throw new Error(`${name}: tensor missing (expected shape [${cols === 1 ? rows : `${rows}, ${cols}`}])`);
+          throw new Error(`${name}: tensor missing (expected shape ${shape})`);
         }
-        if (t.length !== rows * cols) throw new Error(`${name}: expected ${rows * cols} numbers (shape [${cols === 1 ? rows : `${rows}, ${cols}`}]), found ${t.length}`);
+        if (t.length !== rows * cols) throw new Error(`${name}: expected ${rows * cols} numbers (shape ${shape}), found ${t.length}`);
         return t;
       };
       const wIh = get(names.wIh, G * H, I, false), wHh = get(names.wHh, G * H, H, false);

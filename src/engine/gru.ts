@@ -100,19 +100,22 @@ export function gruForward(
     if (rh) {
       // r first, then W_hn (r*h): recurrent's n block holds W_hn (r*h) instead of W_hn h
       gemv(recurrent, 0, wh, 0, H, hPrev, hPrevOff, 2 * H, H, 0);
-      for (let k = 0; k < H; k++) rh[row + k] = sigmoid(preact[row + k] + recurrent[k] + bh[k]) * hPrev[hPrevOff + k];
+      for (let k = 0; k < H; k++) {
+        const rIdx = row + k, aR = preact[rIdx] + recurrent[k] + bh[k], r = sigmoid(aR);
+        preact[rIdx] = aR; act[rIdx] = r;
+        rh[rIdx] = r * hPrev[hPrevOff + k];
+      }
       gemv(recurrent, 2 * H, wh, 2 * H * H, H, rh, row, H, H, 0);
       for (let k = 0; k < H; k++) {
-        const rIdx = row + k, zIdx = TH + row + k, nIdx = 2 * TH + row + k, hnIdx = 3 * TH + row + k;
-        const aR = preact[rIdx] + recurrent[k] + bh[k];
+        const zIdx = TH + row + k, nIdx = 2 * TH + row + k, hnIdx = 3 * TH + row + k;
         const aZ = preact[zIdx] + recurrent[H + k] + bh[H + k];
         const hn = recurrent[2 * H + k] + bh[2 * H + k];
-        const r = sigmoid(aR), z = sigmoid(aZ);
+        const z = sigmoid(aZ);
         const aN = preact[nIdx] + hn;
         const n = tanh(aN);
-        preact[rIdx] = aR; preact[zIdx] = aZ; preact[nIdx] = aN; preact[hnIdx] = hn;
-        act[rIdx] = r; act[zIdx] = z; act[nIdx] = n;
-        h[rIdx] = (1 - z) * n + z * hPrev[hPrevOff + k];
+        preact[zIdx] = aZ; preact[nIdx] = aN; preact[hnIdx] = hn;
+        act[zIdx] = z; act[nIdx] = n;
+        h[row + k] = (1 - z) * n + z * hPrev[hPrevOff + k];
       }
       continue;
     }
