@@ -4,7 +4,7 @@
 // or, with resetAfter = false (ONNX linear_before_reset = 0, Keras reset_after = false), the reset
 // gate applied before the recurrent product: hn = W_hn (r*h) + b_hn;  a_n = W_in x + b_in + hn.
 // The input may be any sequence (T, I) (x_t, or the layer below's output in a stack); the backward
-// pass takes the loss's gradient at every step (dOut) and/or on the final state (dhFinal).
+// pass takes the loss's gradient on the final state (dhFinal) and/or at every step (dOut).
 // Same plan as the LSTM: one GEMM for every step's x part, one GEMV per step for the h part,
 // weight and input gradients as GEMMs after the recurrence. Per-step buffers are gate-major
 // (4, T, H) with slots a_r, a_z, a_n, hn (and their deltas), so each field is a subarray.
@@ -137,15 +137,15 @@ export function gruForward(
 }
 
 /**
- * BPTT through all steps; overwrites every field of grads. The loss reaches h_t through dOut[t]
- * (null = none) and h_T also through dhFinal (PyTorch's h_n; with T = 0 it is dL/dh0).
+ * BPTT through all steps; overwrites every field of grads. The loss reaches h_T through dhFinal
+ * (PyTorch's h_n; with T = 0 it is dL/dh0; null = none) and h_t through dOut[t] (optional).
  */
 export function gruBackward(
-  dOut: Float64Array | null, // (T, H) dL/dh_t from the loss at each step
+  dhFinal: Float64Array | null, // (H) dL/dh_T from a loss on the final state (h_T, PyTorch's h_n)
   cache: GruCache,
   params: GruParams,
   grads: GruGrads,
-  dhFinal?: Float64Array, // (H) dL/dh_T from the loss on the final state
+  dOut: Float64Array | null = null, // (T, H) dL/dh_t from a loss at each step (a stack's output)
 ): void {
   const { H, I, wx, wh } = params;
   const { T, x, h0, preact, act, h, rh } = cache;

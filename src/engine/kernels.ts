@@ -138,13 +138,13 @@ export function gemvT(
 }
 
 /**
- * dh's last row := dOut's last row + dhFinal (either may be absent). Shared by the cells' backward passes: the
- * rows before it are written by the recurrence, which then adds dOut's row itself.
+ * dh's last row := dOut's last row + dhFinal (either may be absent). Shared by the cells'
+ * backward passes: the rows before it are written by the recurrence, which adds dOut's row.
  */
 export function seedFinalStep(
   dh: Float64Array, // (T, H) the cell's total dL/dh_t
   dOut: Float64Array | null, // (T, H)
-  dhFinal: Float64Array | undefined, // (H)
+  dhFinal: Float64Array | null, // (H)
   T: number, H: number,
 ): void {
   const last = (T - 1) * H;

@@ -2,7 +2,7 @@
 // optional diagonal peepholes (lstm_peephole: p_f, p_i see c_{t-1}, p_o sees the new c_t).
 // lstmForward runs all T steps on any input sequence (T, I) (x_t, or the layer below's output in
 // a stack) and returns the cache lstmBackward needs; lstmBackward runs BPTT from an upstream
-// gradient that may arrive at every step (dOut, (T, H)) and/or on the final state (dhFinal), and
+// gradient on the final state (dhFinal) and/or at every step (dOut, (T, H)), and
 // fills the total per-step gradients, dL/dinput and the weight gradients.
 // Speed: the x_t part of every pre-activation is one GEMM over all steps before the recurrence,
 // each step adds its h_{t-1} part with one GEMV, and the weight and input gradients are GEMMs
@@ -137,17 +137,17 @@ export function lstmForward(
 }
 
 /**
- * BPTT through all steps; overwrites every field of grads. The loss reaches h_t directly through
- * dOut[t] (the gradient on the cell's output at step t; null = none) and h_T also through dhFinal
- * (the gradient on the final state, PyTorch's h_n; with T = 0 it is dL/dh0). A loss on h_T alone
- * is dOut = null, dhFinal = dL/dh_T.
+ * BPTT through all steps; overwrites every field of grads. The loss reaches h_T through dhFinal
+ * (the gradient on the final state, PyTorch's h_n; with T = 0 it is dL/dh0; null = none) and,
+ * in a stack or with a loss at every step, h_t directly through dOut[t] (the gradient on the
+ * cell's output at step t). A loss on h_T alone is lstmBackward(dL/dh_T, cache, params, grads).
  */
 export function lstmBackward(
-  dOut: Float64Array | null, // (T, H) dL/dh_t from the loss at each step
+  dhFinal: Float64Array | null, // (H) dL/dh_T from a loss on the final state (h_T, PyTorch's h_n)
   cache: LstmCache,
   params: LstmParams,
   grads: LstmGrads,
-  dhFinal?: Float64Array, // (H) dL/dh_T from the loss on the final state
+  dOut: Float64Array | null = null, // (T, H) dL/dh_t from a loss at each step (a stack's output)
 ): void {
   const { H, I, wh, wx, peepholes, peephole } = params;
   const { T, x, h0, c0, act, tanhC, c, h } = cache;

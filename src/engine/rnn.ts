@@ -2,7 +2,7 @@
 // `rnn` cell kind and also the ungated comparison run next to every trace (docs/trace-format.md),
 // for which only dL/dh_t is needed, so the weight and input gradients are optional. The input may
 // be any sequence (T, I) (x_t, or the layer below's output in a stack); the backward pass takes
-// the loss's gradient at every step (dOut) and/or on the final state (dhFinal).
+// the loss's gradient on the final state (dhFinal) and/or at every step (dOut).
 
 import { gemmNT, gemv, gemvT, seedFinalStep, tanh, transpose } from './kernels';
 
@@ -70,15 +70,15 @@ export function rnnForward(
 }
 
 /**
- * BPTT through all steps. The loss reaches h_t through dOut[t] (null = none) and h_T also
- * through dhFinal (PyTorch's h_n; with T = 0 it is dL/dh0).
+ * BPTT through all steps. The loss reaches h_T through dhFinal (PyTorch's h_n; with T = 0 it is
+ * dL/dh0; null = none) and h_t through dOut[t] (optional).
  */
 export function rnnBackward(
-  dOut: Float64Array | null, // (T, H) dL/dh_t from the loss at each step
+  dhFinal: Float64Array | null, // (H) dL/dh_T from a loss on the final state (h_T, PyTorch's h_n)
   cache: RnnCache,
   params: RnnParams,
   grads: RnnGrads,
-  dhFinal?: Float64Array, // (H) dL/dh_T from the loss on the final state
+  dOut: Float64Array | null = null, // (T, H) dL/dh_t from a loss at each step (a stack's output)
 ): void {
   const { H, I, wh, wx } = params;
   const { T, x, h0, h } = cache;

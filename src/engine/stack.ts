@@ -136,7 +136,7 @@ function lstmRun(
     pathDecay: () => ({ kind: 'cellPathDecay', forgetProduct: forgetProduct(slot(cache.act, 0, T, H), T, H) }),
     backward: (dOut, dhFinal) => {
       const grads = allocLstmGrads(H, I, T);
-      lstmBackward(dOut, cache, packed, grads, dhFinal);
+      lstmBackward(dhFinal ?? null, cache, packed, grads, dOut);
       const dL_dW: Record<string, Float64Array> = {}, dL_db: Record<string, Float64Array> = {};
       for (let gate = 0; gate < 4; gate++) {
         dL_dW[LSTM_WEIGHT_NAMES[gate]] = grads.dW.subarray(gate * H * (H + I), (gate + 1) * H * (H + I));
@@ -174,7 +174,7 @@ function gruRun(
     pathDecay: () => ({ kind: 'updateGatePathDecay', zProduct: forgetProduct(slot(cache.act, 1, T, H), T, H) }),
     backward: (dOut, dhFinal) => {
       const grads = allocGruGrads(H, I, T);
-      gruBackward(dOut, cache, packed, grads, dhFinal);
+      gruBackward(dhFinal ?? null, cache, packed, grads, dOut);
       const dL_dW: Record<string, Float64Array> = {}, dL_db: Record<string, Float64Array> = {};
       for (let gate = 0; gate < 3; gate++) dL_dW[GRU_INPUT_WEIGHTS[gate]] = grads.dWx.subarray(gate * H * I, (gate + 1) * H * I);
       for (let gate = 0; gate < 3; gate++) dL_dW[GRU_HIDDEN_WEIGHTS[gate]] = grads.dWh.subarray(gate * H * H, (gate + 1) * H * H);
@@ -208,7 +208,7 @@ function rnnRun(
         dh: new Float64Array(T * H), dPreact: new Float64Array(T * H), dh0: new Float64Array(H),
         dx: new Float64Array(T * I), dW: new Float64Array(H * (H + I)), db: new Float64Array(H),
       };
-      rnnBackward(dOut, cache, packed, grads, dhFinal);
+      rnnBackward(dhFinal ?? null, cache, packed, grads, dOut);
       return {
         perStep: { dL_dh: grads.dh, dL_da: grads.dPreact }, dInput: grads.dx, dh0: grads.dh0,
         dL_dW: { W: grads.dW }, dL_db: { b: grads.db },

@@ -154,7 +154,7 @@ function lstmTrace(spec: Spec): Trace {
   const [hT, hTOff] = lastRow(cache.h, spec.h0, T, H);
   const { L, dhT } = lossAndGradient(spec.loss, hT, hTOff, H);
   const grads = allocLstmGrads(H, I, T);
-  lstmBackward(null, cache, params, grads, dhT);
+  lstmBackward(dhT, cache, params, grads);
 
   const forward = gatedForward(
     ['a_f', 'a_i', 'a_g', 'a_o'], ['f', 'i', 'g', 'o'], [sigmoidArray, sigmoidArray, tanhArray, sigmoidArray],
@@ -206,7 +206,7 @@ function gruTrace(spec: Spec): Trace {
   const [hT, hTOff] = lastRow(cache.h, spec.h0, T, H);
   const { L, dhT } = lossAndGradient(spec.loss, hT, hTOff, H);
   const grads = allocGruGrads(H, I, T);
-  gruBackward(null, cache, params, grads, dhT);
+  gruBackward(dhT, cache, params, grads);
 
   // slots of the gate-major buffer are a_r a_z a_n hn; DESIGN.md orders them a_r a_z hn a_n
   const forward = gatedForward(
@@ -263,7 +263,7 @@ function rnnTrace(spec: Spec): Trace {
     dh: new Float64Array(T * H), dPreact: new Float64Array(T * H), dh0: new Float64Array(H),
     dx: new Float64Array(T * I), dW: new Float64Array(H * (H + I)), db: new Float64Array(H),
   };
-  rnnBackward(null, cache, params, grads, dhT);
+  rnnBackward(dhT, cache, params, grads);
   const trace: Trace = {
     cell: 'rnn', inputSize: I, hiddenSize: H, T,
     forward: { a: cache.preact, h: cache.h },
@@ -288,7 +288,7 @@ function vanillaRnn(params: RnnParams, spec: Spec): Trace['vanillaRNN'] {
   const { hiddenSize: H, T } = spec;
   const cache = rnnForward(params, spec.inputs, spec.h0, T);
   const grads = { dh: new Float64Array(T * H), dPreact: new Float64Array(T * H), dh0: new Float64Array(H) };
-  rnnBackward(null, cache, params, grads, new Float64Array(H).fill(1));
+  rnnBackward(new Float64Array(H).fill(1), cache, params, grads);
   return { h: cache.h, dL_dh: grads.dh, dL_dh_norm: rowNorms(grads.dh, T, H) };
 }
 
