@@ -78,5 +78,6 @@ export function stackTraceToJson(trace: StackTrace): object {
   if (trace.frameworkGrads) {
     json.frameworkGrads = Object.fromEntries(Object.entries(trace.frameworkGrads).map(([name, tensor]) => [name, nestedTensor(tensor)]));
   }
+  if (trace.nonFinite) json.nonFinite = { ...trace.nonFinite };
   return json;
 }

@@ -7,6 +7,7 @@
 // the per-step fields (and dL_dx, dL_doutput) are the shown sample's part. No I/O here.
 
 import { frameworkGrads, type NamedTensor } from './framework';
+import { firstNonFinite } from './kernels';
 import { stackLoss, type LinearHead, type LossResult, type StackLoss } from './loss';
 import { directionCount, stackBackward, stackForward, stackRecords, type StackConfig, type StackEntryGrads, type StackEntryRecord, type StackGrads, type StackParams } from './stack';
 
@@ -59,6 +60,58 @@ export interface StackTrace {
   };
   /** PyTorch names and layout, when spec.framework is given (not for lstm_peephole) */
   frameworkGrads?: Record<string, NamedTensor>;
+  /** the first NaN/±Inf, in the order the cursor meets values (see findStackNonFinite) */
+  nonFinite?: StackNonFiniteReport;
+}
+
+/** Where a NaN or ±Inf first appeared: entry (PyTorch order), 1-based time step, field name. */
+export interface StackNonFiniteReport {
+  phase: 'forward' | 'backward';
+  layer: number;
+  direction: 'forward' | 'reverse';
+  t: number;
+  field: string;
+}
+
+/**
+ * The first non-finite value: forward entries in PyTorch order (each over its own processing
+ * order: t = 1..T forward, T..1 reverse), then the loss, then the backward pass from the top
+ * entry down (each in its backward order: t = T..1 forward, 1..T reverse), then the summed
+ * gradients (reported at the entry's first backward step).
+ */
+export function findStackNonFinite(trace: StackTrace): StackNonFiniteReport | undefined {
+  const { T, config } = trace, H = config.hiddenSize;
+  const order = (reverse: boolean, backward: boolean): number[] => {
+    const ts = Array.from({ length: T }, (_, k) => k + 1);
+    return reverse !== backward ? ts.reverse() : ts;
+  };
+  for (const entry of trace.stack) {
+    for (const t of order(entry.direction === 'reverse', false)) {
+      for (const [field, value] of Object.entries(entry.forward)) {
+        if (firstNonFinite(value, (t - 1) * H, t * H) >= 0) return { phase: 'forward', layer: entry.layer, direction: entry.direction, t, field };
+      }
+    }
+  }
+  const top = trace.stack[trace.stack.length - 1];
+  if (!Number.isFinite(trace.loss.L)) return { phase: 'backward', layer: top.layer, direction: top.direction, t: Math.max(T, 1), field: 'loss' };
+  for (const entry of [...trace.stack].reverse()) {
+    const steps = order(entry.direction === 'reverse', true);
+    for (const t of steps) {
+      for (const [field, value] of Object.entries(entry.backward.perStep)) {
+        const width = field === 'dL_dinput' ? entry.inputSize : H;
+        if (firstNonFinite(value, (t - 1) * width, t * width) >= 0) return { phase: 'backward', layer: entry.layer, direction: entry.direction, t, field };
+      }
+    }
+    const summed: [string, Float64Array][] = [['dL_dh0', entry.backward.dL_dh0]];
+    if (entry.backward.dL_dc0) summed.push(['dL_dc0', entry.backward.dL_dc0]);
+    for (const [group, record] of [['dL_dW', entry.backward.dL_dW], ['dL_db', entry.backward.dL_db], ['dL_dp', entry.backward.dL_dp ?? {}]] as const) {
+      for (const [name, value] of Object.entries(record)) summed.push([`${group}.${name}`, value]);
+    }
+    for (const [field, value] of summed) {
+      if (firstNonFinite(value, 0, value.length) >= 0) return { phase: 'backward', layer: entry.layer, direction: entry.direction, t: steps[0] ?? 1, field };
+    }
+  }
+  return undefined;
 }
 
 function scaled(a: Float64Array, s: number): Float64Array {
@@ -157,5 +210,7 @@ export function computeStackTrace(spec: StackSpec): StackTrace {
     trace.frameworkGrads = frameworkGrads(params, grads, spec.framework.prefix,
       head ? { prefix: spec.framework.headPrefix ?? 'fc', dWeight: head.dWeight, dBias: head.dBias, classes: head.head.classes } : undefined);
   }
+  const nonFinite = findStackNonFinite(trace);
+  if (nonFinite) trace.nonFinite = nonFinite;
   return trace;
 }

@@ -2,7 +2,8 @@
 // a one-layer, one-direction stack gives bit for bit the single-layer trace (computeTrace);
 // cross-entropy stays finite for huge logits (log-sum-exp around the largest); bad loss arrays,
 // class indices and `on: "h_n"` with `at: "every"` are refused with the field's name; the
-// PyTorch mapping names a missing or mis-sized tensor and refuses lstm_peephole.
+// PyTorch mapping names a missing or mis-sized tensor and refuses lstm_peephole; the first NaN is
+// reported with its layer, direction and step.
 import * as assert from 'node:assert/strict';
 import { computeTrace, type CellKind } from '../../src/engine';
 import { frameworkGrads, pytorchToStackParams } from '../../src/engine/framework';
@@ -94,5 +95,24 @@ describe('PyTorch names: refusals', () => {
   it('refuses lstm_peephole, which PyTorch has no layout for', () => {
     assert.throws(() => pytorchToStackParams({ ...config, cell: 'lstm_peephole' }, tensors()), /lstm_peephole has no PyTorch layout/);
     assert.throws(() => frameworkGrads({ ...config, cell: 'lstm_peephole' }, { entries: [] }), /lstm_peephole/);
+  });
+});
+
+describe('stack: the first non-finite value is reported with its layer, direction and step', () => {
+  const config: StackConfig = { cell: 'lstm', inputSize: 1, hiddenSize: 2, numLayers: 2, bidirectional: true };
+  const spec = randomSpec('lstm', 2, 1, 3, 'sum', 5);
+  const entries = [spec.params, spec.params, ...[0, 1].map(() => randomSpec('lstm', 2, 4, 3, 'sum', 6).params)];
+  const run = (inputs: Float64Array, target: Float64Array) => computeStackTrace({
+    params: { ...config, entries }, h0: new Float64Array(8), c0: new Float64Array(8),
+    samples: [{ T: 3, inputs, loss: { kind: 'mse', target } }],
+  });
+  it('a NaN input at t = 2 first shows in layer 0, forward direction, t = 2', () => {
+    assert.deepEqual(run(Float64Array.from([0.1, NaN, 0.3]), new Float64Array(4)).nonFinite,
+      { phase: 'forward', layer: 0, direction: 'forward', t: 2, field: 'a_f' });
+  });
+  it('a NaN target shows at the loss; finite values report nothing', () => {
+    assert.deepEqual(run(Float64Array.from([0.1, 0.2, 0.3]), Float64Array.from([0, NaN, 0, 0])).nonFinite,
+      { phase: 'backward', layer: 1, direction: 'reverse', t: 3, field: 'loss' });
+    assert.equal(run(Float64Array.from([0.1, 0.2, 0.3]), new Float64Array(4)).nonFinite, undefined);
   });
 });
