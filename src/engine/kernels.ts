@@ -137,6 +137,23 @@ export function gemvT(
   }
 }
 
+/**
+ * dh's last row := dOut's last row + dhFinal (either may be absent). Shared by the cells'
+ * backward passes: the rows before it are written by the recurrence, which adds dOut's row.
+ */
+export function seedFinalStep(
+  dh: Float64Array, // (T, H) the cell's total dL/dh_t
+  dOut: Float64Array | null, // (T, H)
+  dhFinal: Float64Array | null, // (H)
+  T: number, H: number,
+): void {
+  const last = (T - 1) * H;
+  for (let r = 0; r < H; r++) {
+    const fromOut = dOut ? dOut[last + r] : 0;
+    dh[last + r] = dhFinal ? fromOut + dhFinal[r] : fromOut;
+  }
+}
+
 /** out = in^T, blocked so both sides stay in cache. */
 export function transpose(
   out: Float64Array, outOff: number, ldo: number, // out: (N, M)

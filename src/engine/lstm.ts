@@ -1,13 +1,15 @@
 // The LSTM cell over a whole sequence, textbook layout (z_t = [h_{t-1}, x_t], h first), with
 // optional diagonal peepholes (lstm_peephole: p_f, p_i see c_{t-1}, p_o sees the new c_t).
-// lstmForward runs all T steps and returns the cache lstmBackward needs; lstmBackward runs BPTT
-// from dL/dh_T and fills the total per-step gradients and the weight gradients.
+// lstmForward runs all T steps on any input sequence (T, I) (x_t, or the layer below's output in
+// a stack) and returns the cache lstmBackward needs; lstmBackward runs BPTT from an upstream
+// gradient on the final state (dhFinal) and/or at every step (dOut, (T, H)), and
+// fills the total per-step gradients, dL/dinput and the weight gradients.
 // Speed: the x_t part of every pre-activation is one GEMM over all steps before the recurrence,
 // each step adds its h_{t-1} part with one GEMV, and the weight and input gradients are GEMMs
 // after the recurrence. Per-step buffers are gate-major (4, T, H) so a gate's (T, H) field is a
 // subarray. The per-step loops allocate nothing.
 
-import { gemmNT, gemv, gemvT, sigmoid, tanh, transpose } from './kernels';
+import { gemmNT, gemv, gemvT, seedFinalStep, sigmoid, tanh, transpose } from './kernels';
 
 /** The per-unit cell-state update, the seeds' "conveyor belt": c_t = f*c_{t-1} + i*g. */
 export function cellStateUpdate(f: number, cPrev: number, i: number, g: number): number {
@@ -134,12 +136,18 @@ export function lstmForward(
   return { T, x, h0, c0, preact, act, tanhC, c, h };
 }
 
-/** BPTT from dL/dh_T through all steps; overwrites every field of grads. */
+/**
+ * BPTT through all steps; overwrites every field of grads. The loss reaches h_T through dhFinal
+ * (the gradient on the final state, PyTorch's h_n; with T = 0 it is dL/dh0; null = none) and,
+ * in a stack or with a loss at every step, h_t directly through dOut[t] (the gradient on the
+ * cell's output at step t). A loss on h_T alone is lstmBackward(dL/dh_T, cache, params, grads).
+ */
 export function lstmBackward(
-  dhT: Float64Array, // (H) dL/dh_T from the loss
+  dhFinal: Float64Array | null, // (H) dL/dh_T from a loss on the final state (h_T, PyTorch's h_n)
   cache: LstmCache,
   params: LstmParams,
   grads: LstmGrads,
+  dOut: Float64Array | null = null, // (T, H) dL/dh_t from a loss at each step (a stack's output)
 ): void {
   const { H, I, wh, wx, peepholes, peephole } = params;
   const { T, x, h0, c0, act, tanhC, c, h } = cache;
@@ -149,16 +157,19 @@ export function lstmBackward(
   const dcCarry = new Float64Array(H); // (H) dL/dc_t through step t+1 only
   dPeepholes.fill(0);
   if (T === 0) {
-    dh0.set(dhT);
+    if (dhFinal) dh0.set(dhFinal);
+    else dh0.fill(0);
     dc0.fill(0);
-    dW.fill(0); db.fill(0);
+    dW.fill(0); db.fill(0); dx.fill(0);
     return;
   }
-  dh.set(dhT, (T - 1) * H);
+  seedFinalStep(dh, dOut, dhFinal, T, H);
 
   for (let t = T - 1; t >= 0; t--) {
     const row = t * H;
     const cPrev = t === 0 ? c0 : c, cPrevOff = t === 0 ? 0 : (t - 1) * H;
+    // dh[t] so far holds the paths through step t+1; add the loss's own gradient at step t
+    if (dOut && t < T - 1) for (let r = 0; r < H; r++) dh[row + r] += dOut[row + r];
     for (let r = 0; r < H; r++) {
       const fIdx = row + r, iIdx = TH + row + r, gIdx = 2 * TH + row + r, oIdx = 3 * TH + row + r;
       const f = act[fIdx], i = act[iIdx], g = act[gIdx], o = act[oIdx];

@@ -1,8 +1,10 @@
 // The plain (Elman) RNN cell over a whole sequence: h_t = tanh(W [h_{t-1}, x_t] + b). It is the
 // `rnn` cell kind and also the ungated comparison run next to every trace (docs/trace-format.md),
-// for which only dL/dh_t is needed, so the weight and input gradients are optional.
+// for which only dL/dh_t is needed, so the weight and input gradients are optional. The input may
+// be any sequence (T, I) (x_t, or the layer below's output in a stack); the backward pass takes
+// the loss's gradient on the final state (dhFinal) and/or at every step (dOut).
 
-import { gemmNT, gemv, gemvT, tanh, transpose } from './kernels';
+import { gemmNT, gemv, gemvT, seedFinalStep, tanh, transpose } from './kernels';
 
 export interface RnnParams {
   H: number;
@@ -67,23 +69,31 @@ export function rnnForward(
   return { T, x, h0, preact, h };
 }
 
+/**
+ * BPTT through all steps. The loss reaches h_T through dhFinal (PyTorch's h_n; with T = 0 it is
+ * dL/dh0; null = none) and h_t through dOut[t] (optional).
+ */
 export function rnnBackward(
-  dhT: Float64Array, // (H) dL/dh_T from the loss
+  dhFinal: Float64Array | null, // (H) dL/dh_T from a loss on the final state (h_T, PyTorch's h_n)
   cache: RnnCache,
   params: RnnParams,
   grads: RnnGrads,
+  dOut: Float64Array | null = null, // (T, H) dL/dh_t from a loss at each step (a stack's output)
 ): void {
   const { H, I, wh, wx } = params;
   const { T, x, h0, h } = cache;
   const { dh, dPreact, dh0, dx, dW, db } = grads;
   if (T === 0) {
-    dh0.set(dhT);
-    dW?.fill(0); db?.fill(0);
+    if (dhFinal) dh0.set(dhFinal);
+    else dh0.fill(0);
+    dW?.fill(0); db?.fill(0); dx?.fill(0);
     return;
   }
-  dh.set(dhT, (T - 1) * H);
+  seedFinalStep(dh, dOut, dhFinal, T, H);
   for (let t = T - 1; t >= 0; t--) {
     const row = t * H;
+    // dh[t] so far holds the path through step t+1; add the loss's own gradient at step t
+    if (dOut && t < T - 1) for (let k = 0; k < H; k++) dh[row + k] += dOut[row + k];
     for (let k = 0; k < H; k++) {
       const hv = h[row + k];
       dPreact[row + k] = dh[row + k] * (1 - hv * hv);
