@@ -41,9 +41,35 @@ export interface ChartPanelTestState {
   /** the last round trip from posting a snapshot to its `rendered` report */
   lastSnapshotRoundTripMs?: number;
   view: Partial<ViewOptions>;
+  /** the notification shown after the last successful export */
+  lastExportNotice?: { message: string; actions: string[] };
 }
 
 const HISTORY = 50;
+
+/** The buttons of the notification after an export, and what each does with the file. */
+const EXPORT_ACTIONS: readonly { title: string; run: (target: vscode.Uri) => Thenable<unknown> }[] = [
+  { title: 'Open', run: target => vscode.commands.executeCommand('vscode.open', target) },
+  { title: 'Reveal in File Explorer', run: target => vscode.commands.executeCommand('revealFileInOS', target) },
+];
+
+let lastExportNotice: ChartPanelTestState['lastExportNotice'];
+
+/**
+ * Names the exported file in a notification with Open / Reveal buttons. Not awaited by the
+ * command (a notification stays until dismissed); a failing button is logged.
+ */
+function announceExport(target: vscode.Uri, what: string, log: vscode.LogOutputChannel): void {
+  const where = target.scheme === 'file' ? target.fsPath : target.toString();
+  const message = `LSTM: exported ${what} to ${where}`;
+  // Reveal needs a local file
+  const actions = EXPORT_ACTIONS.filter(a => target.scheme === 'file' || a.title === 'Open');
+  lastExportNotice = { message, actions: actions.map(a => a.title) };
+  void vscode.window.showInformationMessage(message, ...actions.map(a => a.title)).then(chosen => {
+    const action = actions.find(a => a.title === chosen);
+    return action?.run(target);
+  }).then(undefined, (error: unknown) => log.error(`${what} export: ${String(error)}`));
+}
 
 /**
  * The test hook's byte counts serialize every posted snapshot a second time: only done when the
@@ -436,6 +462,7 @@ export function registerChartPanel(context: vscode.ExtensionContext, sessions: S
       if (!target) return undefined;
       const png = await chart.requestPng();
       await vscode.workspace.fs.writeFile(target, png);
+      announceExport(target, 'the charts as PNG', log);
       return target;
     })),
     vscode.commands.registerCommand('lstm.exportTraceCsv', guard('Export Trace as CSV', async (arg) => {
@@ -444,7 +471,9 @@ export function registerChartPanel(context: vscode.ExtensionContext, sessions: S
       const target = await pickTarget(arg, '.csv', 'CSV', found.session, '.trace');
       if (!target) return undefined;
       const trace = found.trace;
-      return exportInChunks(target, 'CSV', () => traceCsvLines(trace), '\n', traceCsvLineCount(trace));
+      const written = await exportInChunks(target, 'CSV', () => traceCsvLines(trace), '\n', traceCsvLineCount(trace));
+      if (written) announceExport(written, 'the trace as CSV', log);
+      return written;
     })),
     vscode.commands.registerCommand('lstm.exportTraceJson', guard('Export Trace as JSON', async (arg) => {
       const found = traceOrWarn();
@@ -452,12 +481,15 @@ export function registerChartPanel(context: vscode.ExtensionContext, sessions: S
       const target = await pickTarget(arg, '.json', 'JSON', found.session, '.trace');
       if (!target) return undefined;
       const trace = found.trace;
-      return exportInChunks(target, 'JSON', () => jsonExportPieces(trace), '', undefined);
+      const written = await exportInChunks(target, 'JSON', () => jsonExportPieces(trace), '', undefined);
+      if (written) announceExport(written, 'the trace as JSON', log);
+      return written;
     })),
     // not contributed (hidden from the palette): integration tests and the benchmark read the panel's traffic
     vscode.commands.registerCommand('lstm._chartPanelState', (): ChartPanelTestState => {
       testHooks = true;
-      return ChartPanel.current?.testState() ?? { open: false, visible: false, readyCount: 0, posted: [], rendered: [], view: {} };
+      const panelState = ChartPanel.current?.testState() ?? { open: false, visible: false, readyCount: 0, posted: [], rendered: [], view: {} };
+      return { ...panelState, lastExportNotice };
     }),
     vscode.window.registerWebviewPanelSerializer(CHART_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
@@ -478,7 +510,8 @@ function* jsonExportPieces(trace: Trace): Generator<string, void, undefined> {
 /**
  * Writes an export in chunks under a cancellable progress notification: a local file through a
  * file handle, any other uri (remote, virtual) through memory and one workspace.fs.writeFile.
- * Resolves the target, or undefined when the user cancelled (the partial file is removed).
+ * Resolves the target, or undefined when the user cancelled (the partial file is removed and a
+ * file the export would have replaced is left as it was: fileSink writes beside it, then renames).
  */
 async function exportInChunks(
   target: vscode.Uri, what: string, pieces: () => Iterable<string>, terminator: string, totalPieces: number | undefined,

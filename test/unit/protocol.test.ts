@@ -489,21 +489,50 @@ describe('chart panel: streamed exports', () => {
     assert.ok(new Set(seen).size >= 40, `turns seen at the writes: ${seen.join(',')}`);
   });
 
-  it('writes a local file, and removes it when cancelled', async () => {
+  it('writes a local file; a cancelled export leaves the file it would replace untouched and no partial file', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-export-'));
     try {
       const trace = syntheticTrace(40, 5, 8);
       const file = path.join(dir, 'out.csv');
       assert.equal(await writeChunked(traceCsvLines(trace), await fileSink(file), { terminator: '\n', chunkChars: 1000 }), true);
       assert.equal(fs.readFileSync(file, 'utf8'), referenceCsv(trace));
-      const cancelled = path.join(dir, 'cancelled.csv');
+      assert.deepEqual(fs.readdirSync(dir), ['out.csv'], 'no temporary file left after a finished export');
+      // a cancelled export over an existing file
+      const existing = path.join(dir, 'existing.csv');
+      fs.writeFileSync(existing, 'the user\'s earlier export\n');
       let chunks = 0;
-      const done = await writeChunked(traceCsvLines(trace), await fileSink(cancelled), {
-        terminator: '\n', chunkChars: 1000, onProgress: () => { chunks++; }, isCancelled: () => chunks >= 2,
+      let seenWhileWriting: string[] = [];
+      const done = await writeChunked(traceCsvLines(trace), await fileSink(existing), {
+        terminator: '\n', chunkChars: 1000,
+        onProgress: () => { chunks++; seenWhileWriting = fs.readdirSync(dir); },
+        isCancelled: () => chunks >= 2,
       });
       assert.equal(done, false);
       assert.equal(chunks, 2, 'stopped after the chunk that saw the cancellation');
-      assert.equal(fs.existsSync(cancelled), false, 'the partial file is removed');
+      assert.equal(fs.readFileSync(existing, 'utf8'), 'the user\'s earlier export\n', 'the file it was replacing is untouched');
+      assert.ok(seenWhileWriting.some(name => /^\.existing\.csv\.[0-9a-f]+\.partial$/.test(name)), `written beside the target: ${seenWhileWriting.join(', ')}`);
+      assert.deepEqual(fs.readdirSync(dir).sort(), ['existing.csv', 'out.csv'], 'the partial file is removed');
+      // a cancelled export to a new file leaves nothing
+      chunks = 0;
+      assert.equal(await writeChunked(traceCsvLines(trace), await fileSink(path.join(dir, 'new.csv')), {
+        terminator: '\n', chunkChars: 1000, onProgress: () => { chunks++; }, isCancelled: () => chunks >= 1,
+      }), false);
+      assert.deepEqual(fs.readdirSync(dir).sort(), ['existing.csv', 'out.csv']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the target and removes the partial file when the final rename fails', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-export-'));
+    try {
+      // a non-empty directory where the file should go: rename cannot replace it
+      const target = path.join(dir, 'taken.csv');
+      fs.mkdirSync(target);
+      fs.writeFileSync(path.join(target, 'inside'), 'x');
+      await assert.rejects(writeChunked(['a', 'b'], await fileSink(target), { chunkChars: 1 }));
+      assert.deepEqual(fs.readdirSync(dir), ['taken.csv']);
+      assert.deepEqual(fs.readdirSync(target), ['inside']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
