@@ -56,7 +56,7 @@ const chooseEquationUnit = (unit: number): void => {
   vscode.setState({ view: { ...kept, equationUnit: unit } });
 };
 const beltChart = new BeltChart(byId('belt-chart'), theme, chooseEquationUnit);
-const heatmapChart = new HeatmapChart(byId('gates-heatmap'), theme, t => pick(currentPhase(), t));
+const heatmapChart = new HeatmapChart(byId('gates-heatmap'), theme, t => pick(currentPhase(), t), byId('heatmap-readout'), () => snapshot?.tokens ?? []);
 
 const ui = {
   specName: byId<HTMLHeadingElement>('spec-name'),

@@ -370,7 +370,7 @@ function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
 <main id="charts" class="charts" hidden>
   <section class="card" id="gates-card">
     <div class="canvas-box"><canvas id="gates-chart" aria-label="Gates over time"></canvas></div>
-    <div class="canvas-box heatmap-box"><canvas id="gates-heatmap" aria-label="Gate heatmap, units by time"></canvas></div>
+    <div class="canvas-box heatmap-box"><canvas id="gates-heatmap" aria-label="Gate heatmap, units by time" aria-describedby="heatmap-readout"></canvas><div id="heatmap-readout" class="heatmap-readout" role="tooltip" hidden></div></div>
   </section>
   <section class="card" id="states-card">
     <div class="canvas-box"><canvas id="states-chart" aria-label="Cell and hidden state over time"></canvas></div>
