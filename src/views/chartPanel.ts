@@ -359,11 +359,12 @@ function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   <button type="button" data-intent="runToEnd" title="Run to End (End)">Run to End ▶▶</button>
   <button type="button" data-intent="runBackward" title="Run Backward (Shift+End)">◀◀ Run Backward</button>
   <span class="spacer"></span>
-  <label>Units <input id="units-input" type="text" size="14" spellcheck="false" title="Units drawn as lines, e.g. 0,1,4-6 (at most 8)"></label>
+  <label>Units <input id="units-input" type="text" size="14" spellcheck="false" title="Units drawn as lines, e.g. 0,1,4-6 (at most 8)" aria-describedby="units-note"></label>
   <label>Gates <select id="gate-view"><option value="lines">lines</option><option value="heatmap">heatmap</option></select></label>
   <label>Heatmap <select id="heatmap-field"></select></label>
   <label>Equation unit <input id="equation-unit" type="number" min="0" step="1"></label>
 </div>
+<div id="units-note" class="field-note" role="status" aria-live="polite"></div>
 <div id="stale" class="stale-banner" role="status" aria-live="polite" hidden></div>
 <div id="status" class="status" role="status" hidden></div>
 <div id="warning" class="warning" role="alert" hidden></div>
@@ -387,7 +388,7 @@ function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
     <p id="decay-summary" class="summary"></p>
   </section>
 </main>
-<footer class="footer"><span id="render-time"></span> <span class="hint">Keys: ← Step Back · → Step · Home Reset · End Run to End · Shift+End Run Backward · click a chart to go to a step</span></footer>
+<footer class="footer"><span class="hint">Keys: ← Step Back · → Step · Home Reset · End Run to End · Shift+End Run Backward · click a chart to go to a step</span></footer>
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;
