@@ -68,7 +68,7 @@ const ui = {
   warning: byId<HTMLDivElement>('warning'),
   charts: byId<HTMLElement>('charts'),
   units: byId<HTMLInputElement>('units-input'),
-  unitsNote: byId<HTMLDivElement>('units-note'),
+  unitsFieldNote: byId<HTMLDivElement>('units-note'),
   gateView: byId<HTMLSelectElement>('gate-view'),
   heatmapField: byId<HTMLSelectElement>('heatmap-field'),
   equationUnit: byId<HTMLInputElement>('equation-unit'),
@@ -152,7 +152,14 @@ function applyStep(detail: StepDetail): void {
   if (document.activeElement !== ui.equationUnit) ui.equationUnit.value = String(detail.equationUnit);
 }
 
+/** The spec (name and H) the Units note was written for: another spec clears it. */
+let unitsNoteSpec = '';
+
 function syncControls(next: Snapshot): void {
+  if (unitsNoteSpec && unitsNoteSpec !== `${next.specName}\u0000${next.H}`) {
+    ui.unitsFieldNote.textContent = '';
+    unitsNoteSpec = '';
+  }
   if (document.activeElement !== ui.units) ui.units.value = formatUnits(next.view.units);
   ui.units.max = String(next.H - 1);
   ui.gateView.value = next.view.gateView;
@@ -279,7 +286,8 @@ ui.units.addEventListener('change', () => {
   const { units, note } = parseUnitsField(ui.units.value, snapshot?.H ?? Number.MAX_SAFE_INTEGER);
   // what was taken and why, under the field; the note stays in the page (empty when there is
   // nothing to say) so that screen readers announce each new text (aria-live)
-  ui.unitsNote.textContent = note;
+  ui.unitsFieldNote.textContent = note;
+  unitsNoteSpec = snapshot ? `${snapshot.specName}\u0000${snapshot.H}` : '';
   if (units.length > 0) send({ type: 'selectUnits', units });
 });
 ui.equationUnit.addEventListener('change', () => {

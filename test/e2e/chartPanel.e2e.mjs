@@ -209,7 +209,9 @@ export default [
         check(light[chart].inked > 100 && dark[chart].inked > 100, `${chart}: too little drawn to compare: ${JSON.stringify(looks)}`);
         check(light[chart].ink < dark[chart].ink - 40, `${chart} chart not re-themed: mean ink luminance ${light[chart].ink} light, ${dark[chart].ink} dark`);
       }
-      return { shots, looks };
+      // mean ink luminance of the gates, states and decay charts per theme (first: the log line is cut at 400 characters)
+      const ink = Object.fromEntries(Object.entries(looks).map(([theme, look]) => [theme, ['gates', 'states', 'decay'].map(chart => look[chart].ink)]));
+      return { ink, shots };
     },
   },
   {
@@ -392,13 +394,24 @@ export default [
       const readout = await wb.waitForText(view.locator('#heatmap-readout'), / · t = \d+(–\d+)? · (mean )?\w+ = -?\d/);
       check(/^units? \d+(–\d+)? · /.test(readout), `heatmap readout: ${readout}`);
       await wb.screenshot('chart-panel-scale');
+      // a signed field (h, diverging scale) in both themes, with the readout at the right edge
+      await view.locator('#heatmap-field').selectOption('h');
+      let scale = '';
+      for (const deadline = Date.now() + 10000; !/^\S+ 0 -\S+$/.test(scale); await wb.page.waitForTimeout(100)) {
+        check(Date.now() < deadline, `the h heatmap's colour bar: ${scale}`);
+        scale = (await heatmap.getAttribute('data-scale')) ?? '';
+      }
       for (const [theme, bodyClass, shot] of [['Default Light Modern', 'vscode-light', 'chart-panel-scale-light'], ['Default Dark Modern', 'vscode-dark', 'chart-panel-scale-dark']]) {
         await wb.setTheme(theme);
         await view.locator(`body.${bodyClass}`).waitFor({ timeout: 10000 });
-        await wb.page.waitForTimeout(300);
-        await heatmap.hover({ position: { x: hbox.width * 0.45, y: hbox.height * 0.5 } });
+        await wb.page.waitForTimeout(500);
+        await heatmap.hover({ position: { x: hbox.width * 0.7, y: hbox.height * 0.3 } });
+        const hReadout = await wb.waitForText(view.locator('#heatmap-readout'), / · (mean )?h = /);
+        const [readoutBox, heatmapBox] = [await view.locator('#heatmap-readout').boundingBox(), await heatmap.boundingBox()];
+        check(readoutBox.x >= heatmapBox.x - 1 && readoutBox.x + readoutBox.width <= heatmapBox.x + heatmapBox.width + 1, `the readout leaves the heatmap: ${JSON.stringify({ readoutBox, heatmapBox, hReadout })}`);
         await wb.screenshot(shot);
       }
+      await view.locator('#heatmap-field').selectOption('f');
       await view.locator('#decay-card').scrollIntoViewIfNeeded();
       await wb.screenshot('chart-panel-scale-lower');
       const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -415,7 +428,7 @@ export default [
       // that every draw happened and reported a time
       check([snapshotMs, linesMs, ...stepMs.map(s => s.drawn)].every(ms => Number.isFinite(ms) && ms >= 0),
         `a draw reported no time: ${JSON.stringify(figures)}`);
-      return { ...figures, unitsNotes: [clampNote, badNote], heatmapReadout: readout };
+      return { ...figures, unitsNotes: [clampNote, badNote], heatmapReadout: readout, hScale: scale };
     },
   },
 ];

@@ -58,10 +58,11 @@ export class HeatmapChart {
     this.readout.dataset.row = String(cell.row);
     this.readout.dataset.col = String(cell.col);
     this.readout.hidden = false;
-    // beside the pointer, flipped to the left in the right half so it stays inside the box
-    const left = x > rect.width / 2 ? x - 12 - this.readout.offsetWidth : x + 12;
-    this.readout.style.left = `${Math.max(0, left)}px`;
-    this.readout.style.top = `${Math.max(0, y + 12)}px`;
+    // below the pointer, to its right, pushed left where it would leave the box
+    const width = this.readout.offsetWidth;
+    const height = this.readout.offsetHeight;
+    this.readout.style.left = `${Math.max(0, Math.min(x + 12, rect.width - width))}px`;
+    this.readout.style.top = `${Math.max(0, y + 16 + height > rect.height ? y - 12 - height : y + 16)}px`;
   }
 
   setData(heatmap: Heatmap, T: number, title: string): void {
