@@ -123,8 +123,8 @@ function applySnapshot(next: Snapshot | undefined, status: string, freshness: Fr
   ui.heatmapBox.hidden = !showHeatmap;
   if (next.gates) gatesChart.setData({ ...next.gates, title: next.gates.title + unitsNote(next.view.units) }, next.T);
   if (next.heatmap && showHeatmap) {
-    // an rnn has no gates: its heatmap shows h or a
-    const what = next.cell === 'rnn' ? 'Over time' : 'Gates over time';
+    // the states (c, h) and an rnn's fields are no gates
+    const what = next.cell === 'rnn' || next.heatmap.field === 'c' || next.heatmap.field === 'h' ? 'Over time' : 'Gates over time';
     heatmapChart.setData(next.heatmap, next.T, `${what}: ${FIELD_NAMES[next.heatmap.field] ?? next.heatmap.field}, units × time (bucket means)`);
   }
   statesChart.setData({ ...next.states, title: next.states.title + unitsNote(next.view.units) }, next.T);

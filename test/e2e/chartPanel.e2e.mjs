@@ -207,7 +207,7 @@ export default [
       for (const key of ['background', 'codeBlock', 'chartsBlue']) check(light[key] !== dark[key], `${key} is ${light[key]} in both themes`);
       for (const chart of ['gates', 'states', 'decay']) {
         check(light[chart].inked > 100 && dark[chart].inked > 100, `${chart}: too little drawn to compare: ${JSON.stringify(looks)}`);
-        check(light[chart].ink < dark[chart].ink - 40, `${chart} chart not re-themed: mean ink luminance ${light[chart].ink} light, ${dark[chart].ink} dark`);
+        check(light[chart].ink < dark[chart].ink - 25, `${chart} chart not re-themed: mean ink luminance ${light[chart].ink} light, ${dark[chart].ink} dark`);
       }
       // mean ink luminance of the gates, states and decay charts per theme (first: the log line is cut at 400 characters)
       const ink = Object.fromEntries(Object.entries(looks).map(([theme, look]) => [theme, ['gates', 'states', 'decay'].map(chart => look[chart].ink)]));
