@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseSpec } from '../../src/engine/spec';
-import { loadSpec } from '../../src/runtime/specLoader';
+import { loadSpec, loadSpecAsync, specDependencies } from '../../src/runtime/specLoader';
 
 const MODELS = path.join(__dirname, '..', 'fixtures', 'models');
 const readFile = (p: string): Uint8Array => fs.readFileSync(path.resolve(MODELS, p));
@@ -103,5 +103,25 @@ describe('spec errors of stacks, losses, samples and model files', () => {
     assert.deepEqual(Array.from(spec.h0), [0.1, 0.2, 0.3, 0.4]);
     assert.equal(spec.stack, undefined);
     assert.equal(spec.framework?.prefix, 'gru');
+  });
+});
+
+describe('loadSpecAsync: an asynchronous reader (the extension\'s workspace file system)', () => {
+  it('reads each dependency once, then gives the same spec as loadSpec', async () => {
+    const text = '{"model": {"file": "lstm2bi_float32.pt"},\n "samples": [{"inputs": {"file": "inputs.csv"}, "target": 0}, {"inputs": {"file": "inputs_f8.npy"}, "target": 1}],\n "loss": {"kind": "crossEntropy", "head": {"from": "fc"}}}';
+    assert.deepEqual(specDependencies(text), ['lstm2bi_float32.pt', 'inputs.csv', 'inputs_f8.npy']);
+    const calls: string[] = [];
+    const loaded = await loadSpecAsync(text, { readFile: async p => { calls.push(p); return readFile(p); } });
+    assert.deepEqual(calls.sort(), ['inputs.csv', 'inputs_f8.npy', 'lstm2bi_float32.pt']);
+    assert.deepEqual(loaded.issues, []);
+    const sync = loadSpec(text, { readFile });
+    assert.deepEqual(Array.from(loaded.spec!.stack!.samples[1].inputs), Array.from(sync.spec!.stack!.samples[1].inputs));
+    assert.equal(loaded.spec!.stack!.samples.length, 2);
+  });
+
+  it('a failed read is reported at its key', async () => {
+    const loaded = await loadSpecAsync('{"model": {"file": "gone.pt"},\n "inputs": [[1, 2, 3]]}', { readFile: async () => { throw Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' }); } });
+    assert.deepEqual(loaded.issues.map(i => `${i.range.line}:${i.range.column} ${i.message}`), ['1:20 model.file: gone.pt: file not found']);
+    assert.deepEqual(loaded.dependencies, ['gone.pt']);
   });
 });
