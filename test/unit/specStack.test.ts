@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseSpec } from '../../src/engine/spec';
+import { computeTrace } from '../../src/engine/trace';
 import { loadSpec, loadSpecAsync, specDependencies } from '../../src/runtime/specLoader';
 
 const MODELS = path.join(__dirname, '..', 'fixtures', 'models');
@@ -123,5 +124,30 @@ describe('loadSpecAsync: an asynchronous reader (the extension\'s workspace file
     const loaded = await loadSpecAsync('{"model": {"file": "gone.pt"},\n "inputs": [[1, 2, 3]]}', { readFile: async () => { throw Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' }); } });
     assert.deepEqual(loaded.issues.map(i => `${i.range.line}:${i.range.column} ${i.message}`), ['1:20 model.file: gone.pt: file not found']);
     assert.deepEqual(loaded.dependencies, ['gone.pt']);
+  });
+});
+
+describe('stack and model specs never throw', () => {
+  it('mutated stack, loss, sample and model specs: issues or a trace, never an exception', () => {
+    const seeds = [
+      '{"cell": "gru", "inputSize": 1, "hiddenSize": 2, "numLayers": 2, "bidirectional": true, "resetAfter": false, "init": {"seed": 3},\n "h0": [[0, 0], [0, 0], [0, 0], [0, 0]], "samples": [{"inputs": [1, 2], "target": [0, 1]}, {"inputs": [3], "target": [1, 0]}],\n "loss": {"kind": "crossEntropy", "at": "every", "head": {"weight": [[1, 0, 0, 1], [0, 1, 1, 0]], "bias": [0, 0]}}}',
+      '{"model": {"file": "lstm2bi_float32.pt", "prefix": "encoder.lstm"}, "inputs": {"file": "inputs.csv"},\n "loss": {"kind": "given", "on": "h_n", "dL_dy": [1, 2, 3, 4, 5, 6, 7, 8]}}',
+      '{"inputSize": 1, "hiddenSize": 1, "numLayers": 2, "inputs": [1, 2], "weights": {"weight_ih_l0": 0.1, "weight_hh_l0": 0.1, "bias_ih_l0": 0, "bias_hh_l0": 0, "weight_ih_l1": 0.1, "weight_hh_l1": 0.1, "bias_ih_l1": 0, "bias_hh_l1": 0},\n "loss": {"kind": "mse", "at": "every", "target": [[1], [2]]}}',
+    ];
+    let state = 12345;
+    const next = (n: number): number => { state = (state * 1103515245 + 12345) >>> 0; return state % n; };
+    const pieces = ['0', '-1', '2', '"every"', '"h_n"', '[', ']', '{', '}', ',', '"file"', '"x.npy"', 'true', '1e999', '"gru"', '""', ':'];
+    let traced = 0;
+    for (let k = 0; k < 300; k++) {
+      let text = seeds[k % seeds.length];
+      for (let m = 0; m <= next(3); m++) {
+        const at = next(text.length);
+        text = next(2) === 0 ? text.slice(0, at) + pieces[next(pieces.length)] + text.slice(at + next(4)) : text.slice(0, at) + text.slice(at + 1 + next(6));
+      }
+      const loaded = loadSpec(text, { readFile });
+      for (const issue of loaded.issues) assert.ok(issue.range.offset >= 0 && issue.range.offset + issue.range.length <= text.length, issue.message);
+      if (loaded.spec) { computeTrace(loaded.spec); traced++; }
+    }
+    assert.ok(traced > 0, 'some mutants still give a spec');
   });
 });
