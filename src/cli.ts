@@ -2,6 +2,7 @@
 //   trace SPEC [--json] [--loss sum|mse] [--precision N]   the seeds' step table and backward table,
 //                                                          or the trace JSON (docs/trace-format.md)
 //   bench SPEC [--runs N]                                  times computeTrace alone, one JSON line
+//   train SPEC --steps N [...]                             trains the spec (cliTrain.ts)
 // A bad spec prints every issue, and nothing else, as `file:line:column: message` (warnings as
 // `file:line:column: warning: message`) on stderr and exits 1. A file that cannot be read and a
 // --loss value other than sum or mse exit 1 as well (they have no position to give); the other
@@ -14,10 +15,12 @@ import {
   CELLS, computeTrace, findSourceRange, formatNumber, parseSpec, rowMeans, rowNorms, traceToJson,
   type NonFiniteReport, type SourceRange, type Spec, type SpecIssue, type Trace,
 } from './engine';
+import { runTrain, TRAIN_USAGE } from './cliTrain';
 
 const USAGE = `Usage:
   lstm-stepper trace SPEC.lstm.json [--json] [--loss sum|mse] [--precision N]
   lstm-stepper bench SPEC.lstm.json [--runs N]
+  lstm-stepper train SPEC.lstm.json --steps N [--optimizer sgd|adam] [--lr X] [--momentum M] [--clip-norm C] [--json]
   lstm-stepper --help
 
 trace   prints the forward table (t, token, gates, c_t, h_t) and the backward table
@@ -29,6 +32,7 @@ bench   times the engine alone (forward + full BPTT) N times and prints one JSON
         {"H","I","T","runs":[ms...],"medianMs","gflops"} with FLOPs = 3·2·4H(H+I)·T for lstm
         (gru: 3·2·3H(H+I)·T, rnn: 3·2·H(H+I)·T).
         --runs N       number of timed runs (default 5)
+${TRAIN_USAGE.slice(TRAIN_USAGE.indexOf('train   '))}
 
 A spec with errors prints each as file:line:column: message on stderr and exits with 1,
 as do a file that cannot be read and an unknown --loss value; other usage errors exit with 2.`;
@@ -225,6 +229,8 @@ function median(values: number[]): number {
 
 export function run(argv: string[], stdout: (line: string) => void, stderr: (line: string) => void): number {
   try {
+    // train has its own options (cliTrain.ts)
+    if (argv.find(a => !a.startsWith('-')) === 'train') return runTrain(argv.filter((_, k) => k !== argv.indexOf('train')), stdout, stderr);
     const options = parseArguments(argv);
     if (options.command === 'help') {
       stdout(USAGE);
