@@ -237,7 +237,7 @@ export function parameterSet(model: TrainModel): ParameterSet {
   let at = 0;
   for (const part of mapParts) { map.set(part, at); at += part.length; }
   for (const p of parameters) {
-    const isHead = headParameters.includes(p);
+    const isHead = headParameters.some(h => h.name === p.name);
     const value = isHead ? (p.name === headNames.weight ? (head as LinearHead).weight : (head as LinearHead).bias) : tensors[p.name];
     if (!value) throw new Error(`${p.name}: tensor missing (expected shape [${p.shape.join(', ')}])`);
     if (value.length !== p.length) throw new Error(`${p.name}: expected ${p.length} numbers (shape [${p.shape.join(', ')}]), found ${value.length}`);
