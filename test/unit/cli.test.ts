@@ -153,7 +153,7 @@ describe('cli', function () {
     assert.deepEqual(lines, [
       `${file}:3:23: weights.W_f: expected 2 rows of 4 numbers, row 0 has 3`,
       `${file}:5:27: inputs[1]: expected 2 numbers (inputSize), found 1`,
-      `${file}:6:3: warning: colour: unknown key, ignored; known keys: name, description, cell, inputSize, hiddenSize, weights, init, h0, c0, inputs, tokens, loss`,
+      `${file}:6:3: warning: colour: unknown key, ignored; known keys: name, description, cell, inputSize, hiddenSize, weights, init, h0, c0, inputs, tokens, loss, samples`,
     ]);
     for (const line of lines) assert.match(line, POSITIONED);
     const syntax = path.join(tmp, 'syntax.lstm.json');

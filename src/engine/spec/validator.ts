@@ -25,7 +25,7 @@ export interface ParseSpecOptions {
 }
 
 const TOP_LEVEL_KEYS = ['$schema', 'name', 'description', 'cell', 'inputSize', 'hiddenSize', 'weights', 'init',
-  'h0', 'c0', 'inputs', 'tokens', 'loss'];
+  'h0', 'c0', 'inputs', 'tokens', 'loss', 'samples'];
 const INIT_KEYS = ['seed', 'scale', 'forgetBias'];
 const LOSS_KEYS = ['kind', 'target'];
 
