@@ -7,6 +7,7 @@
 // Plus the optimizer's own rules on hand-sized numbers, and cancellation.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../../src/cli';
 import { parseSpec } from '../../src/engine';
@@ -164,5 +165,52 @@ describe('optimizer rules', () => {
     const before = Array.from(Object.values(model.spec.params.entries[0])[0]);
     train(model, optionsOf(c));
     assert.deepEqual(Array.from(Object.values(model.spec.params.entries[0])[0]), before);
+  });
+});
+
+describe('CLI train: errors', () => {
+  const seed = path.join(__dirname, '..', '..', 'examples', 'this-movie-is-good.lstm.json');
+  const call = (...argv: string[]): { code: number; out: string[]; err: string[] } => {
+    const out: string[] = [], err: string[] = [];
+    return { code: run(['train', ...argv], line => out.push(line), line => err.push(line)), out, err };
+  };
+
+  for (const [label, argv] of [
+    ['no --steps', [seed]],
+    ['a negative step count', [seed, '--steps', '-1']],
+    ['an unknown optimizer', [seed, '--steps', '2', '--optimizer', 'rmsprop']],
+    ['--momentum with adam', [seed, '--steps', '2', '--optimizer', 'adam', '--momentum', '0.9']],
+    ['a zero clip norm', [seed, '--steps', '2', '--clip-norm', '0']],
+    ['an unknown option', [seed, '--steps', '2', '--nesterov']],
+    ['no spec', ['--steps', '2']],
+  ] as const) {
+    it(`${label}: exit 2 with the usage`, () => {
+      const { code, out, err } = call(...argv);
+      assert.equal(code, 2);
+      assert.deepEqual(out, []);
+      assert.match(err.join('\n'), /Usage:/);
+    });
+  }
+
+  it('prints L_0..L_N and g_0..g_{N-1}, one row per step', () => {
+    const { code, out } = call(seed, '--steps', '3');
+    assert.equal(code, 0);
+    assert.equal(out.length, 2 + 4);
+    assert.match(out[2], /^0 +0\.968151/);
+    assert.match(out[5], /^3 +\S+ +-$/);
+  });
+
+  it('a bad spec or a bad sample: exit 1, file:line:column on stderr', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-train-'));
+    const bad = path.join(dir, 'bad.lstm.json');
+    fs.writeFileSync(bad, '{\n  "inputSize": 1, "hiddenSize": 1, "init": {"seed": 1},\n  "inputs": [[1], [2, 3]]\n}\n');
+    let result = call(bad, '--steps', '1');
+    assert.equal(result.code, 1);
+    assert.match(result.err.join('\n'), /bad\.lstm\.json:3:\d+: inputs\[1\]/);
+    fs.writeFileSync(bad, '{\n  "inputSize": 1, "hiddenSize": 1, "init": {"seed": 1}, "inputs": [[1]],\n  "loss": {"kind": "mse", "target": [0]},\n  "samples": [{"inputs": [[1]], "target": [0]}, {"inputs": [[1]]}]\n}\n');
+    result = call(bad, '--steps', '1');
+    assert.equal(result.code, 1);
+    assert.match(result.err.join('\n'), /bad\.lstm\.json:4:\d+: samples\[1\]\.target: expected 1 numbers/);
+    fs.rmSync(dir, { recursive: true });
   });
 });
