@@ -118,10 +118,8 @@ export function runTrain(argv: string[], stdout: (line: string) => void, stderr:
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const { spec, issues } = parseSpec(text);
-  // `samples` is read by the training adapter, so the parser's "unknown key" warning is moot
-  const shown = issues.filter(issue => !(issue.severity === 'warning' && issue.path === 'samples'));
   const adapted = spec ? trainModelFromSpec(spec, text) : undefined;
-  for (const issue of [...shown, ...(adapted?.issues ?? [])]) {
+  for (const issue of [...issues, ...(adapted?.issues ?? [])]) {
     stderr(`${where(file, issue.range)}: ${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`);
   }
   if (!adapted?.model) return 1;
