@@ -124,3 +124,4 @@ if (!process.argv.includes('--engine-only')) {
   run('workbench bench: the chart panel at T = 1000, H = 512 (first draw < 200 ms)', ['scripts/benchChartPanel.mjs']);
   run('workbench bench: Step latency seen in the UI at (64,32,100)', ['test/runE2E.mjs', '--no-package', '--grep', 'bench', 'extension'], { LSTM_BENCH: '1' });
 }
+execFileSync(process.execPath, [path.join(root, 'scripts/benchTrain.mjs')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] }); // training steps per second (scripts/benchTrain.mjs)

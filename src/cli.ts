@@ -3,6 +3,7 @@
 //                                                          or the trace JSON (docs/trace-format.md)
 //   bench SPEC [--runs N]                                  times computeTrace alone, one JSON line
 //   inspect FILE [--json]                                  what a model file holds (docs/cli.md)
+//   train SPEC --steps N [...]                             trains the spec (cliTrain.ts, docs/training.md)
 // Specs may read files (`model`, `inputs: {"file"}`): they are read relative to the spec's folder
 // through src/runtime/specLoader.ts, which turns them into the engine's numbers with src/models.
 // A model file that cannot be read or is malformed: exit 1 and `FILE: message`.
@@ -20,11 +21,13 @@ import {
 } from './engine';
 import { inspectModel, readModelFile, type InspectReport } from './models';
 import { loadSpec as loadSpecText } from './runtime/specLoader';
+import { runTrain, TRAIN_USAGE } from './cliTrain';
 
 const USAGE = `Usage:
   lstm-stepper trace SPEC.lstm.json [--json] [--loss sum|mse] [--precision N]
   lstm-stepper bench SPEC.lstm.json [--runs N]
   lstm-stepper inspect MODEL_FILE [--json]
+  lstm-stepper train SPEC.lstm.json --steps N [--optimizer sgd|adam] [--lr X] [--momentum M] [--clip-norm C] [--json]
   lstm-stepper --help
 
 trace   prints the forward table (t, token, gates, c_t, h_t) and the backward table
@@ -38,6 +41,7 @@ bench   times the engine alone (forward + full BPTT) N times and prints one JSON
         --runs N       number of timed runs (default 5)
 inspect lists the recurrent modules and every tensor of a model file (.pt/.pth, .safetensors,
         .npz, .onnx, .keras/.h5); --json prints {"modules": [...], "tensors": [...]}.
+${TRAIN_USAGE.slice(TRAIN_USAGE.indexOf('train   '))}
 
 A spec with errors prints each as file:line:column: message on stderr and exits with 1,
 as do a file that cannot be read and an unknown --loss value; other usage errors exit with 2.`;
@@ -311,6 +315,8 @@ function median(values: number[]): number {
 
 export function run(argv: string[], stdout: (line: string) => void, stderr: (line: string) => void): number {
   try {
+    // train has its own options (cliTrain.ts)
+    if (argv.find(a => !a.startsWith('-')) === 'train') return runTrain(argv.filter((_, k) => k !== argv.indexOf('train')), stdout, stderr);
     const options = parseArguments(argv);
     if (options.command === 'help') {
       stdout(USAGE);

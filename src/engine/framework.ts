@@ -20,8 +20,8 @@ export interface NamedTensor {
 }
 
 /** textbook weight/bias name of each PyTorch gate block, in PyTorch's row order */
-const LSTM_BLOCKS = [['W_i', 'b_i'], ['W_f', 'b_f'], ['W_c', 'b_c'], ['W_o', 'b_o']] as const;
-const GRU_BLOCKS = [['W_ir', 'W_hr', 'b_ir', 'b_hr'], ['W_iz', 'W_hz', 'b_iz', 'b_hz'], ['W_in', 'W_hn', 'b_in', 'b_hn']] as const;
+export const LSTM_BLOCKS = [['W_i', 'b_i'], ['W_f', 'b_f'], ['W_c', 'b_c'], ['W_o', 'b_o']] as const;
+export const GRU_BLOCKS = [['W_ir', 'W_hr', 'b_ir', 'b_hr'], ['W_iz', 'W_hz', 'b_iz', 'b_hz'], ['W_in', 'W_hn', 'b_in', 'b_hn']] as const;
 
 /** `prefix.weight_ih_l1_reverse` and friends of one entry. */
 export function pytorchEntryNames(prefix: string, layer: number, reversed: boolean): { wIh: string; wHh: string; bIh: string; bHh: string } {
