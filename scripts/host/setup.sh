@@ -6,7 +6,7 @@
 # playwright-core and @vscode/vsce are not installed here: they are the project's own devDependencies.
 #
 # Usage: bash scripts/host/setup.sh        Env: LSTM_HOST_DIR (default $HOME/.cache/lstm-stepper-host/4.100.3)
-# Prints the install dir on its last line. See /work/shared/vscode-host/README.md for why each workaround exists.
+# Prints the install dir on its last line. Each workaround below says in its comment why it exists.
 set -euo pipefail
 
 CODE_SERVER_VERSION=4.100.3

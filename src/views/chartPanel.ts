@@ -501,7 +501,7 @@ export function registerChartPanel(context: vscode.ExtensionContext, sessions: S
   );
 }
 
-/** The JSON export: traceToJson's object (DESIGN §3), stringified piece by piece, and a final newline. */
+/** The JSON export: traceToJson's object (docs/trace-format.md), stringified piece by piece, and a final newline. */
 function* jsonExportPieces(trace: Trace): Generator<string, void, undefined> {
   yield* jsonPieces(traceToJson(trace));
   yield '\n';

@@ -1,7 +1,7 @@
 // The extension as a user sees it, in code-server with the packaged VSIX: open the seed's example,
 // run "LSTM: Step" twice from the command palette, read the States tree and the status bar, hover
 // an input row and read its values, use the keybinding, and save screenshots under wb.outDir.
-// Expected numbers are the seed's table (DESIGN.md section 5).
+// Expected numbers are the seed's table (docs/spec-format.md#the-worked-example-this-movie-is-good).
 const EXAMPLE = 'this-movie-is-good.lstm.json';
 
 function expect(condition, message) {

@@ -1,4 +1,4 @@
-// The command-line tool (DESIGN.md section 4), run as users run it: `node dist/cli.js ...` in a
+// The command-line tool (docs/cli.md), run as users run it: `node dist/cli.js ...` in a
 // child process, after building the bundle. Expected numbers come from the seed (section 5) or
 // are recomputed from the tool's own --json output, never copied from a previous run.
 
@@ -12,7 +12,7 @@ const root = path.resolve(__dirname, '../..');
 const cli = path.join(root, 'dist/cli.js');
 const movie = 'examples/this-movie-is-good.lstm.json';
 
-/** DESIGN.md section 4: every stderr line of a bad spec is `file:line:column: message`. */
+/** docs/cli.md#error-format: every stderr line of a bad spec is `file:line:column: message`. */
 const POSITIONED = /^.+:\d+:\d+: /;
 
 function runCli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
@@ -87,7 +87,7 @@ describe('cli', function () {
     assert.match(rnn.stdout, /^t\s+token\s+h_t$/m);
   });
 
-  it('--json prints the DESIGN.md section 3 trace', () => {
+  it('--json prints the trace of docs/trace-format.md', () => {
     const { code, stdout } = runCli('trace', movie, '--json');
     assert.equal(code, 0);
     const trace = JSON.parse(stdout);

@@ -1,5 +1,5 @@
 // The seeds' own numbers: the worked "This movie is good" example (the seed's table, within
-// its loose 1.5e-3 rounding) and seed 003's single-dimension conveyor-belt example.
+// its loose 1.5e-3 rounding) and the textbook single-dimension conveyor-belt example (f = .9 .5 .8, i = .1 .3 .2, c̃ = 1 2 3).
 import * as assert from 'node:assert/strict';
 import { cellStateUpdate, computeTrace, forgetProduct, stepRow, type Spec } from '../../src/engine';
 
@@ -53,7 +53,7 @@ describe('engine: the seed\'s worked example (all weights 0.5)', () => {
   });
 });
 
-describe('engine: seed 003\'s single-dimension cell example', () => {
+describe('engine: the textbook single-dimension cell example', () => {
   const f = [0.9, 0.5, 0.8], i = [0.1, 0.3, 0.2], g = [1, 2, 3];
 
   it('the cell-state update gives c = 0.1, 0.65, 1.12 from c_0 = 0', () => {

@@ -1,7 +1,7 @@
 // The shipped examples: each one parses without any issue, validates structurally against the
 // JSON Schema contributed for *.lstm.json (schemas/lstm-spec.schema.json, checked with a small
 // draft-07 subset validator below), and the seed's worked example reproduces the seed's table
-// (DESIGN.md section 5, tolerance 1.5e-3).
+// (docs/spec-format.md#the-worked-example-this-movie-is-good, tolerance 1.5e-3).
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -129,7 +129,7 @@ describe('examples', () => {
     assert.equal(spec.name, 'This movie is good');
     assert.deepEqual(spec.tokens, ['This', 'movie', 'is', 'good']);
     const trace = computeTrace(spec);
-    // seed 001 / DESIGN.md section 5, both units equal
+    // the seed's table (docs/spec-format.md#the-worked-example-this-movie-is-good), both units equal
     const seedC = [0.1085, 0.4225, 0.3467, 0.8018];
     const seedH = [0.0594, 0.2585, 0.1840, 0.4841];
     const seedF = [0.5498, 0.6478, 0.5519, 0.7279];

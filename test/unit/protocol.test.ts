@@ -354,7 +354,7 @@ describe('chart panel protocol: equations and the conveyor belt', () => {
     assert.ok(lines.includes(`h_1 = o·tanh(c_1) = ${sigma.toFixed(4)}·tanh(${c1.toFixed(4)}) = ${(sigma * Math.tanh(c1)).toFixed(4)}`), lines.join('\n'));
   });
 
-  it("matches seed 003's single cell: f = .9 .5 .8, i = .1 .3 .2, c̃ = 1 2 3 gives c = 0.1, 0.65, 1.12", () => {
+  it("matches the textbook single-cell conveyor-belt example: f = .9 .5 .8, i = .1 .3 .2, c̃ = 1 2 3 gives c = 0.1, 0.65, 1.12", () => {
     const trace = syntheticTrace(3, 1, 1);
     trace.forward.f = Float64Array.from([0.9, 0.5, 0.8]);
     trace.forward.i = Float64Array.from([0.1, 0.3, 0.2]);

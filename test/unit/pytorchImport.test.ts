@@ -1,4 +1,4 @@
-// PyTorch tensor names in `weights` (DESIGN.md section 2): the spec's mapping plus the engine must
+// PyTorch tensor names in `weights` (docs/spec-format.md#pytorch-names): the spec's mapping plus the engine must
 // reproduce nn.LSTM / nn.GRU / nn.RNN. The reference forwards below are written independently in
 // PyTorch's own layout (stacked gate rows, both biases, gates from weight_ih·x + bias_ih +
 // weight_hh·h + bias_hh, PyTorch's documented equations) and never use the textbook names. A

@@ -108,7 +108,7 @@ describe('parseSpec', () => {
       assert.equal(at(issue), '7:12');
     });
 
-    it('wrong row length: the row itself, message as in DESIGN.md', () => {
+    it('wrong row length: the row itself, message as in docs/spec-format.md', () => {
       const { issue } = onlyIssue(specText({ 7: '    "W_f": [[0.5, 0.5, 0.5, 0.5], [0.5, 0.5, 0.5]],' }));
       assert.equal(issue.message, 'weights.W_f: expected 2 rows of 4 numbers, row 1 has 3');
       assert.equal(issue.path, 'weights.W_f[1]');
