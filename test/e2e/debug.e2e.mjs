@@ -28,7 +28,8 @@ async function expandScope(wb, name) {
 
 async function consoleEvaluate(wb, expression) {
   const page = wb.page;
-  const input = page.locator('.repl .repl-input-wrapper .monaco-editor textarea');
+  // monaco's textarea sits off screen: click the input's editor, then type
+  const input = page.locator('.repl .repl-input-wrapper .monaco-editor').first();
   if (!(await input.isVisible().catch(() => false))) await wb.runCommand('Debug: Focus on Debug Console View');
   await input.waitFor({ timeout: 10000 });
   await input.click();
