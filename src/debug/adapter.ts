@@ -42,6 +42,8 @@ export interface HostedSpec {
   reload?(): Promise<void>;
   /** the debug session ended */
   release?(): void;
+  /** the equation the session stopped at inside a step (a micro-step name), undefined between steps: the chart panel highlights it */
+  showEquation?(equation: string | undefined): void;
 }
 
 /** Opens specs for the adapter: resolves once the first parse (and, if valid, trace) is done. */
@@ -212,6 +214,7 @@ export class LstmDebugSession extends LoggingDebugSession {
   }
 
   private release(): void {
+    this.hosted?.showEquation?.(undefined);
     this.subscription?.dispose();
     this.subscription = undefined;
     this.hosted?.release?.();
@@ -278,6 +281,8 @@ export class LstmDebugSession extends LoggingDebugSession {
   private sendStopped(reason: string, description?: string, extra: Partial<DebugProtocol.StoppedEvent['body']> = {}): void {
     this.references.reset();
     this.frames.reset();
+    const { index, micro } = this.position;
+    this.hosted?.showEquation?.(micro !== undefined && this.computed ? equationsAt(this.computed.trace, index)[micro] : undefined);
     const event = new StoppedEvent(reason, THREAD_ID) as DebugProtocol.StoppedEvent;
     event.body = { ...event.body, ...(description ? { description } : {}), ...extra, allThreadsStopped: true };
     this.sendEvent(event);

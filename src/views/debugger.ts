@@ -19,6 +19,16 @@ export const DEBUG_TYPE = 'lstm';
 /** how long a launch waits for the first trace of a large spec (computed in the worker) */
 const FIRST_TRACE_WAIT_MS = 120000;
 
+const equationChanged = new vscode.EventEmitter<void>();
+let shownEquation: { uri: string; equation: string } | undefined;
+/** The debugger stopped at another equation inside a step (or left the step): the chart panel highlights it. */
+export const onDidChangeDebugEquation = equationChanged.event;
+
+/** The equation an lstm debug session stopped at inside the current step of `uri`'s spec, if any. */
+export function debugEquationOf(uri: vscode.Uri): string | undefined {
+  return shownEquation?.uri === uri.toString() ? shownEquation.equation : undefined;
+}
+
 /** The `spec` launch argument of a document: a file's path, else its URI (untitled specs). */
 export function specArgument(uri: vscode.Uri): string {
   return uri.scheme === 'file' ? uri.fsPath : uri.toString();
@@ -53,6 +63,12 @@ export function documentSpecHost(sessions: DocumentSessions): SpecHost {
         session,
         text: () => document.getText(),
         reload: async () => { await sessions.flush(); await settled(session); },
+        showEquation: equation => {
+          const next = equation ? { uri: session.uri.toString(), equation } : undefined;
+          if (next?.uri === shownEquation?.uri && next?.equation === shownEquation?.equation) return;
+          shownEquation = next;
+          equationChanged.fire();
+        },
       };
     },
   };
@@ -129,6 +145,7 @@ export function lstmDebugging(): boolean {
 export function registerDebugger(context: vscode.ExtensionContext, sessions: DocumentSessions): void {
   const host = documentSpecHost(sessions);
   context.subscriptions.push(
+    equationChanged,
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new LstmConfigurationProvider()),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new DynamicConfigurations(), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, {
