@@ -156,7 +156,7 @@ export class LstmDebugSession extends LoggingDebugSession {
       this.sendEvent(new InitializedEvent());
       await Promise.race([this.configured, delay(CONFIGURATION_WAIT_MS)]);
       this.sendResponse(response);
-      if (args.stopOnEntry === false) this.run(+1, 'entry');
+      if (args.stopOnEntry === false) this.run(+1);
       else this.moveTo({ index: 0 }, 'entry');
     } catch (error) {
       this.refuse(response, `the debugger failed to start: ${error instanceof Error ? error.message : String(error)}`);
@@ -336,19 +336,19 @@ export class LstmDebugSession extends LoggingDebugSession {
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
     response.body = { allThreadsContinued: true };
     this.sendResponse(response);
-    this.run(+1, 'step');
+    this.run(+1);
   }
 
   protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
     this.sendResponse(response);
-    this.run(-1, 'step');
+    this.run(-1);
   }
 
   /**
    * Runs forward (+1) or backward (−1) from the current position to the first step whose
-   * breakpoint fires, else to the end (or the start), where it stops with `endReason`.
+   * breakpoint fires, else to the end (or the start), where it stops with reason 'step'.
    */
-  private run(direction: 1 | -1, endReason: string): void {
+  private run(direction: 1 | -1): void {
     const { index, micro } = this.position;
     const last = lastIndex(this.T);
     // inside a step, the step itself is still ahead (forward) and its start is behind
@@ -357,7 +357,7 @@ export class LstmDebugSession extends LoggingDebugSession {
       const hit = this.breakpointsFiring(at);
       if (hit.length > 0) { this.moveTo({ index: at }, 'breakpoint', { hitBreakpointIds: hit }); return; }
     }
-    this.moveTo({ index: direction > 0 ? last : 0 }, direction > 0 ? endReason : (endReason === 'entry' ? 'entry' : 'step'));
+    this.moveTo({ index: direction > 0 ? last : 0 }, 'step');
   }
 
   /** The ids of the breakpoints that stop at complete position `index` (log points print and go on). */
@@ -374,7 +374,9 @@ export class LstmDebugSession extends LoggingDebugSession {
         try {
           if (!truthy(evaluate(bp.condition.source, env))) continue;
         } catch (error) {
-          // a condition that cannot be evaluated here stops, saying why (like a program's debugger)
+          // a name not computed yet here (dL_dc in the forward phase) makes the condition false;
+          // any other fault stops, saying why (like a program's debugger)
+          if (error instanceof ExpressionError && error.notComputed) continue;
           this.sendEvent(new OutputEvent(`breakpoint condition "${bp.condition.source}" at ${positionName(this.computed.trace, { index })}: ${messageOf(error)}\n`, 'stderr'));
           stopping.push(bp.id);
           continue;

@@ -40,8 +40,11 @@ export interface Environment {
 }
 
 export class ExpressionError extends Error {
-  /** column: 1-based position in the expression of the fault */
-  constructor(readonly column: number, readonly detail: string) {
+  /**
+   * column: 1-based position in the expression of the fault; notComputed: the fault is a name
+   * that exists but has no value at this position yet (a breakpoint condition is then false)
+   */
+  constructor(readonly column: number, readonly detail: string, readonly notComputed = false) {
     super(`col ${column}: ${detail}`);
     this.name = 'ExpressionError';
   }
@@ -294,7 +297,7 @@ export function evaluateNode(node: Node, env: Environment): Value {
         const known = env.names();
         throw new ExpressionError(node.column, `unknown name '${node.name}'${functionNamed(node.name) ? ' (a function: call it with parentheses)' : known.length ? ` (known here: ${known.join(', ')})` : ''}`);
       }
-      if (typeof value === 'string') throw new ExpressionError(node.column, value);
+      if (typeof value === 'string') throw new ExpressionError(node.column, value, true);
       return value;
     }
     case 'unary': {

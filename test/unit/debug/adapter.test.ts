@@ -106,6 +106,31 @@ describe('debug adapter (DAP over stdin/stdout)', function () {
     assert.equal((await topFrame(dc)).name, 't=0 (forward)');
   });
 
+  it('a condition on a gradient is false in the forward phase (not computed yet): norm(dL_dc) > 0 stops first at backward t=4', async () => {
+    await launchWith(dc, SEED, [{ line: INPUTS_LINE, condition: 'norm(dL_dc) > 0' }]);
+    const errors: string[] = [];
+    dc.on('output', event => { if (event.body.category === 'stderr') errors.push(event.body.output); });
+    const stopped = await withStop(dc, () => dc.continueRequest({ threadId: 1 }));
+    assert.equal(stopped.body.reason, 'breakpoint');
+    assert.equal((await topFrame(dc)).name, 't=4 "good" (backward)');
+    assert.deepEqual(errors, []);
+  });
+
+  it('a condition that fails otherwise stops and says why', async () => {
+    await launchWith(dc, SEED, [{ line: INPUTS_LINE, condition: 'f @ W_f > 0' }]);
+    const errors: string[] = [];
+    dc.on('output', event => { if (event.body.category === 'stderr') errors.push(event.body.output); });
+    await withStop(dc, () => dc.continueRequest({ threadId: 1 }));
+    assert.equal((await topFrame(dc)).name, 't=1 "This" (forward)');
+    assert.match(errors.join(''), /breakpoint condition "f @ W_f > 0" at t=1 "This" \(forward\): col 3: '@' needs a matrix/);
+  });
+
+  it('stopOnEntry false runs to the first breakpoint', async () => {
+    const stopped = await launchWith(dc, SEED, [{ line: INPUTS_LINE, condition: 't == 2' }], { stopOnEntry: false });
+    assert.equal(stopped.body.reason, 'breakpoint');
+    assert.equal((await topFrame(dc)).name, 't=2 "movie" (forward)');
+  });
+
   it('hit counts: "== 3" stops at the third hit only, ">= 7" from the seventh on', async () => {
     await launchWith(dc, SEED, [{ line: INPUTS_LINE, hitCondition: '== 3' }]);
     await withStop(dc, () => dc.continueRequest({ threadId: 1 }));
