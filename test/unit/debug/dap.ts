@@ -54,13 +54,13 @@ export async function withStop<T>(dc: DebugClient, request: () => Promise<T>): P
 }
 
 /** Launches `spec` with `breakpoints` on it (lines with options), resolving at the first stop. */
-export async function launchWith(dc: DebugClient, spec: string, breakpoints: DebugProtocol.SourceBreakpoint[] = [], extra: Record<string, unknown> = {}): Promise<DebugProtocol.StoppedEvent> {
+export async function launchWith(dc: DebugClient, spec: string, breakpoints: DebugProtocol.SourceBreakpoint[] = [], extra: Record<string, unknown> = {}, timeout = 5000): Promise<DebugProtocol.StoppedEvent> {
   await dc.initializeRequest({ adapterID: 'lstm', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-  const configured = dc.waitForEvent('initialized', 5000).then(async () => {
+  const configured = dc.waitForEvent('initialized', timeout).then(async () => {
     if (breakpoints.length) await dc.setBreakpointsRequest({ source: { path: spec }, breakpoints });
     await dc.configurationDoneRequest();
   });
-  const stopped = dc.waitForEvent('stopped', 5000);
+  const stopped = dc.waitForEvent('stopped', timeout);
   await Promise.all([configured, dc.launchRequest({ spec, stopOnEntry: true, ...extra } as DebugProtocol.LaunchRequestArguments)]);
   return (await stopped) as DebugProtocol.StoppedEvent;
 }
