@@ -249,7 +249,8 @@ export class LstmDebugSession extends LoggingDebugSession {
     }
     if (change.state) {
       const freshness = session.freshness();
-      if (!freshness.fresh && !this.staleReported) {
+      // a computation under way is transient (its trace arrives next); errors, failures and cancels are reported
+      if (!freshness.fresh && freshness.reason !== 'computing' && !this.staleReported) {
         this.staleReported = true;
         this.sendEvent(new OutputEvent(`${this.specPath}: the values shown are stale: ${freshness.message}\n`, 'console'));
         if (!this.moving) this.sendStopped('step', 'stale');

@@ -266,6 +266,31 @@ describe('debug adapter (DAP over stdin/stdout)', function () {
     await assert.rejects(dc.launchRequest({ spec: path.join(os.tmpdir(), 'no-such.lstm.json') } as never), /cannot read .*no-such\.lstm\.json/);
   });
 
+  it('follows an edit of the spec file on disk, and says when the edited spec is broken (stale)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-debug-'));
+    const file = path.join(dir, 'edited.lstm.json');
+    const original = fs.readFileSync(SEED, 'utf8');
+    fs.writeFileSync(file, original);
+    try {
+      await launchWith(dc, file);
+      await next();
+      const outputs: string[] = [];
+      dc.on('output', event => outputs.push(event.body.output));
+      let stopped = dc.waitForEvent('stopped', 10000);
+      fs.writeFileSync(file, original.replace('[0.5, -0.1]', '[0.25, -0.1]'));
+      await stopped;
+      assert.ok(outputs.some(o => /changed: following the recomputed trace \(T = 4\)/.test(o)), outputs.join(''));
+      assert.equal(await evaluate(dc, 'x[0]'), '0.25');
+      stopped = dc.waitForEvent('stopped', 10000);
+      fs.writeFileSync(file, original.replace('"b_i": 0', '"b_i": "zero"'));
+      await stopped;
+      assert.ok(outputs.some(o => /stale: the spec has errors/.test(o)), outputs.join(''));
+      assert.equal((await topFrame(dc)).name, 't=1 "This" (forward) (stale)');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('debugs the other cells (GRU) with their own equations, against PyTorch', async () => {
     const gru = golden('example-gru-movie');
     await launchWith(dc, path.join(GOLDEN, 'example-gru-movie.lstm.json'));
