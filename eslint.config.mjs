@@ -2,7 +2,7 @@
 // no Node built-ins, no DOM), so the same engine and model readers run in the extension host, a
 // worker, the CLI and tests; src/runtime (sessions, stepping, cancellation) imports no `vscode` and
 // no Node built-ins either, only src/engine and src/models, so the views and a debug adapter adapt
-// it at the edge.
+// it at the edge. src/debug (the debug adapter) adds @vscode/debugadapter to what src/runtime may use.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
@@ -56,6 +56,22 @@ export default tseslint.config(
       'no-restricted-globals': ['error',
         ...['window', 'document', 'navigator', 'process', 'require', 'Buffer', '__dirname', 'console']
           .map(name => ({ name, message: 'src/runtime runs anywhere: no DOM or Node globals.' }))],
+    },
+  },
+  {
+    // src/debug is the debug adapter over the runtime: it speaks DAP through @vscode/debugadapter,
+    // never VS Code's API (served in-process by src/views, standalone by src/debugAdapter.ts), and
+    // the standalone entry injects Node's file reading, so no Node built-ins either.
+    files: ['src/debug/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/debug has no VS Code in it: src/views serves it in-process (DebugAdapterInlineImplementation).' },
+          ...nodeBuiltins.map(name => ({ name, message: 'src/debug runs anywhere: inject Node built-ins from src/debugAdapter.ts.' }))],
+        patterns: [{ group: ['../*', '!../engine', '!../engine/*', '!../models', '!../models/*', '!../runtime', '!../runtime/*', '!../debug/*'], message: 'src/debug imports only src/debug, src/runtime, src/engine, src/models and @vscode/debugadapter.' }],
+      }],
+      'no-restricted-globals': ['error',
+        ...['window', 'document', 'navigator', 'process', 'require', 'Buffer', '__dirname', 'eval', 'Function']
+          .map(name => ({ name, message: 'src/debug: no DOM or Node globals, and nothing read is ever run as code.' }))],
     },
   },
   {

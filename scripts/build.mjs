@@ -1,5 +1,6 @@
-// Builds the three esbuild bundles: the extension (node/cjs, `vscode` external), the chart
-// panel's browser code (iife, DOM), and the command-line tool (node/cjs). Type checking is a
+// Builds the esbuild bundles: the extension (node/cjs, `vscode` external), the trace worker, the
+// chart panel's browser code (iife, DOM), the command-line tool and the standalone debug adapter
+// (node/cjs). Type checking is a
 // separate `tsc --noEmit` (npm run typecheck); esbuild only strips types.
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
@@ -18,6 +19,8 @@ const bundles = [
   { ...common, entryPoints: ['src/traceWorker.ts'], outfile: 'dist/traceWorker.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
+  // the debug adapter standalone over stdin/stdout (docs/debug-adapter.md)
+  { ...common, entryPoints: ['src/debugAdapter.ts'], outfile: 'dist/debugAdapter.js', platform: 'node', format: 'cjs' },
 ].filter(b => fs.existsSync(b.entryPoints[0]));
 
 // Files the installed extension reads that live outside dist/ in the repo (the VSIX ships only

@@ -43,7 +43,7 @@ export interface CommandEntry {
   /** undefined for a command registered elsewhere (the chart panel's, listed here so the table is complete) */
   readonly run?: (context: CommandContext, ...args: unknown[]) => unknown;
   /** the module that registers a command with no `run` */
-  readonly registeredBy?: 'chartPanel';
+  readonly registeredBy?: 'chartPanel' | 'debugger';
 }
 
 export const COMMANDS = {
@@ -60,6 +60,7 @@ export const COMMANDS = {
   exportChartPng: 'lstm.exportChartPng',
   exportTraceCsv: 'lstm.exportTraceCsv',
   exportTraceJson: 'lstm.exportTraceJson',
+  debugSpec: 'lstm.debugSpec',
 } as const;
 
 /** The chart panel's stepping intents (webview message type → command): the panel runs these table entries. */
@@ -144,6 +145,8 @@ export const COMMAND_TABLE: readonly CommandEntry[] = [
   { id: COMMANDS.exportChartPng, title: 'Export Chart as PNG', registeredBy: 'chartPanel' },
   { id: COMMANDS.exportTraceCsv, title: 'Export Trace as CSV', registeredBy: 'chartPanel' },
   { id: COMMANDS.exportTraceJson, title: 'Export Trace as JSON', registeredBy: 'chartPanel' },
+  // starts a debug session of type lstm (src/views/debugger.ts)
+  { id: COMMANDS.debugSpec, title: 'Debug Spec', registeredBy: 'debugger' },
 ];
 
 /**

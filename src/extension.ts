@@ -12,6 +12,7 @@ import { Emitter } from './runtime/emitter';
 import { EDIT_DEBOUNCE_MS } from './runtime/sessionManager';
 import { registerChartPanel } from './views/chartPanel';
 import { lastStatusMessage, registerCommands } from './views/commandHost';
+import { registerDebugger } from './views/debugger';
 import { registerDiagnostics } from './views/diagnostics';
 import { DocumentSessions } from './views/documentSessions';
 import { registerHover } from './views/hover';
@@ -63,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): LstmStepperApi {
   registerHover(context, sessions);
   const inlineValues = registerInlineValues(context, sessions);
   registerChartPanel(context, sessions);
+  registerDebugger(context, sessions);
   void ensureJsonLanguageFeatures();
 
   return {

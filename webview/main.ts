@@ -148,7 +148,13 @@ function applyStep(detail: StepDetail): void {
   decayChart.setMarker(cursor.phase === 'backward' ? cursor.t : undefined, false);
   if (snapshot?.hasBelt) beltChart.setStep(detail, snapshot.cell);
   ui.equationsTitle.textContent = `Equations at ${detail.label}${detail.token ? ` (${detail.token})` : ''}, unit ${detail.equationUnit}`;
-  ui.equations.textContent = detail.equations.join('\n');
+  // one span per line, the debugger's current equation marked (text only: user data never becomes markup)
+  ui.equations.replaceChildren(...detail.equations.map((line, k) => {
+    const span = document.createElement('span');
+    span.textContent = `${line}\n`;
+    if (k === detail.currentEquation) span.className = 'current-equation';
+    return span;
+  }));
   if (document.activeElement !== ui.equationUnit) ui.equationUnit.value = String(detail.equationUnit);
 }
 

@@ -205,6 +205,12 @@ export interface CellInfo {
   /** the panel's backward equations at step t for one unit */
   /** the backward equations at step t for one unit (after the dL/dh line every cell shares) */
   backwardEquations: (v: StepValues, t: number, T: number, format: NumberFormat) => BackwardEquation[];
+  /**
+   * The equations of one step in the order they are computed, named by the field each produces
+   * (the debugger's Step Into walks them; docs/debug-adapter.md). Forward `z` is the concatenation
+   * [h_{t-1}, x_t] (not a trace field); backward names are per-step backward fields.
+   */
+  microSteps: { forward: readonly string[]; backward: readonly string[] };
   run: CellRunner;
 }
 
@@ -388,6 +394,10 @@ function lstmEntry(peephole: boolean): CellInfo {
     belt: LSTM_BELT,
     inputLine: 'z_t = [h_{t-1}, x_t]',
     backwardEquations: lstmBackwardEquations(peephole),
+    microSteps: {
+      forward: ['z', 'a_f', 'f', 'a_i', 'i', 'a_g', 'g', 'c', 'a_o', 'o', 'h'],
+      backward: ['dL_dh', 'dL_dc', 'dL_da_f', 'dL_da_i', 'dL_da_g', 'dL_da_o', 'dL_dx'],
+    },
     run: runLstm,
   };
 }
@@ -439,6 +449,10 @@ const GRU: CellInfo = {
   },
   inputLine: 'x_t, h_{t-1}',
   backwardEquations: gruBackwardEquations,
+  microSteps: {
+    forward: ['a_r', 'r', 'a_z', 'z', 'hn', 'a_n', 'n', 'h'],
+    backward: ['dL_dh', 'dL_da_z', 'dL_da_n', 'dL_dhn', 'dL_da_r', 'dL_dx'],
+  },
   run: runGru,
 };
 
@@ -465,6 +479,7 @@ const RNN: CellInfo = {
   flopsPerStep: matmulFlops(1),
   inputLine: 'z_t = [h_{t-1}, x_t]',
   backwardEquations: rnnBackwardEquations,
+  microSteps: { forward: ['z', 'a', 'h'], backward: ['dL_dh', 'dL_da', 'dL_dx'] },
   run: runRnn,
 };
 

@@ -99,6 +99,8 @@ export interface StepDetail {
   equationUnit: number;
   /** equation lines with numbers substituted, in the seed's style */
   equations: string[];
+  /** the line of `equations` a debug session stopped at inside the step (highlighted), if any */
+  currentEquation?: number;
   /** belt labels: kept, added, result */
   beltLabels: [string, string, string];
   belt: BeltEntry[];

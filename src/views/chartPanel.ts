@@ -18,7 +18,8 @@ import type { SpecSession as Session, DocumentSessions as SessionManager } from 
 import {
   Freshness, HostToWebviewMessage, PersistedState, ViewOptions, WebviewToHostMessage, assertNever, isWebviewMessage, normalizeView,
 } from '../protocol/messages';
-import { InitialState, buildSnapshot, buildStepDetail, heatmapFields } from './chartSnapshot';
+import { EquationExtras, InitialState, buildSnapshot, buildStepDetail, heatmapFields } from './chartSnapshot';
+import { debugEquationOf, onDidChangeDebugEquation } from './debugger';
 import { traceCsvLineCount, traceCsvLines } from './traceCsv';
 import { ChunkSink, fileSink, jsonPieces, memorySink, writeChunked } from './traceExport';
 
@@ -105,6 +106,8 @@ class ChartPanel implements vscode.Disposable {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage(m => this.onMessage(m)),
+      // a debug session's Step Into moved to another equation of the step
+      onDidChangeDebugEquation(() => this.postCursor()),
       // a hidden webview is discarded; it says `ready` again when shown
       panel.onDidChangeViewState(e => { if (!e.webviewPanel.visible) this.ready = false; }),
       sessions.onDidChangeActive(change => {
@@ -226,7 +229,7 @@ class ChartPanel implements vscode.Disposable {
     try {
       const snapshot = buildSnapshot({
         trace, cursor: session.cursor, view: this.view, specName: session.spec?.name,
-        fileName: this.fileName(session), initial: this.initialState(session),
+        fileName: this.fileName(session), initial: this.initialState(session), equations: this.equationExtras(session),
       });
       this.snapshotPostedAt = Date.now();
       this.post({ type, snapshot, status: '', freshness }, started);
@@ -243,7 +246,13 @@ class ChartPanel implements vscode.Disposable {
     if (!session || !trace) return;
     const started = Date.now();
     const view = normalizeView(this.view, trace.hiddenSize, heatmapFields(trace.cell));
-    this.post({ type: 'cursor', step: buildStepDetail(trace, session.cursor, view, this.initialState(session)) }, started);
+    this.post({ type: 'cursor', step: buildStepDetail(trace, session.cursor, view, this.initialState(session), this.equationExtras(session)) }, started);
+  }
+
+  /** Full-number equations need the parameters the trace was computed with (a fresh spec's); the debugger's equation is highlighted. */
+  private equationExtras(session: Session): EquationExtras {
+    const uri = session.uri as vscode.Uri;
+    return { params: session.freshness().fresh ? session.spec?.params : undefined, equation: uri instanceof vscode.Uri ? debugEquationOf(uri) : undefined };
   }
 
   private post(message: HostToWebviewMessage, started: number): void {

@@ -37,6 +37,85 @@ export interface SnapshotSource {
   /** ignored, see InitialState */
   initial?: InitialState;
   maxPoints?: number;
+  /** the parameters (full-number equations) and the debugger's current equation */
+  equations?: EquationExtras;
+}
+
+/**
+ * What the equations may show beyond the trace: the parameters the trace was computed with (then
+ * each pre-activation prints its terms, `0.5·0 + 0.5·0.5 + … + 0 = 0.2000`), and the equation a
+ * debug session stopped at inside the step (highlighted; a micro-step name of the cell table).
+ */
+export interface EquationExtras {
+  params?: Readonly<Record<string, Float64Array>>;
+  equation?: string;
+}
+
+/** Matrix rows longer than this print their first terms and the count of the rest. */
+const MAX_TERMS = 8;
+const FIRST_TERMS = 3;
+
+/** A number inside a sum of terms: short (0.5, not 0.5000), negatives with a Unicode minus in parentheses. */
+function term(value: number): string {
+  const short = Math.abs(value) >= 1e-4 || value === 0 ? String(Number(value.toFixed(4))) : formatNumber(value, 4);
+  return value < 0 ? `(${short.replace('-', '−')})` : short;
+}
+
+/**
+ * A pre-activation's template (`W_f·z + p_f·c_{t-1} + b_f`, the GRU's `W_ir·x + b_ir + W_hr·h +
+ * b_hr`) with every product written out for unit u at step t; undefined when a term is unknown.
+ */
+function expandPreact(trace: Trace, template: string, params: Readonly<Record<string, Float64Array>>, t: number, u: number): string | undefined {
+  const { hiddenSize: H, inputSize: I } = trace;
+  const v = stepValues(trace, t, u);
+  const hPrev = (j: number) => (t === 1 ? trace.source.h0[j] : trace.forward.h[(t - 2) * H + j]);
+  const x = (j: number) => trace.source.inputs[(t - 1) * I + j];
+  const vectors: Record<string, { length: number; at: (j: number) => number }> = {
+    z: { length: H + I, at: j => (j < H ? hPrev(j) : x(j - H)) },
+    x: { length: I, at: x },
+    h: { length: H, at: hPrev },
+    'h_{t-1}': { length: H, at: hPrev },
+  };
+  const pieces: string[] = [];
+  for (const raw of template.split(' + ')) {
+    const [left, right] = raw.split('·');
+    const param = params[left];
+    if (right === undefined) {
+      if (!param) return undefined;
+      pieces.push(term(param[u]));
+      continue;
+    }
+    const vector = vectors[right];
+    if (param && vector && param.length === H * vector.length) {
+      // a matrix row times a vector: W[u][j]·z[j]
+      const row = param.subarray(u * vector.length, (u + 1) * vector.length);
+      const shown = vector.length > MAX_TERMS ? FIRST_TERMS : vector.length;
+      for (let j = 0; j < shown; j++) pieces.push(`${term(row[j])}·${term(vector.at(j))}`);
+      if (shown < vector.length) pieces.push(`… (${vector.length - shown} more terms)`);
+      continue;
+    }
+    // a diagonal peephole or a gate times a field: p_f·c_{t-1}, r·hn
+    const a = param ? param[u] : v(left);
+    const b = right === 'c_{t-1}' ? v('c', -1) : right === 'c_t' ? v('c') : v(right);
+    if (!Number.isFinite(a) || !Number.isFinite(b)) return undefined;
+    pieces.push(`${term(a)}·${term(b)}`);
+  }
+  return pieces.join(' + ');
+}
+
+/** The line of `lines` that computes `equation` (a micro-step name: a_f, f, c, dL_dc, …), or undefined. */
+export function equationLine(lines: readonly string[], equation: string | undefined, phase: 'forward' | 'backward'): number | undefined {
+  if (!equation) return undefined;
+  // the step's first line: its inputs (forward), dL/dh_t arriving (backward)
+  if (phase === 'forward' && equation === 'z') return 0;
+  if (phase === 'backward' && equation === 'dL_dh') return 0;
+  const label = equation.startsWith('dL_d') ? `dL/d${equation.slice(4)}` : equation;
+  // a line's left side: `a_f`, `c_3` (the step's number dropped), `dL/dc_3`
+  const index = lines.findIndex(line => { const head = line.split(' ')[0]; return head === label || head.replace(/_\d+$/, '') === label; });
+  if (index >= 0) return index;
+  // an activation shares its pre-activation's line: `a_f = … → f = σ(…)`
+  const fed = lines.findIndex(line => line.includes(`→ ${label} = `));
+  return fed >= 0 ? fed : undefined;
 }
 
 /** Gate fields per cell (the cell table's) and their value ranges: sigmoid gates 0..1 first, then tanh candidates −1..1. */
@@ -185,7 +264,7 @@ const sigmaLine = (name: string, pre: string, formula: string, a: number, act: n
   `${pre} = ${formula} = ${fmt(a)} → ${name} = ${fn}(${fmt(a)}) = ${fmt(act)}`;
 
 /** The cursor step's equations for one unit, numbers substituted, in the seed's style (templates from the cell table). */
-export function buildEquations(trace: Trace, cursor: CursorState, unit: number, _initial?: InitialState): string[] {
+export function buildEquations(trace: Trace, cursor: CursorState, unit: number, _initial?: InitialState, extras: EquationExtras = {}): string[] {
   const { cell: kind, hiddenSize: H, T } = trace;
   const cell = CELLS[kind];
   const t = cursor.t;
@@ -204,8 +283,10 @@ export function buildEquations(trace: Trace, cursor: CursorState, unit: number, 
       if (formula !== undefined) {
         // a pre-activation: with the activation it feeds, or alone (GRU's hn)
         const fed = [...cell.gates.map(g => g.name), ...cell.states.map(s => s.name)].find(f => activationOf(cell, f)?.preact === name);
-        if (fed) lines.push(sigmaLine(fed, name, atStep(formula, t), v(name), v(fed), ACTIVATIONS[activationOf(cell, fed)!.fn].symbol));
-        else lines.push(`${name} = ${atStep(formula, t)} = ${fmt(v(name))}`);
+        const expanded = extras.params ? expandPreact(trace, formula, extras.params, t, u) : undefined;
+        const written = expanded ? `${atStep(formula, t)} = ${expanded}` : atStep(formula, t);
+        if (fed) lines.push(sigmaLine(fed, name, written, v(name), v(fed), ACTIVATIONS[activationOf(cell, fed)!.fn].symbol));
+        else lines.push(`${name} = ${written} = ${fmt(v(name))}`);
         continue;
       }
       const state = cell.states.find(s => s.name === name);
@@ -232,14 +313,17 @@ function productRange(gate: string, t: number, T: number): string {
 }
 
 /** The small per-step payload sent on every cursor move. */
-export function buildStepDetail(trace: Trace, cursor: CursorState, view: ViewOptions, _initial?: InitialState): StepDetail {
+export function buildStepDetail(trace: Trace, cursor: CursorState, view: ViewOptions, _initial?: InitialState, extras: EquationExtras = {}): StepDetail {
   const { labels, belt } = buildBelt(trace, cursor.t, view.units);
+  const equations = buildEquations(trace, cursor, view.equationUnit, undefined, extras);
+  const current = cursor.t >= 1 ? equationLine(equations, extras.equation, cursor.phase) : undefined;
   return {
     cursor: { phase: cursor.phase, t: cursor.t },
     token: cursor.t >= 1 ? (trace.tokens?.[cursor.t - 1] ?? '') : '',
     label: describeCursor(cursor, trace.T),
     equationUnit: Math.max(0, Math.min(trace.hiddenSize - 1, view.equationUnit)),
-    equations: buildEquations(trace, cursor, view.equationUnit),
+    equations,
+    ...(current !== undefined ? { currentEquation: current } : {}),
     beltLabels: labels,
     belt,
   };
@@ -307,7 +391,7 @@ export function buildSnapshot(source: SnapshotSource): Snapshot {
     },
     decay: decay.chart,
     decaySummary: decay.summary,
-    step: buildStepDetail(trace, cursor, view),
+    step: buildStepDetail(trace, cursor, view, undefined, source.equations),
     warning: nf ? `a NaN or ±Inf first appears at ${nf.phase} t=${nf.t} in ${nf.field}` : undefined,
     decimated,
     hasBelt: CELLS[trace.cell].belt !== undefined,

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { DocumentSessions } from './documentSessions';
 import { reportError } from '../errorReporter';
+import { lstmDebugging } from './debugger';
 import { inputRowEnds } from './specTree';
 import { backwardReached, fieldRow, formatVector, forwardReached, readPrecision } from './traceFields';
 
@@ -30,7 +31,8 @@ export function registerInlineValues(context: vscode.ExtensionContext, sessions:
     try {
       const session = sessions.getSession(editor.document.uri);
       const trace = session?.trace;
-      if (!enabled || !session || !trace) { editor.setDecorations(decoration, []); shown.set(editor, []); return; }
+      // during an lstm debug session the debugger's InlineValuesProvider shows these values instead
+      if (!enabled || !session || !trace || lstmDebugging()) { editor.setDecorations(decoration, []); shown.set(editor, []); return; }
       const p = readPrecision(vscode.workspace.getConfiguration('lstmStepper'));
       const rows = inputRowEnds(editor.document);
       const mark = session.freshness().fresh ? '' : STALE_MARK;
@@ -66,6 +68,7 @@ export function registerInlineValues(context: vscode.ExtensionContext, sessions:
       vscode.window.visibleTextEditors.filter(e => e.document.uri.toString() === key).forEach(decorate);
     }),
     vscode.window.onDidChangeVisibleTextEditors(decorateAll),
+    vscode.debug.onDidChangeActiveDebugSession(decorateAll),
     vscode.workspace.onDidChangeConfiguration(event => {
       if (!event.affectsConfiguration('lstmStepper')) return;
       enabled = readEnabled();

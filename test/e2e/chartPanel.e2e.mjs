@@ -98,7 +98,7 @@ export default [
       await wb.runCommand('LSTM: Step');
       await wb.waitForText(view.locator('#cursor-label'), 't=1/4 forward');
       const equations = await wb.waitForText(view.locator('#equations'), 'σ(0.2000) = 0.5498');
-      check(equations.includes('a_f = W_f·z + b_f = 0.2000 → f = σ(0.2000) = 0.5498'), `equations: ${equations}`);
+      check(equations.includes('a_f = W_f·z + b_f = 0.5·0 + 0.5·0 + 0.5·0.5 + 0.5·(−0.1) + 0 = 0.2000 → f = σ(0.2000) = 0.5498'), `equations: ${equations}`);
       check(equations.includes('c_1 = f·c_0 + i·g = 0.5498·0.0000 + 0.5498·0.1974 = 0.1085'), `equations: ${equations}`);
       check(equations.includes('h_1 = o·tanh(c_1) = 0.5498·tanh(0.1085) = 0.0594'), `equations: ${equations}`);
       await waitForMarker(wb, '#gates-chart', 1);

@@ -77,7 +77,7 @@ describe('chart panel', function () {
     const s = await waitForState(x => x.posted.slice(before).some(p => p.type === 'cursor' && p.stepLabel === 't=1/4 forward'), 'a cursor update for t=1');
     const update = s.posted.slice(before).find(p => p.type === 'cursor' && p.stepLabel === 't=1/4 forward')!;
     // the seed: W_f·z = 0.5·0.5 + 0.5·(−0.1) = 0.2, σ(0.2) = 0.5498
-    assert.ok(update.equations?.includes('a_f = W_f·z + b_f = 0.2000 → f = σ(0.2000) = 0.5498'), JSON.stringify(update.equations));
+    assert.ok(update.equations?.includes('a_f = W_f·z + b_f = 0.5·0 + 0.5·0 + 0.5·0.5 + 0.5·(−0.1) + 0 = 0.2000 → f = σ(0.2000) = 0.5498'), JSON.stringify(update.equations));
     assert.ok(!s.posted.slice(before).some(p => p.type === 'snapshot' || p.type === 'trace'), 'a step does not resend the snapshot');
     await waitForState(x => x.rendered.some(r => r.kind === 'cursor'), 'the cursor update drawn');
   });

@@ -24,12 +24,25 @@ describe('extension manifest (package.json contributes)', () => {
 
   it('activates only on the spec language, never at startup or on every JSON file', () => {
     assert.ok(manifest.activationEvents.includes('onLanguage:lstm-spec'));
-    // besides the language, only the chart panel's restore (onWebviewPanel) may activate it
-    for (const event of manifest.activationEvents) assert.match(event, /^(onLanguage:lstm-spec|onWebviewPanel:[\w.]+)$/);
+    // besides the language, only the chart panel's restore (onWebviewPanel) and the lstm debugger
+    // (F5 resolving a configuration of type lstm, Run and Debug's dynamic list) may activate it
+    for (const event of manifest.activationEvents) assert.match(event, /^(onLanguage:lstm-spec|onWebviewPanel:[\w.]+|onDebugResolve:lstm|onDebugDynamicConfigurations:lstm)$/);
     const language = contributes.languages.find((l: { id: string }) => l.id === 'lstm-spec');
     assert.deepEqual(language.extensions, ['.lstm.json']);
     assert.ok(contributes.jsonLanguageParticipants.some((p: { languageId: string }) => p.languageId === 'lstm-spec'), 'the JSON language server must serve lstm-spec');
     assert.ok(contributes.jsonValidation.some((v: { fileMatch: string }) => v.fileMatch === '*.lstm.json'));
+  });
+
+  it('contributes the lstm debugger: breakpoints in specs, F5 with no launch.json, a Debug Spec button', () => {
+    const debuggerEntry = contributes.debuggers.find((d: { type: string }) => d.type === 'lstm');
+    assert.ok(debuggerEntry, 'no debugger of type lstm');
+    assert.deepEqual(debuggerEntry.languages, ['lstm-spec']);
+    assert.deepEqual(debuggerEntry.configurationAttributes.launch.required, ['spec']);
+    assert.equal(debuggerEntry.initialConfigurations[0].type, 'lstm');
+    assert.ok(debuggerEntry.configurationSnippets.length > 0);
+    assert.deepEqual(contributes.breakpoints, [{ language: 'lstm-spec' }]);
+    for (const event of ['onDebugResolve:lstm', 'onDebugDynamicConfigurations:lstm']) assert.ok(manifest.activationEvents.includes(event), event);
+    assert.ok(contributes.menus['editor/title'].some((m: { command: string; when: string }) => m.command === 'lstm.debugSpec' && /resourceLangId == lstm-spec/.test(m.when)));
   });
 
   it('binds Step and Step Back only in a focused spec editor and never while debugging', () => {
