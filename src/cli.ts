@@ -2,6 +2,7 @@
 //   trace SPEC [--json] [--loss sum|mse] [--precision N]   the seeds' step table and backward table,
 //                                                          or the trace JSON (docs/trace-format.md)
 //   bench SPEC [--runs N]                                  times computeTrace alone, one JSON line
+//   --kernels js|wasm (either command)                     the matrix kernels' back end (default wasm)
 // A bad spec prints every issue, and nothing else, as `file:line:column: message` (warnings as
 // `file:line:column: warning: message`) on stderr and exits 1. A file that cannot be read and a
 // --loss value other than sum or mse exit 1 as well (they have no position to give); the other
@@ -11,13 +12,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  CELLS, computeTrace, findSourceRange, formatNumber, parseSpec, rowMeans, rowNorms, traceToJson,
-  type NonFiniteReport, type SourceRange, type Spec, type SpecIssue, type Trace,
+  CELLS, computeTrace, findSourceRange, formatNumber, parseSpec, rowMeans, rowNorms, setKernelBackend, traceToJson,
+  type KernelBackend, type NonFiniteReport, type SourceRange, type Spec, type SpecIssue, type Trace,
 } from './engine';
 
 const USAGE = `Usage:
-  lstm-stepper trace SPEC.lstm.json [--json] [--loss sum|mse] [--precision N]
-  lstm-stepper bench SPEC.lstm.json [--runs N]
+  lstm-stepper trace SPEC.lstm.json [--json] [--loss sum|mse] [--precision N] [--kernels js|wasm]
+  lstm-stepper bench SPEC.lstm.json [--runs N] [--kernels js|wasm]
   lstm-stepper --help
 
 trace   prints the forward table (t, token, gates, c_t, h_t) and the backward table
@@ -25,10 +26,11 @@ trace   prints the forward table (t, token, gates, c_t, h_t) and the backward ta
         --json         print the full trace as JSON instead (docs/trace-format.md)
         --loss KIND    override the spec's loss: sum, or mse (needs loss.target in the spec)
         --precision N  digits after the decimal point in the tables (default 4)
-bench   times the engine alone (forward + full BPTT) N times and prints one JSON line
+bench   times the engine alone (forward + full BPTT) N times, after untimed warm-up runs, and prints one JSON line
         {"H","I","T","runs":[ms...],"medianMs","gflops"} with FLOPs = 3·2·4H(H+I)·T for lstm
         (gru: 3·2·3H(H+I)·T, rnn: 3·2·H(H+I)·T).
         --runs N       number of timed runs (default 5)
+--kernels KIND  the matrix products' back end: wasm (WebAssembly SIMD, the default) or js
 
 A spec with errors prints each as file:line:column: message on stderr and exits with 1,
 as do a file that cannot be read and an unknown --loss value; other usage errors exit with 2.`;
@@ -47,10 +49,11 @@ interface Options {
   loss?: 'sum' | 'mse';
   runs: number;
   precision: number;
+  kernels: KernelBackend;
 }
 
 function parseArguments(argv: string[]): Options {
-  const options: Options = { command: 'help', json: false, runs: 5, precision: 4 };
+  const options: Options = { command: 'help', json: false, runs: 5, precision: 4, kernels: 'wasm' };
   const positionals: string[] = [];
   const valueOf = (flag: string, inline: string | undefined, k: number): [string, number] => {
     if (inline !== undefined) return [inline, k];
@@ -92,6 +95,13 @@ function parseArguments(argv: string[]): Options {
         options.runs = positiveInteger(flag, value, 1);
         break;
       }
+      case '--kernels': {
+        const [value, next] = valueOf(flag, inline, k);
+        k = next;
+        if (value !== 'js' && value !== 'wasm') throw new CliError(`--kernels expects js or wasm, got "${value}"`, 2);
+        options.kernels = value;
+        break;
+      }
       case '--precision': {
         const [value, next] = valueOf(flag, inline, k);
         k = next;
@@ -109,7 +119,7 @@ function parseArguments(argv: string[]): Options {
   if (command !== 'trace' && command !== 'bench') throw new CliError(`unknown command "${command}"\n\n${USAGE}`, 2);
   if (file === undefined) throw new CliError(`${command} needs a spec file\n\n${USAGE}`, 2);
   if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}"\n\n${USAGE}`, 2);
-  if (command === 'bench' && (options.json || options.loss)) throw new CliError(`bench takes only --runs\n\n${USAGE}`, 2);
+  if (command === 'bench' && (options.json || options.loss)) throw new CliError(`bench takes only --runs and --kernels\n\n${USAGE}`, 2);
   if (command === 'trace' && argv.some(a => a.startsWith('--runs'))) throw new CliError(`--runs belongs to bench\n\n${USAGE}`, 2);
   return { ...options, command, file };
 }
@@ -231,10 +241,17 @@ export function run(argv: string[], stdout: (line: string) => void, stderr: (lin
       return 0;
     }
     const file = options.file!;
+    if (setKernelBackend(options.kernels) !== options.kernels) throw new CliError(`--kernels ${options.kernels}: WebAssembly SIMD is not available in this Node.js`, 1);
     const loaded = loadSpec(file, options.loss, stderr);
     if (!loaded) return 1;
     const { spec, text } = loaded;
     if (options.command === 'bench') {
+      // untimed warm-up so the runs measure optimised code: at least 2 runs and 200 ms, at most 20 runs
+      for (let warm = 0, spent = 0; warm < 20 && (warm < 2 || spent < 200); warm++) {
+        const start = performance.now();
+        computeTrace(spec);
+        spent += performance.now() - start;
+      }
       const runs: number[] = [];
       for (let k = 0; k < options.runs; k++) {
         const start = performance.now();
