@@ -4,7 +4,7 @@
 // and, when /usr/bin/python3 has PyTorch, of PyTorch nn.LSTM in float64 on one thread
 // (torch.set_num_threads(1), OPENBLAS_NUM_THREADS=1; forward + backward of h_T.sum() with
 // gradients on the weights, the inputs, h0 and c0) in a child process answering one run per
-// request, so all three see the same machine load. It prints medians, GFLOP/s with
+// request, so all three see the same machine load. It prints medians and fastest runs, GFLOP/s with
 // FLOPs = 3·2·4H(H+I)·T (an LSTM) and the ratio engine/PyTorch; it installs nothing and says
 // what it skipped. Then it measures the retained trace of (H, I, T) = (512, 256, 1000): the real
 // heap growth (V8 heap + array buffers, after a forced GC) and the byte sum of the trace's
@@ -135,7 +135,8 @@ if (engine.setKernelBackend('wasm') !== 'wasm') {
 }
 const torch = await startTorch();
 console.log(`engine bench: forward + BPTT (computeTrace), median of ${RUNS} interleaved runs after warm-up, FLOPs = 3*2*4H(H+I)*T`);
-const head = ['(H,I,T)'.padEnd(16), ...backends.map(b => `${b} ms`.padStart(10) + '  GF/s'), ...(torch ? ['torch ms'.padStart(10), ...backends.map(b => `${b}/torch`.padStart(11))] : [])];
+console.log('each column: median ms (fastest run ms), GFLOP/s of the median; ratios: median/median (fastest/fastest)');
+const head = ['(H,I,T)'.padEnd(16), ...backends.map(b => `${b} ms`.padStart(19) + '  GF/s'), ...(torch ? ['torch ms'.padStart(19), ...backends.map(b => `${b}/torch`.padStart(13))] : [])];
 console.log(head.join('  '));
 const sizes = quick ? [[32, 16, 100], [256, 128, 500]] : [[32, 16, 100], [128, 64, 200], [256, 128, 500], [512, 256, 100], [512, 256, 1000]];
 for (const [H, I, T] of sizes) {
@@ -156,14 +157,14 @@ for (const [H, I, T] of sizes) {
   }
   const flops = 3 * 2 * 4 * H * (H + I) * T;
   const cells = [`(${H},${I},${T})`.padEnd(16)];
-  for (const backend of backends) {
-    const ms = median(times[backend]);
-    cells.push(ms.toFixed(2).padStart(10) + (flops / (ms * 1e6)).toFixed(2).padStart(6));
-  }
+  const fastest = values => Math.min(...values);
+  const msCell = values => `${median(values).toFixed(2)} (${fastest(values).toFixed(2)})`.padStart(19);
+  for (const backend of backends) cells.push(msCell(times[backend]) + (flops / (median(times[backend]) * 1e6)).toFixed(2).padStart(6));
   if (torch) {
-    const torchMs = median(times.torch);
-    cells.push(torchMs.toFixed(2).padStart(10));
-    for (const backend of backends) cells.push((median(times[backend]) / torchMs).toFixed(2).padStart(11));
+    cells.push(msCell(times.torch));
+    for (const backend of backends) {
+      cells.push(`${(median(times[backend]) / median(times.torch)).toFixed(2)} (${(fastest(times[backend]) / fastest(times.torch)).toFixed(2)})`.padStart(13));
+    }
   }
   console.log(cells.join('  '));
 }

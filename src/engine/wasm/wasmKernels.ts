@@ -8,7 +8,8 @@
 //   (each cell's loop starts after its input-projection GEMM), and forgetResident() ends it
 //   explicitly, so a matrix changed in place between traces is never read stale;
 // - a GEMM copies its operands once, compacted (leading dimension = row length), and runs in
-//   cache blocks over the copies.
+//   cache blocks over the copies; B and C go through the memory one block of columns at a time,
+//   so the memory holds A and one block, not all three operands.
 // The memory only grows (to the largest product seen); the views are refreshed when it does.
 
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- other tsconfigs (the webview's) reach this file too
@@ -108,21 +109,25 @@ export function createWasmKernels(bytes: Uint8Array = kernelsWat): WasmKernels {
         if (beta === 0) for (let m = 0; m < M; m++) c.fill(0, cOff + m * ldc, cOff + m * ldc + N);
         return;
       }
-      const aAt = 0, bAt = M * K + ((M * K) & 1), cAt = bAt + N * K + ((N * K) & 1);
-      ensure(cAt + M * N);
+      // A is copied once; B and C one block of GEMM_NC columns of C at a time, so the memory
+      // holds A plus one block (A is the larger operand in the cells' products)
+      const nb = Math.min(N, GEMM_NC);
+      const aAt = 0, bAt = M * K + ((M * K) & 1), cAt = bAt + nb * K + ((nb * K) & 1);
+      ensure(cAt + M * nb);
       copyIn(a, aOff, lda, M, K, aAt);
-      copyIn(b, bOff, ldb, N, K, bAt);
-      if (beta === 0) heap.fill(0, cAt, cAt + M * N);
-      else copyIn(c, cOff, ldc, M, N, cAt);
       for (let n0 = 0; n0 < N; n0 += GEMM_NC) {
-        const n1 = Math.min(N, n0 + GEMM_NC);
+        const n1 = Math.min(N, n0 + GEMM_NC), width = n1 - n0;
+        const h = heap;
+        copyIn(b, bOff + n0 * ldb, ldb, width, K, bAt);
+        if (beta === 0) h.fill(0, cAt, cAt + M * width);
+        else for (let m = 0; m < M; m++) h.set(c.subarray(cOff + m * ldc + n0, cOff + m * ldc + n1), cAt + m * width);
         for (let k0 = 0; k0 < K; k0 += GEMM_KC) {
           const k1 = Math.min(K, k0 + GEMM_KC);
-          wasm.gemmNT((cAt + n0) * 8, (aAt + k0) * 8, (bAt + n0 * K + k0) * 8, M, n1 - n0, k1 - k0, K, K, N);
+          wasm.gemmNT(cAt * 8, (aAt + k0) * 8, (bAt + k0) * 8, M, width, k1 - k0, K, K, width);
         }
+        if (width === ldc) c.set(h.subarray(cAt, cAt + M * width), cOff + n0);
+        else for (let m = 0; m < M; m++) c.set(h.subarray(cAt + m * width, cAt + (m + 1) * width), cOff + m * ldc + n0);
       }
-      if (ldc === N) c.set(heap.subarray(cAt, cAt + M * N), cOff);
-      else for (let m = 0; m < M; m++) c.set(heap.subarray(cAt + m * N, cAt + m * N + N), cOff + m * ldc);
     },
 
     gemv(y, yOff, a, aOff, lda, x, xOff, M, K, beta) {
