@@ -100,6 +100,16 @@ export function createWasmKernels(bytes: Uint8Array = kernelsWat): WasmKernels {
     else for (let r = 0; r < rows; r++) heap.set(src.subarray(off + r * ld, off + r * ld + cols), to + r * cols);
   };
 
+  /** copyIn with rows of an even length: an odd row gets a zero after it, (rows, cols + 1) at `to`. */
+  const copyInEven = (src: Float64Array, off: number, ld: number, rows: number, cols: number, to: number): void => {
+    if ((cols & 1) === 0) return copyIn(src, off, ld, rows, cols, to);
+    const h = heap;
+    for (let r = 0; r < rows; r++) {
+      h.set(src.subarray(off + r * ld, off + r * ld + cols), to + r * (cols + 1));
+      h[to + r * (cols + 1) + cols] = 0;
+    }
+  };
+
   return {
     gemmNT(c, cOff, ldc, a, aOff, lda, b, bOff, ldb, M, N, K, beta) {
       resident = null;
@@ -110,20 +120,21 @@ export function createWasmKernels(bytes: Uint8Array = kernelsWat): WasmKernels {
         return;
       }
       // A is copied once; B and C one block of GEMM_NC columns of C at a time, so the memory
-      // holds A plus one block (A is the larger operand in the cells' products)
-      const nb = Math.min(N, GEMM_NC);
-      const aAt = 0, bAt = M * K + ((M * K) & 1), cAt = bAt + nb * K + ((nb * K) & 1);
+      // holds A plus one block (A is the larger operand in the cells' products). The kernel wants
+      // an even K: the copies' rows get a zero at the end when K is odd (it adds 0·0 = 0).
+      const nb = Math.min(N, GEMM_NC), Ke = K + (K & 1);
+      const aAt = 0, bAt = M * Ke, cAt = bAt + nb * Ke;
       ensure(cAt + M * nb);
-      copyIn(a, aOff, lda, M, K, aAt);
+      copyInEven(a, aOff, lda, M, K, aAt);
       for (let n0 = 0; n0 < N; n0 += GEMM_NC) {
         const n1 = Math.min(N, n0 + GEMM_NC), width = n1 - n0;
         const h = heap;
-        copyIn(b, bOff + n0 * ldb, ldb, width, K, bAt);
+        copyInEven(b, bOff + n0 * ldb, ldb, width, K, bAt);
         if (beta === 0) h.fill(0, cAt, cAt + M * width);
         else for (let m = 0; m < M; m++) h.set(c.subarray(cOff + m * ldc + n0, cOff + m * ldc + n1), cAt + m * width);
-        for (let k0 = 0; k0 < K; k0 += GEMM_KC) {
-          const k1 = Math.min(K, k0 + GEMM_KC);
-          wasm.gemmNT(cAt * 8, (aAt + k0) * 8, (bAt + k0) * 8, M, width, k1 - k0, K, K, width);
+        for (let k0 = 0; k0 < Ke; k0 += GEMM_KC) {
+          const k1 = Math.min(Ke, k0 + GEMM_KC);
+          wasm.gemmNT(cAt * 8, (aAt + k0) * 8, (bAt + k0) * 8, M, width, k1 - k0, Ke, Ke, width);
         }
         if (width === ldc) c.set(h.subarray(cAt, cAt + M * width), cOff + n0);
         else for (let m = 0; m < M; m++) c.set(h.subarray(cAt + m * width, cAt + (m + 1) * width), cOff + m * ldc + n0);
