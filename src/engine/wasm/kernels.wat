@@ -1,10 +1,11 @@
 ;; The engine's matrix products in WebAssembly SIMD (f64x2), assembled at build time
-;; (scripts/wasmPlugin.mjs) and driven by wasmKernels.ts, which copies operands into this
+;; (scripts/wat.mjs) and driven by wasmKernels.ts, which copies operands into this
 ;; module's linear memory. They compute exactly what the JavaScript kernels in ../kernels.ts
 ;; compute; only the order of the additions inside a dot product differs (even and odd k are
 ;; summed in the two lanes, then added), so results agree to rounding.
 ;; Conventions: every pointer is a byte offset into the exported memory, every size and leading
-;; dimension counts f64 elements, matrices are row-major. Odd lengths are handled by a scalar tail.
+;; dimension counts f64 elements, matrices are row-major. Odd lengths are handled by a scalar tail
+;; (gemmNT: odd M and N; its caller pads K to an even length).
 
 (module
   (memory (export "memory") 1)
