@@ -14,7 +14,8 @@ import { createWasmKernels, type WasmKernels } from './wasm/wasmKernels';
 
 export type KernelBackend = 'js' | 'wasm';
 
-// the WebAssembly kernels, instantiated on first use: undefined = not tried yet, null = unavailable
+// the WebAssembly kernels, instantiated when first chosen (at load: wasm is the default; the
+// module is a few KB and compiles synchronously): undefined = not tried yet, null = unavailable
 let wasmKernels: WasmKernels | null | undefined;
 // the back end in use: null = JavaScript
 let active: WasmKernels | null = null;
@@ -62,7 +63,7 @@ export function gemmNT(
   else gemmNTJs(c, cOff, ldc, a, aOff, lda, b, bOff, ldb, M, N, K, beta);
 }
 
-/** y = beta*y + A · x on the chosen back end (see gemvJs). */
+/** y = beta*y + A · x on the chosen back end (see gemvJs); A stays resident as for gemvT. */
 export function gemv(
   y: Float64Array, yOff: number, // y: (M)
   a: Float64Array, aOff: number, lda: number, // A: (M, K)
