@@ -263,7 +263,9 @@ export function run(argv: string[], stdout: (line: string) => void, stderr: (lin
       const I = spec.inputSize;
       const flops = benchFlops(spec);
       const round = (value: number): number => Math.round(value * 1000) / 1000;
-      stdout(JSON.stringify({ H, I, T: spec.T, runs: runs.map(round), medianMs: round(medianMs), gflops: Number((flops / (medianMs * 1e6)).toPrecision(4)) }));
+      // gflops from the printed medianMs (docs/cli.md's formula), unless that rounds to 0
+      const shownMs = round(medianMs) > 0 ? round(medianMs) : medianMs;
+      stdout(JSON.stringify({ H, I, T: spec.T, runs: runs.map(round), medianMs: round(medianMs), gflops: Number((flops / (shownMs * 1e6)).toPrecision(4)) }));
       return 0;
     }
     const trace = computeTrace(spec);
