@@ -1,22 +1,31 @@
 // `npm run bench`: the engine's speed and memory, outside the unit tests. For each size it
-// times forward + full BPTT (computeTrace, no file or JSON work) as the median of 5 runs after
-// a warm-up, and prints GFLOP/s with FLOPs = 3·2·4H(H+I)·T (an LSTM). Then it measures the
-// retained trace of (H, I, T) = (512, 256, 1000): the real heap growth (V8 heap + array
-// buffers, after a forced GC) and the byte sum of the trace's distinct buffers, before and after
-// reading the lazily computed fields. The engine is bundled from src/engine/index.ts into
-// out/bench/engine.cjs first, so this runs the same code the extension runs.
+// times forward + full BPTT (computeTrace, no file or JSON work) after a warm-up, interleaving
+// the runs of the two kernel back ends (WebAssembly SIMD and JavaScript, src/engine/kernels.ts)
+// and, when /usr/bin/python3 has PyTorch, of PyTorch nn.LSTM in float64 on one thread
+// (torch.set_num_threads(1), OPENBLAS_NUM_THREADS=1; forward + backward of h_T.sum() with
+// gradients on the weights, the inputs, h0 and c0) in a child process answering one run per
+// request, so all three see the same machine load. It prints medians and fastest runs, GFLOP/s with
+// FLOPs = 3·2·4H(H+I)·T (an LSTM) and the ratio engine/PyTorch; it installs nothing and says
+// what it skipped. Then it measures the retained trace of (H, I, T) = (512, 256, 1000): the real
+// heap growth (V8 heap + array buffers, after a forced GC) and the byte sum of the trace's
+// distinct buffers, before and after reading the lazily computed fields. The engine is bundled
+// from src/engine/index.ts into out/bench/engine.cjs first (the .wat kernels assembled as in
+// the build), so this runs the same code the extension runs.
 // Then, unless --engine-only, the benchmarks in the real VS Code host (code-server): activation,
 // Step update and edit cost in the extension host (test/integration/hostBench.bench.ts), the Step
 // latency a user sees in the workbench (test/e2e/extension.e2e.mjs with LSTM_BENCH=1), and the
 // chart panel at T = 1000, H = 512 (scripts/benchChartPanel.mjs). Each prints its figures.
-// Usage: node scripts/bench.mjs [--runs N] [--quick] [--engine-only]
+// Usage: node scripts/bench.mjs [--runs N] [--quick] [--engine-only] [--no-torch]
 import * as esbuild from 'esbuild';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import readline from 'node:readline';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { watPlugin } from './wat.mjs';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc');
@@ -25,7 +34,7 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const outfile = path.join(root, 'out/bench/engine.cjs');
 await esbuild.build({
   entryPoints: [path.join(root, 'src/engine/index.ts')], outfile, bundle: true, platform: 'node', format: 'cjs',
-  target: 'es2022', mainFields: ['module', 'main'], logLevel: 'warning',
+  target: 'es2022', mainFields: ['module', 'main'], logLevel: 'warning', plugins: [watPlugin],
 });
 const engine = createRequire(import.meta.url)(outfile);
 
@@ -47,28 +56,120 @@ function lstmSpec(H, I, T) {
 
 const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-console.log(`engine bench: forward + BPTT (computeTrace), median of ${RUNS} runs, FLOPs = 3*2*4H(H+I)*T`);
-const sizes = quick ? [[32, 16, 100], [256, 128, 500]] : [[32, 16, 100], [128, 64, 200], [256, 128, 500], [512, 256, 100]];
+// PyTorch in a child process: one line "H I T" in, one line with the run's milliseconds out.
+const TORCH_SERVER = `
+import sys, time
+try:
+    import torch
+except Exception as e:
+    print("skip no torch (" + type(e).__name__ + ": " + str(e).splitlines()[0] + ")", flush=True)
+    sys.exit(0)
+torch.set_num_threads(1)
+torch.manual_seed(0)
+torch.zeros(64, 64, dtype=torch.float64) @ torch.zeros(64, 64, dtype=torch.float64)
+blas = sorted({l.split()[-1].rsplit('/', 1)[-1] for l in open('/proc/self/maps') if 'blas' in l.lower()})
+print("ready torch " + torch.__version__ + ", threads " + str(torch.get_num_threads()) + ", BLAS " + (",".join(blas) or "built in"), flush=True)
+models = {}
+for line in sys.stdin:
+    H, I, T = map(int, line.split())
+    if (H, I, T) not in models:
+        g = torch.Generator().manual_seed(1)
+        lstm = torch.nn.LSTM(I, H).double()
+        x = (torch.rand(T, 1, I, dtype=torch.float64, generator=g) * 2 - 1).requires_grad_(True)
+        h0 = torch.zeros(1, 1, H, dtype=torch.float64, requires_grad=True)
+        c0 = torch.zeros(1, 1, H, dtype=torch.float64, requires_grad=True)
+        models[(H, I, T)] = (lstm, x, h0, c0)
+    lstm, x, h0, c0 = models[(H, I, T)]
+    for p in (*lstm.parameters(), x, h0, c0):
+        p.grad = None
+    start = time.perf_counter()
+    out, (hn, cn) = lstm(x, (h0, c0))
+    hn.sum().backward()
+    print("%.4f" % ((time.perf_counter() - start) * 1000), flush=True)
+`;
+
+/** The PyTorch runner, or undefined with the reason printed. */
+async function startTorch() {
+  if (process.argv.includes('--no-torch')) return skipTorch('--no-torch');
+  if (!fs.existsSync('/usr/bin/python3')) return skipTorch('no /usr/bin/python3');
+  const child = spawn('/usr/bin/python3', ['-c', TORCH_SERVER], {
+    stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+  });
+  const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error('the PyTorch process ended');
+    return value;
+  };
+  const first = await next().catch(error => `skip ${error.message}`);
+  if (!first.startsWith('ready')) {
+    child.kill();
+    return skipTorch(first.replace(/^skip /, ''));
+  }
+  console.log(`PyTorch: ${first.slice('ready '.length)}`);
+  return {
+    async run(H, I, T) {
+      child.stdin.write(`${H} ${I} ${T}\n`);
+      return Number(await next());
+    },
+    close() { child.stdin.end(); },
+  };
+}
+function skipTorch(reason) {
+  console.log(`PyTorch comparison skipped: ${reason}`);
+  return undefined;
+}
+
+/** One engine run on a back end, in ms. */
+function engineRun(backend, spec) {
+  engine.setKernelBackend(backend);
+  const start = performance.now();
+  engine.computeTrace(spec);
+  return performance.now() - start;
+}
+
+const backends = ['wasm', 'js'];
+if (engine.setKernelBackend('wasm') !== 'wasm') {
+  console.log('WebAssembly SIMD kernels unavailable here: skipping the wasm column');
+  backends.shift();
+}
+const torch = await startTorch();
+console.log(`engine bench: forward + BPTT (computeTrace), median of ${RUNS} interleaved runs after warm-up, FLOPs = 3*2*4H(H+I)*T`);
+console.log('each column: median ms (fastest run ms), GFLOP/s of the median; ratios: median/median (fastest/fastest)');
+const head = ['(H,I,T)'.padEnd(16), ...backends.map(b => `${b} ms`.padStart(19) + '  GF/s'), ...(torch ? ['torch ms'.padStart(19), ...backends.map(b => `${b}/torch`.padStart(13))] : [])];
+console.log(head.join('  '));
+const sizes = quick ? [[32, 16, 100], [256, 128, 500]] : [[32, 16, 100], [128, 64, 200], [256, 128, 500], [512, 256, 100], [512, 256, 1000]];
 for (const [H, I, T] of sizes) {
   const spec = lstmSpec(H, I, T);
   // warm up until V8 has optimised the kernels: small sizes need many calls, large ones one
-  for (let warm = 0, spent = 0; warm < 30 && (warm < 1 || spent < 300); warm++) {
-    const start = performance.now();
-    engine.computeTrace(spec);
-    spent += performance.now() - start;
+  for (const backend of backends) {
+    for (let warm = 0, spent = 0; warm < 30 && (warm < 2 || spent < 300); warm++) spent += engineRun(backend, spec);
   }
-  const runs = [];
+  if (torch) for (let warm = 0, spent = 0; warm < 30 && (warm < 2 || spent < 300); warm++) spent += await torch.run(H, I, T);
+  const times = Object.fromEntries([...backends, 'torch'].map(b => [b, []]));
   for (let r = 0; r < RUNS; r++) {
-    gc();
-    const start = performance.now();
-    engine.computeTrace(spec);
-    runs.push(performance.now() - start);
+    const order = r % 2 === 0 ? backends : [...backends].reverse();
+    for (const backend of order) {
+      gc();
+      times[backend].push(engineRun(backend, spec));
+    }
+    if (torch) times.torch.push(await torch.run(H, I, T));
   }
-  const ms = median(runs);
-  const gflops = (3 * 2 * 4 * H * (H + I) * T) / (ms * 1e6);
-  const target = H === 256 && I === 128 && T === 500 ? (gflops >= 2.5 ? '  (target >= 2.5: met)' : '  (target >= 2.5: NOT met)') : '';
-  console.log(`(H,I,T)=(${H},${I},${T})`.padEnd(20) + `${ms.toFixed(2).padStart(9)} ms  ${gflops.toFixed(2).padStart(6)} GFLOP/s   runs: ${runs.map(v => v.toFixed(1)).join(' ')}${target}`);
+  const flops = 3 * 2 * 4 * H * (H + I) * T;
+  const cells = [`(${H},${I},${T})`.padEnd(16)];
+  const fastest = values => Math.min(...values);
+  const msCell = values => `${median(values).toFixed(2)} (${fastest(values).toFixed(2)})`.padStart(19);
+  for (const backend of backends) cells.push(msCell(times[backend]) + (flops / (median(times[backend]) * 1e6)).toFixed(2).padStart(6));
+  if (torch) {
+    cells.push(msCell(times.torch));
+    for (const backend of backends) {
+      cells.push(`${(median(times[backend]) / median(times.torch)).toFixed(2)} (${(fastest(times[backend]) / fastest(times.torch)).toFixed(2)})`.padStart(13));
+    }
+  }
+  console.log(cells.join('  '));
 }
+torch?.close();
+engine.setKernelBackend('wasm');
 
 /** Sum of byteLength over the distinct buffers of a trace; lazy getters are not triggered. */
 function bufferBytes(trace) {
@@ -87,7 +188,10 @@ function bufferBytes(trace) {
   return bytes;
 }
 
-const heapNow = () => {
+// after a turn of the event loop: a WeakRef's target (the WebAssembly kernels hold the last gemv
+// matrix weakly) stays alive until the current job ends, as in the extension host between messages
+const heapNow = async () => {
+  await new Promise(resolve => setTimeout(resolve, 0));
   gc(); gc();
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
@@ -96,17 +200,17 @@ const heapNow = () => {
 {
   const [H, I, T] = [512, 256, 1000];
   const spec = lstmSpec(H, I, T);
-  const before = heapNow();
+  const before = await heapNow();
   const start = performance.now();
   let trace = engine.computeTrace(spec);
   const ms = performance.now() - start;
-  const retained = heapNow() - before;
+  const retained = (await heapNow()) - before;
   const bytes = bufferBytes(trace);
   const MB = n => (n / 1e6).toFixed(1);
   console.log(`retained trace (H,I,T)=(${H},${I},${T}) [${ms.toFixed(0)} ms]: heap growth ${MB(retained)} MB, buffer sum ${MB(bytes)} MB (limit 80 MB)`);
   for (const field of Object.keys(trace.forward)) void trace.forward[field];
   if (trace.pathDecay) void Object.values(trace.pathDecay);
-  const readAll = heapNow() - before;
+  const readAll = (await heapNow()) - before;
   console.log(`  after reading the lazy fields (f, i, g, o, forgetProduct): heap growth ${MB(readAll)} MB, buffer sum ${MB(bufferBytes(trace))} MB`);
   trace = undefined;
 }

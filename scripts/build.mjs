@@ -1,10 +1,13 @@
 // Builds the esbuild bundles: the extension (node/cjs, `vscode` external), the trace worker, the
 // chart panel's browser code (iife, DOM), the command-line tool and the standalone debug adapter
 // (node/cjs). Type checking is a
-// separate `tsc --noEmit` (npm run typecheck); esbuild only strips types.
+// separate `tsc --noEmit` (npm run typecheck); esbuild only strips types. The engine's WebAssembly
+// kernels (src/engine/wasm/*.wat) are assembled here from their text and embedded in the bundles
+// that import them (scripts/wat.mjs).
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
+import { watPlugin } from './wat.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -12,7 +15,7 @@ const production = process.argv.includes('--production');
 /** @type {import('esbuild').BuildOptions} */
 // mainFields: prefer ES modules, so jsonc-parser bundles from lib/esm (its UMD main's dynamic
 // require('./impl/format') is left unresolved by esbuild and fails at run time).
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', target: 'es2022', mainFields: ['module', 'main'] };
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', target: 'es2022', mainFields: ['module', 'main'], plugins: [watPlugin] };
 
 const bundles = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },

@@ -7,6 +7,7 @@
 // Specs may read files (`model`, `inputs: {"file"}`): they are read relative to the spec's folder
 // through src/runtime/specLoader.ts, which turns them into the engine's numbers with src/models.
 // A model file that cannot be read or is malformed: exit 1 and `FILE: message`.
+//   --kernels js|wasm (either command)                     the matrix kernels' back end (default wasm)
 // A bad spec prints every issue, and nothing else, as `file:line:column: message` (warnings as
 // `file:line:column: warning: message`) on stderr and exits 1. A file that cannot be read and a
 // --loss value other than sum or mse exit 1 as well (they have no position to give); the other
@@ -16,16 +17,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  CELLS, computeTrace, findSourceRange, formatNumber, rowMeans, rowNorms, traceToJson,
-  layerCount, layerView, type NonFiniteReport, type SourceRange, type Spec, type SpecIssue, type Trace,
+  CELLS, computeTrace, findSourceRange, formatNumber, rowMeans, rowNorms, setKernelBackend, traceToJson,
+  layerCount, layerView, type KernelBackend, type NonFiniteReport, type SourceRange, type Spec, type SpecIssue, type Trace,
 } from './engine';
 import { inspectModel, readModelFile, type InspectReport } from './models';
 import { loadSpec as loadSpecText } from './runtime/specLoader';
 import { runTrain, TRAIN_USAGE } from './cliTrain';
 
 const USAGE = `Usage:
-  lstm-stepper trace SPEC.lstm.json [--json] [--loss sum|mse] [--precision N]
-  lstm-stepper bench SPEC.lstm.json [--runs N]
+  lstm-stepper trace SPEC.lstm.json [--json] [--loss sum|mse] [--precision N] [--kernels js|wasm]
+  lstm-stepper bench SPEC.lstm.json [--runs N] [--kernels js|wasm]
   lstm-stepper inspect MODEL_FILE [--json]
   lstm-stepper train SPEC.lstm.json --steps N [--optimizer sgd|adam] [--lr X] [--momentum M] [--clip-norm C] [--json]
   lstm-stepper --help
@@ -35,13 +36,14 @@ trace   prints the forward table (t, token, gates, c_t, h_t) and the backward ta
         --json         print the full trace as JSON instead (docs/trace-format.md)
         --loss KIND    override the spec's loss: sum, or mse (needs loss.target in the spec)
         --precision N  digits after the decimal point in the tables (default 4)
-bench   times the engine alone (forward + full BPTT) N times and prints one JSON line
+bench   times the engine alone (forward + full BPTT) N times, after untimed warm-up runs, and prints one JSON line
         {"H","I","T","runs":[ms...],"medianMs","gflops"} with FLOPs = 3·2·4H(H+I)·T for lstm
         (gru: 3·2·3H(H+I)·T, rnn: 3·2·H(H+I)·T).
         --runs N       number of timed runs (default 5)
 inspect lists the recurrent modules and every tensor of a model file (.pt/.pth, .safetensors,
         .npz, .onnx, .keras/.h5); --json prints {"modules": [...], "tensors": [...]}.
 ${TRAIN_USAGE.slice(TRAIN_USAGE.indexOf('train   '))}
+--kernels KIND  the matrix products' back end: wasm (WebAssembly SIMD, the default) or js
 
 A spec with errors prints each as file:line:column: message on stderr and exits with 1,
 as do a file that cannot be read and an unknown --loss value; other usage errors exit with 2.`;
@@ -60,10 +62,11 @@ interface Options {
   loss?: 'sum' | 'mse';
   runs: number;
   precision: number;
+  kernels: KernelBackend;
 }
 
 function parseArguments(argv: string[]): Options {
-  const options: Options = { command: 'help', json: false, runs: 5, precision: 4 };
+  const options: Options = { command: 'help', json: false, runs: 5, precision: 4, kernels: 'wasm' };
   const positionals: string[] = [];
   const valueOf = (flag: string, inline: string | undefined, k: number): [string, number] => {
     if (inline !== undefined) return [inline, k];
@@ -105,6 +108,13 @@ function parseArguments(argv: string[]): Options {
         options.runs = positiveInteger(flag, value, 1);
         break;
       }
+      case '--kernels': {
+        const [value, next] = valueOf(flag, inline, k);
+        k = next;
+        if (value !== 'js' && value !== 'wasm') throw new CliError(`--kernels expects js or wasm, got "${value}"`, 2);
+        options.kernels = value;
+        break;
+      }
       case '--precision': {
         const [value, next] = valueOf(flag, inline, k);
         k = next;
@@ -122,7 +132,7 @@ function parseArguments(argv: string[]): Options {
   if (command !== 'trace' && command !== 'bench' && command !== 'inspect') throw new CliError(`unknown command "${command}"\n\n${USAGE}`, 2);
   if (file === undefined) throw new CliError(`${command} needs ${command === 'inspect' ? 'a model file' : 'a spec file'}\n\n${USAGE}`, 2);
   if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}"\n\n${USAGE}`, 2);
-  if (command === 'bench' && (options.json || options.loss)) throw new CliError(`bench takes only --runs\n\n${USAGE}`, 2);
+  if (command === 'bench' && (options.json || options.loss)) throw new CliError(`bench takes only --runs and --kernels\n\n${USAGE}`, 2);
   if (command === 'inspect' && (options.loss || argv.some(a => a.startsWith('--runs') || a.startsWith('--precision')))) throw new CliError(`inspect takes only --json\n\n${USAGE}`, 2);
   if (command === 'trace' && argv.some(a => a.startsWith('--runs'))) throw new CliError(`--runs belongs to bench\n\n${USAGE}`, 2);
   return { ...options, command, file };
@@ -324,10 +334,17 @@ export function run(argv: string[], stdout: (line: string) => void, stderr: (lin
     }
     const file = options.file!;
     if (options.command === 'inspect') return inspect(file, options.json, stdout);
+    if (setKernelBackend(options.kernels) !== options.kernels) throw new CliError(`--kernels ${options.kernels}: WebAssembly SIMD is not available in this Node.js`, 1);
     const loaded = loadSpec(file, options.loss, stderr);
     if (!loaded) return 1;
     const { spec, text } = loaded;
     if (options.command === 'bench') {
+      // untimed warm-up so the runs measure optimised code: at least 2 runs and 200 ms, at most 20 runs
+      for (let warm = 0, spent = 0; warm < 20 && (warm < 2 || spent < 200); warm++) {
+        const start = performance.now();
+        computeTrace(spec);
+        spent += performance.now() - start;
+      }
       const runs: number[] = [];
       for (let k = 0; k < options.runs; k++) {
         const start = performance.now();
@@ -339,7 +356,9 @@ export function run(argv: string[], stdout: (line: string) => void, stderr: (lin
       const I = spec.inputSize;
       const flops = benchFlops(spec);
       const round = (value: number): number => Math.round(value * 1000) / 1000;
-      stdout(JSON.stringify({ H, I, T: spec.T, runs: runs.map(round), medianMs: round(medianMs), gflops: Number((flops / (medianMs * 1e6)).toPrecision(4)) }));
+      // gflops from the printed medianMs (docs/cli.md's formula), unless that rounds to 0
+      const shownMs = round(medianMs) > 0 ? round(medianMs) : medianMs;
+      stdout(JSON.stringify({ H, I, T: spec.T, runs: runs.map(round), medianMs: round(medianMs), gflops: Number((flops / (shownMs * 1e6)).toPrecision(4)) }));
       return 0;
     }
     const trace = computeTrace(spec);

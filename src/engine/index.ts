@@ -3,7 +3,7 @@
 // positions), computeTrace (forward + BPTT of a validated Spec), traceToJson
 // (docs/trace-format.md), the cell table, the data model types, and the building blocks tools
 // reuse (activations, per-row reductions, the parameter count of a cell, a path's position in a
-// spec's text).
+// spec's text), and the choice of the matrix kernels' back end (WebAssembly SIMD or JavaScript).
 
 export * from './types';
 export { computeTrace, lossAndGradient, FORWARD_FIELDS, BACKWARD_STEP_FIELDS } from './trace';
@@ -11,7 +11,7 @@ export { traceToJson, toNested } from './traceJson';
 export { layerCount, layerView, layerLabel, entryLabel } from './stackView';
 export { forgetProduct } from './pathDecay';
 export { cellStateUpdate } from './lstm';
-export { sigmoid, tanh, rowNorms, rowMeans } from './kernels';
+export { sigmoid, tanh, rowNorms, rowMeans, setKernelBackend, kernelBackend, type KernelBackend } from './kernels';
 export { parseSpec, parameterCount, findSourceRange, type ParseSpecOptions } from './spec';
 export { CELLS, type CellInfo } from './cells';
 export { initWeights, type InitOptions } from './init';

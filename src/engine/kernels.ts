@@ -2,8 +2,92 @@
 // storage, and overflow-safe activations. The cells build on these; nothing here knows about
 // gates. Products take (array, offset, leading dimension) triples so that a gate's block of a
 // packed weight matrix or one step's row of a (T, H) field is used in place, without subarrays,
-// which keeps the per-step loops free of allocation. Plain scalar JavaScript: the register
-// tiles (4x2 for GEMM, 4 rows for GEMV) are what lets V8 keep the accumulators in registers.
+// which keeps the per-step loops free of allocation.
+// Two back ends compute the products: WebAssembly SIMD (wasm/kernels.wat, the default where
+// WebAssembly runs) and plain scalar JavaScript (gemmNTJs, gemvJs, gemvTJs: the reference and
+// the fallback; their register tiles, 4x2 for GEMM and 4 rows for GEMV, let V8 keep the
+// accumulators in registers). gemmNT, gemv and gemvT dispatch to the chosen one, so every cell
+// kind and stacks use the same kernels; setKernelBackend chooses. The two agree to rounding
+// (only the order of additions inside a dot product differs).
+
+import { createWasmKernels, type WasmKernels } from './wasm/wasmKernels';
+
+export type KernelBackend = 'js' | 'wasm';
+
+// the WebAssembly kernels, instantiated when first chosen (at load: wasm is the default; the
+// module is a few KB and compiles synchronously): undefined = not tried yet, null = unavailable
+let wasmKernels: WasmKernels | null | undefined;
+// the back end in use: null = JavaScript
+let active: WasmKernels | null = null;
+let activeName: KernelBackend = 'js';
+
+function loadWasmKernels(): WasmKernels | null {
+  if (wasmKernels === undefined) {
+    try {
+      wasmKernels = createWasmKernels();
+    } catch {
+      wasmKernels = null; // no WebAssembly SIMD here: the JavaScript kernels serve
+    }
+  }
+  return wasmKernels;
+}
+
+/**
+ * Chooses the back end of gemmNT, gemv and gemvT and returns the one in use: 'wasm' falls back to
+ * 'js' where WebAssembly SIMD is unavailable.
+ */
+export function setKernelBackend(backend: KernelBackend): KernelBackend {
+  active = backend === 'wasm' ? loadWasmKernels() : null;
+  if (active) active.forgetResident();
+  activeName = active ? 'wasm' : 'js';
+  return activeName;
+}
+
+/** The back end gemmNT, gemv and gemvT use now. */
+export function kernelBackend(): KernelBackend {
+  return activeName;
+}
+
+setKernelBackend('wasm');
+
+/**
+ * C = beta*C + A · B^T on the chosen back end (see gemmNTJs). beta is 0 (overwrite) or 1 (accumulate).
+ */
+export function gemmNT(
+  c: Float64Array, cOff: number, ldc: number, // C: (M, N)
+  a: Float64Array, aOff: number, lda: number, // A: (M, K)
+  b: Float64Array, bOff: number, ldb: number, // B: (N, K)
+  M: number, N: number, K: number, beta: 0 | 1,
+): void {
+  if (active) active.gemmNT(c, cOff, ldc, a, aOff, lda, b, bOff, ldb, M, N, K, beta);
+  else gemmNTJs(c, cOff, ldc, a, aOff, lda, b, bOff, ldb, M, N, K, beta);
+}
+
+/** y = beta*y + A · x on the chosen back end (see gemvJs); A stays resident as for gemvT. */
+export function gemv(
+  y: Float64Array, yOff: number, // y: (M)
+  a: Float64Array, aOff: number, lda: number, // A: (M, K)
+  x: Float64Array, xOff: number, // x: (K)
+  M: number, K: number, beta: 0 | 1,
+): void {
+  if (active) active.gemv(y, yOff, a, aOff, lda, x, xOff, M, K, beta);
+  else gemvJs(y, yOff, a, aOff, lda, x, xOff, M, K, beta);
+}
+
+/**
+ * y = A^T · x (overwrites y) on the chosen back end (see gemvTJs). The WebAssembly back end keeps
+ * A resident between calls while the same array comes back and no GEMM ran in between: a caller
+ * that changes A in place between gemv/gemvT calls must call setKernelBackend again first.
+ */
+export function gemvT(
+  y: Float64Array, yOff: number, // y: (K)
+  a: Float64Array, aOff: number, lda: number, // A: (M, K)
+  x: Float64Array, xOff: number, // x: (M)
+  M: number, K: number,
+): void {
+  if (active) active.gemvT(y, yOff, a, aOff, lda, x, xOff, M, K);
+  else gemvTJs(y, yOff, a, aOff, lda, x, xOff, M, K);
+}
 
 /** K-block of the GEMM: four A rows and two B rows of this length stay in L1. */
 const GEMM_KC = 256;
@@ -14,7 +98,7 @@ const GEMM_NC = 128;
  * C = beta*C + A · B^T  ("NT": both operands are read along contiguous rows).
  * beta is 0 (overwrite) or 1 (accumulate).
  */
-export function gemmNT(
+export function gemmNTJs(
   c: Float64Array, cOff: number, ldc: number, // C: (M, N)
   a: Float64Array, aOff: number, lda: number, // A: (M, K)
   b: Float64Array, bOff: number, ldb: number, // B: (N, K)
@@ -83,7 +167,7 @@ function gemmNTBlock(
 }
 
 /** y = beta*y + A · x, four rows at a time so each x element is loaded once per four rows. */
-export function gemv(
+export function gemvJs(
   y: Float64Array, yOff: number, // y: (M)
   a: Float64Array, aOff: number, lda: number, // A: (M, K)
   x: Float64Array, xOff: number, // x: (K)
@@ -116,7 +200,7 @@ export function gemv(
  * y = A^T · x (overwrites y). Walks A by rows, four at a time, so A stays in its row-major
  * layout: the backward pass uses the forward weights without a transposed copy.
  */
-export function gemvT(
+export function gemvTJs(
   y: Float64Array, yOff: number, // y: (K)
   a: Float64Array, aOff: number, lda: number, // A: (M, K)
   x: Float64Array, xOff: number, // x: (M)

@@ -41,9 +41,9 @@ export function packLstm(
   for (let gate = 0; gate < 4; gate++) {
     const w = params[LSTM_WEIGHT_NAMES[gate]]; // (H, H+I)
     for (let r = 0; r < H; r++) {
-      const row = gate * H + r;
-      for (let k = 0; k < H; k++) wh[row * H + k] = w[r * (H + I) + k];
-      for (let k = 0; k < I; k++) wx[row * I + k] = w[r * (H + I) + H + k];
+      const row = gate * H + r, from = r * (H + I);
+      wh.set(w.subarray(from, from + H), row * H);
+      wx.set(w.subarray(from + H, from + H + I), row * I);
     }
     b.set(params[LSTM_BIAS_NAMES[gate]], gate * H);
   }

@@ -22,8 +22,8 @@ export function packRnn(
 ): RnnParams {
   const wh = new Float64Array(H * H), wx = new Float64Array(H * I);
   for (let r = 0; r < H; r++) {
-    for (let k = 0; k < H; k++) wh[r * H + k] = w[r * (H + I) + k];
-    for (let k = 0; k < I; k++) wx[r * I + k] = w[r * (H + I) + H + k];
+    wh.set(w.subarray(r * (H + I), r * (H + I) + H), r * H);
+    wx.set(w.subarray(r * (H + I) + H, (r + 1) * (H + I)), r * I);
   }
   return { H, I, wh, wx, b };
 }

@@ -231,6 +231,21 @@ describe('cli', function () {
     assert.match(stdout, /bench SPEC\.lstm\.json \[--runs N\]/);
   });
 
+  it('--kernels js and --kernels wasm print the same trace to 1e-12; other values exit 2', () => {
+    const spec = 'examples/long-sequence.lstm.json';
+    const js = runCli('trace', spec, '--json', '--kernels', 'js'), wasm = runCli('trace', spec, '--json', '--kernels=wasm');
+    assert.equal(js.code, 0, js.stderr);
+    assert.equal(wasm.code, 0, wasm.stderr);
+    const numbers = (text: string): number[] => (text.match(/-?\d+(\.\d+)?(e[-+]?\d+)?/g) ?? []).map(Number);
+    const a = numbers(wasm.stdout), b = numbers(js.stdout);
+    assert.equal(a.length, b.length);
+    assert.ok(b.length > 1000);
+    for (let k = 0; k < b.length; k++) assert.ok(Math.abs(a[k] - b[k]) <= 1e-12 * Math.max(1, Math.abs(b[k])), `number ${k}: ${a[k]} vs ${b[k]}`);
+    const bad = runCli('bench', spec, '--kernels', 'gpu');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--kernels expects js or wasm, got "gpu"/);
+  });
+
   it('bench prints one JSON line with H, I, T, runs, medianMs, gflops', () => {
     const { code, stdout, stderr } = runCli('bench', 'examples/long-sequence.lstm.json', '--runs', '3');
     assert.equal(code, 0, stderr);
