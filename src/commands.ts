@@ -29,6 +29,10 @@ export interface CommandUi<S extends Session<DocumentRef> = Session<DocumentRef>
   /** opens an example (by file name or label, else picked) as a new untitled spec */
   newSpecFromExample(name?: string): Promise<unknown>;
   toggleInlineValues(): Promise<void>;
+  /** "New Spec from Model File…": the model (a Uri, else picked) and the choices already made (else asked) */
+  newSpecFromModel?(file?: unknown, choices?: unknown, inputFile?: unknown): Promise<unknown>;
+  /** the layer/direction quick pick of a stack; resolves the picked stack entry index */
+  pickLayer?(session: S): Promise<number | undefined>;
 }
 
 export interface CommandContext<S extends Session<DocumentRef> = Session<DocumentRef>> {
@@ -60,6 +64,7 @@ export const COMMANDS = {
   exportChartPng: 'lstm.exportChartPng',
   exportTraceCsv: 'lstm.exportTraceCsv',
   exportTraceJson: 'lstm.exportTraceJson',
+  newSpecFromModel: 'lstm.newSpecFromModel',
 } as const;
 
 /** The chart panel's stepping intents (webview message type → command): the panel runs these table entries. */
@@ -144,6 +149,11 @@ export const COMMAND_TABLE: readonly CommandEntry[] = [
   { id: COMMANDS.exportChartPng, title: 'Export Chart as PNG', registeredBy: 'chartPanel' },
   { id: COMMANDS.exportTraceCsv, title: 'Export Trace as CSV', registeredBy: 'chartPanel' },
   { id: COMMANDS.exportTraceJson, title: 'Export Trace as JSON', registeredBy: 'chartPanel' },
+  {
+    id: COMMANDS.newSpecFromModel, title: 'New Spec from Model File…',
+    // the explorer's context menu and the model editor pass the file's Uri; tests pass the choices too
+    run: (context, file, choices, inputFile) => context.ui.newSpecFromModel?.(file, choices, inputFile),
+  },
 ];
 
 /**

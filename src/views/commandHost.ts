@@ -8,6 +8,7 @@ import { COMMAND_TABLE, CommandContext, CommandUi, runCommand } from '../command
 import { reportError } from '../errorReporter';
 import { cursorAt, cursorIndex, lastIndex } from '../runtime/cursor';
 import type { DocumentSessions, SpecSession } from './documentSessions';
+import { newSpecFromModel } from './newSpecFromModel';
 import { SPEC_LANGUAGE_ID } from './specDocument';
 import { formatVector, stepLabel } from './traceFields';
 
@@ -29,6 +30,7 @@ export function registerCommands(context: vscode.ExtensionContext, sessions: Doc
     pickStep,
     newSpecFromExample: name => newSpecFromExample(context, name),
     toggleInlineValues,
+    newSpecFromModel,
   };
   const commandContext = { sessions, ui } as unknown as CommandContext;
   for (const entry of COMMAND_TABLE) {
