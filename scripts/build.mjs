@@ -1,5 +1,5 @@
-// Builds the three esbuild bundles: the extension (node/cjs, `vscode` external), the chart
-// panel's browser code (iife, DOM), and the command-line tool (node/cjs). Type checking is a
+// Builds the esbuild bundles: the extension (node/cjs, `vscode` external), the trace worker, the
+// chart panel's and the model editor's browser code (iife, DOM), and the command-line tool (node/cjs). Type checking is a
 // separate `tsc --noEmit` (npm run typecheck); esbuild only strips types.
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
@@ -17,6 +17,7 @@ const bundles = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
   { ...common, entryPoints: ['src/traceWorker.ts'], outfile: 'dist/traceWorker.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
+  { ...common, entryPoints: ['webview/modelEditor.ts'], outfile: 'dist/modelEditor.js', platform: 'browser', format: 'iife' },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
 ].filter(b => fs.existsSync(b.entryPoints[0]));
 

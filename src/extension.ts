@@ -16,6 +16,7 @@ import { registerDiagnostics } from './views/diagnostics';
 import { DocumentSessions } from './views/documentSessions';
 import { registerHover } from './views/hover';
 import { registerInlineValues } from './views/inlineValues';
+import { registerModelEditor } from './views/modelEditor';
 import { StatesTreeProvider, registerStatesTree } from './views/statesTree';
 import { registerStatusBar } from './views/statusBar';
 import { WORKER_THRESHOLD_MS, createSpecParser, createTraceComputer, workerPathFor } from './views/traceWorkerHost';
@@ -63,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): LstmStepperApi {
   registerHover(context, sessions);
   const inlineValues = registerInlineValues(context, sessions);
   registerChartPanel(context, sessions);
+  registerModelEditor(context);
   void ensureJsonLanguageFeatures();
 
   return {
