@@ -16,7 +16,9 @@ import { registerDiagnostics } from './views/diagnostics';
 import { DocumentSessions } from './views/documentSessions';
 import { registerHover } from './views/hover';
 import { registerInlineValues } from './views/inlineValues';
-import { registerModelEditor } from './views/modelEditor';
+import { modelEditorPosts, registerModelEditor } from './views/modelEditor';
+import { lastModelError } from './views/newSpecFromModel';
+import type { ModelHostMessage } from './protocol/modelEditorMessages';
 import { StatesTreeProvider, registerStatesTree } from './views/statesTree';
 import { registerStatusBar } from './views/statusBar';
 import { WORKER_THRESHOLD_MS, createSpecParser, createTraceComputer, workerPathFor } from './views/traceWorkerHost';
@@ -29,6 +31,10 @@ export interface LstmStepperApi {
   readonly inlineValues: { rowsDecorated: (editor: vscode.TextEditor) => string[] };
   /** the last transient status bar message a command showed ("LSTM: already at the last step …") */
   lastStatusMessage(): string | undefined;
+  /** the last error "New Spec from Model File…" showed (a file that could not be read) */
+  lastModelError(): string | undefined;
+  /** the last message the model editor of `uri` posted to its webview (loading, model, error) */
+  modelEditorPost(uri: vscode.Uri): ModelHostMessage | undefined;
   /** milliseconds activate() took */
   readonly activationMs: number;
   /** forces every trace through the worker (threshold 0 ms) or restores the default */
@@ -70,6 +76,8 @@ export function activate(context: vscode.ExtensionContext): LstmStepperApi {
   return {
     sessions, statesTree, statusBar, inlineValues,
     lastStatusMessage: () => lastStatusMessage,
+    lastModelError: () => lastModelError,
+    modelEditorPost: uri => modelEditorPosts.get(uri.toString()),
     activationMs: performance.now() - start,
     setWorkerThresholdMs: ms => { thresholdOverride = ms; },
     setEditDebounceMs: ms => { sessions.manager.debounceMs = ms ?? EDIT_DEBOUNCE_MS; },
