@@ -11,6 +11,7 @@
 import { ACTIVATIONS, CELLS, type CellInfo } from './cells';
 import { firstNonFinite } from './kernels';
 import { forgetProduct } from './pathDecay';
+import { computeStackSpecTrace, namedGrads } from './stackView';
 import type { LossSpec, NonFiniteReport, Spec, Trace } from './types';
 
 /** Forward field names per cell, in trace JSON order (the cell table's, cells.ts). */
@@ -22,7 +23,13 @@ export const BACKWARD_STEP_FIELDS: Record<Spec['cell'], readonly string[]> = Obj
   Object.values(CELLS).map(cell => [cell.kind, cell.backwardStep]),
 ) as Record<Spec['cell'], readonly string[]>;
 
+/**
+ * The trace of a spec. A spec with `stack` (numLayers > 1, bidirectional, the losses of
+ * crossEntropy/given/at/on, samples, GRU resetAfter = false) goes through the stack engine
+ * (stackView.ts); a single layer with a sum or mse loss takes the single-layer path below.
+ */
 export function computeTrace(spec: Spec): Trace {
+  if (spec.stack) return computeStackSpecTrace(spec);
   const cell = CELLS[spec.cell];
   if (!cell) throw new Error(`unknown cell kind ${String(spec.cell)}`);
   const { hiddenSize: H, inputSize: I, T } = spec;
@@ -50,6 +57,10 @@ export function computeTrace(spec: Spec): Trace {
   };
   if (cell.pathDecay) trace.pathDecay = lazyPathDecay(cell, forward, T, H);
   if (spec.tokens) trace.tokens = spec.tokens;
+  if (spec.framework) {
+    const config = { cell: spec.cell, inputSize: I, hiddenSize: H, numLayers: 1, bidirectional: false };
+    trace.frameworkGrads = namedGrads(config, [{ dL_dW: groups.dL_dW, dL_db: groups.dL_db, ...(hasPeepholes ? { dL_dp: groups.dL_dp } : {}) }], spec.framework);
+  }
   const nonFinite = findNonFinite(trace, cell);
   if (nonFinite) trace.nonFinite = nonFinite;
   return trace;

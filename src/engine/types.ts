@@ -6,6 +6,9 @@
 
 // The cell kinds are the keys of the cell table (cells.ts): a new kind is one entry there.
 import type { CellKind } from './cells';
+import type { NamedTensor } from './framework';
+import type { FileLayout } from './spec/files';
+import type { StackSpec } from './stackTrace';
 
 export type { CellKind };
 export { CELL_KINDS } from './cells';
@@ -59,6 +62,20 @@ export interface Spec {
   /** one label per input row, when the file gives them */
   tokens?: string[];
   loss: LossSpec;
+  /**
+   * Present when the spec needs the stack engine (stackTrace.ts): numLayers > 1, bidirectional, a
+   * loss of kind crossEntropy/given or with `at`/`on`, `samples`, or GRU resetAfter = false. The
+   * fields above then describe what a single-layer view shows: layer 0's forward entry (params,
+   * its row of h0/c0), the shown sample's inputs and T, and `loss` is only a placeholder (sum);
+   * the real loss is in stack.samples.
+   */
+  stack?: StackSpec;
+  /**
+   * When the weights came with a framework's names (PyTorch names in `weights`, or a model file):
+   * frameworkGrads are reported under them. `prefix` is the module's ("" for none), `headPrefix`
+   * the head's ("fc"), `layout` maps PyTorch-layout gradients onto the file's own tensors.
+   */
+  framework?: { prefix: string; headPrefix?: string; layout?: FileLayout };
 }
 
 /** The first place a NaN or ±Inf appeared, so it is reported instead of silently propagated. */
@@ -83,7 +100,18 @@ export interface Trace {
   T: number;
   tokens?: string[];
   forward: Record<string, Float64Array>;
-  loss: { kind: 'sum' | 'mse'; L: number };
+  loss: {
+    kind: 'sum' | 'mse' | 'crossEntropy' | 'given';
+    /** with samples: the mean over them */
+    L: number;
+    /** at: every: each step's loss, (T) */
+    perStep?: Float64Array;
+    /** crossEntropy: W_head y + b and its softmax, (C) or (T, C) with at: every */
+    logits?: Float64Array;
+    probs?: Float64Array;
+    /** with more than one sample: each sample's loss */
+    sampleLosses?: Float64Array;
+  };
   backward: {
     /** dL_dh, dL_dc (lstm kinds), pre-activation deltas dL_da_*, dL_dhn (gru): (T, H); dL_dx: (T, I) */
     perStep: Record<string, Float64Array>;
@@ -106,12 +134,44 @@ export interface Trace {
   /** the ungated comparison RNN of docs/trace-format.md: h, dL_dh (T, H); dL_dh_norm (T) */
   vanillaRNN: { h: Float64Array; dL_dh: Float64Array; dL_dh_norm: Float64Array };
   nonFinite?: NonFiniteReport;
+  /** weight gradients under the framework's names and layout (Spec.framework), e.g. encoder.lstm.weight_ih_l1 */
+  frameworkGrads?: Record<string, NamedTensor>;
+  /** numLayers > 1 or bidirectional: the whole stack, with a single-layer view of every entry (layers.ts) */
+  stack?: StackInfo;
   /**
    * What the trace was computed from (copies, not the spec's arrays), so that a view showing this
    * trace never mixes it with a newer spec: h0, c0 (H) (zeros for gru and rnn), inputs (T, I)
    * row k = x_{k+1}. The labels are `tokens` above. Not part of the trace JSON.
    */
   source: { h0: Float64Array; c0: Float64Array; inputs: Float64Array };
+}
+
+/** One (layer, direction) of a stack as a single-layer Trace (its own input size, rows t = 1..T). */
+export interface LayerTrace {
+  layer: number;
+  direction: 'forward' | 'reverse';
+  /** "L1 →", "L2 ←" (1-based layer) */
+  label: string;
+  trace: Trace;
+}
+
+/** The stack part of a Trace (docs/trace-format.md, "Stacks"). D = 2 when bidirectional. */
+export interface StackInfo {
+  numLayers: number;
+  bidirectional: boolean;
+  /** gru only, when false (the reset-before-product variant) */
+  resetAfter?: boolean;
+  output: Float64Array; // (T, D·H) top layer's [h_t^fwd, h_t^rev]
+  hN: Float64Array; // (L·D, H) PyTorch's h_n
+  cN?: Float64Array; // (L·D, H) lstm kinds
+  dL_doutput: Float64Array; // (T, D·H)
+  dL_dx: Float64Array; // (T, I) summed over layer 0's directions
+  dL_dh0: Float64Array; // (L·D, H)
+  dL_dc0?: Float64Array; // (L·D, H) lstm kinds
+  /** PyTorch order: l0 fwd, l0 rev, l1 fwd, … */
+  layers: LayerTrace[];
+  /** where the first NaN/±Inf appeared in the stack */
+  nonFinite?: NonFiniteReport & { layer: number; direction: 'forward' | 'reverse' };
 }
 
 /** A row view: step t (1-based) of a (T, width) field, without copying. */

@@ -189,9 +189,9 @@ describe('PyTorch import', () => {
     assert.equal(`${issues[0].range.line}:${issues[0].range.column}`, '2:15');
   });
 
-  it('multi-layer tensors are named as unsupported', () => {
+  it('a layer beyond numLayers is named, with the numLayers it needs', () => {
     const { issues } = parseSpec('{"inputSize": 1, "hiddenSize": 1, "inputs": [1], "weights": {"weight_ih_l0": 0, "weight_hh_l0": 0, "bias_ih_l0": 0, "bias_hh_l0": 0, "weight_ih_l1": 0}}');
     assert.equal(issues.length, 1);
-    assert.match(issues[0].message, /^weights\.weight_ih_l1: unknown weight for an lstm cell: only one layer, one direction \(the _l0 tensors\) is supported/);
+    assert.match(issues[0].message, /^weights\.weight_ih_l1: unknown weight for an lstm cell: layer 1 needs "numLayers": 2 or more \(numLayers is 1\)$/);
   });
 });

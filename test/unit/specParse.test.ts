@@ -224,7 +224,7 @@ describe('parseSpec', () => {
 
     it('unknown loss kind', () => {
       const { issue } = onlyIssue(specText({ 15: '  "loss": {"kind": "cross_entropy"}' }));
-      assert.equal(issue.message, 'loss.kind: expected "sum" or "mse", found string "cross_entropy"');
+      assert.equal(issue.message, 'loss.kind: expected "sum", "mse", "crossEntropy" or "given", found string "cross_entropy"');
       assert.equal(at(issue), '15:20');
     });
 

@@ -32,12 +32,18 @@ import { SpecValidator, type ParseSpecOptions } from './validator';
 export { MAX_PARAMETERS, MAX_SIZE, MAX_STEP_UNITS, type ParseSpecOptions } from './validator';
 export { parameterCount, textbookParameterShapes, type Shape } from './shapes';
 export { findSourceRange, formatPath, SourceLines, type Path } from './sourcePositions';
-export { mapPyTorch, pytorchParameterShapes, PYTORCH_NAMES } from './pytorchNames';
+export { mapPyTorch, pytorchParameterShapes, stackPytorchShapes, PYTORCH_NAMES } from './pytorchNames';
+export type { FileLayout, ResolvedHead, ResolvedModel, SpecFileResolver } from './files';
 export { closest, editDistance } from './suggestions';
 
-export function parseSpec(text: string, options: ParseSpecOptions = {}): { spec?: Spec; issues: SpecIssue[] } {
+/**
+ * `dependencies`: the files the spec names (model.file, inputs.file), as written, even when they
+ * could not be read; `options.files` reads them (src/runtime/specLoader.ts), without it such a
+ * spec gets a positioned error.
+ */
+export function parseSpec(text: string, options: ParseSpecOptions = {}): { spec?: Spec; issues: SpecIssue[]; dependencies: string[] } {
   const validator = new SpecValidator(text, options);
   const spec = validator.run();
   const issues = validator.issues.sort((a, b) => a.range.offset - b.range.offset);
-  return { spec: issues.some(issue => issue.severity === 'error') ? undefined : spec, issues };
+  return { spec: issues.some(issue => issue.severity === 'error') ? undefined : spec, issues, dependencies: validator.dependencies };
 }

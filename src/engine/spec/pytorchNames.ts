@@ -79,3 +79,26 @@ export function mapPyTorch(
   }
   return out;
 }
+
+/**
+ * Every PyTorch tensor of a stack (numLayers L, D directions) with its shape, in PyTorch's order:
+ * weight_ih_l{k}[_reverse] (blocks·H, I_k) with I_0 = I and I_k = D·H above, weight_hh (blocks·H, H),
+ * bias_ih, bias_hh (blocks·H). Undefined when the cell has no PyTorch layout.
+ */
+export function stackPytorchShapes(cell: CellKind, H: number, I: number, L: number, D: number): Record<string, Shape> | undefined {
+  const layout = CELLS[cell].pytorch;
+  if (!layout) return undefined;
+  const blocks = layout.blocks.length;
+  const role = `${blocks > 1 ? `${blocks}·` : ''}hiddenSize`;
+  const out: Record<string, Shape> = {};
+  for (let layer = 0; layer < L; layer++) {
+    for (let d = 0; d < D; d++) {
+      const names = pytorchTensorNames(layer, d === 1);
+      out[names.weightIh] = { kind: 'matrix', rows: blocks * H, cols: layer === 0 ? I : D * H };
+      out[names.weightHh] = { kind: 'matrix', rows: blocks * H, cols: H };
+      out[names.biasIh] = { kind: 'vector', length: blocks * H, role };
+      out[names.biasHh] = { kind: 'vector', length: blocks * H, role };
+    }
+  }
+  return out;
+}

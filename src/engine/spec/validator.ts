@@ -6,10 +6,15 @@
 
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { CELLS } from '../cells';
+import { pytorchToStackParams } from '../framework';
 import { initWeights } from '../init';
+import type { LinearHead, StackLoss } from '../loss';
+import type { StackConfig, StackParams } from '../stack';
+import type { StackSample } from '../stackTrace';
 import type { CellKind, LossSpec, Spec, SpecIssue } from '../types';
+import type { ResolvedModel, SpecFileResolver } from './files';
 import { CELL_KINDS } from '../types';
-import { mapPyTorch, PYTORCH_NAME_PATTERN, PYTORCH_NAMES, pytorchCells, pytorchParameterShapes } from './pytorchNames';
+import { mapPyTorch, PYTORCH_NAME_PATTERN, PYTORCH_NAMES, pytorchCells, stackPytorchShapes } from './pytorchNames';
 import { parameterCount, textbookParameterShapes, type Shape } from './shapes';
 import { formatPath, PARSE_OPTIONS, SourceLines, type Path } from './sourcePositions';
 import { closest } from './suggestions';
@@ -22,12 +27,63 @@ export const MAX_STEP_UNITS = 1 << 21;
 export interface ParseSpecOptions {
   /** Overrides the spec's loss kind (the CLI's `--loss`); `mse` then requires `loss.target`. */
   loss?: 'sum' | 'mse';
+  /** Reads `model` and `inputs: {"file"}` (src/runtime/specLoader.ts); without it such specs get an error. */
+  files?: SpecFileResolver;
 }
 
-const TOP_LEVEL_KEYS = ['$schema', 'name', 'description', 'cell', 'inputSize', 'hiddenSize', 'weights', 'init',
-  'h0', 'c0', 'inputs', 'tokens', 'loss'];
+const TOP_LEVEL_KEYS = ['$schema', 'name', 'description', 'model', 'cell', 'resetAfter', 'inputSize', 'hiddenSize',
+  'numLayers', 'bidirectional', 'weights', 'init', 'h0', 'c0', 'inputs', 'tokens', 'samples', 'loss'];
+/** the keys a single-layer spec uses, the list an unknown key's warning prints (stack and model keys are suggested too) */
+const CORE_KEYS = ['name', 'description', 'cell', 'inputSize', 'hiddenSize', 'weights', 'init', 'h0', 'c0', 'inputs', 'tokens', 'loss'];
 const INIT_KEYS = ['seed', 'scale', 'forgetBias'];
-const LOSS_KEYS = ['kind', 'target'];
+const LOSS_KEYS = ['kind', 'target', 'at', 'on', 'head', 'dL_dy'];
+const LOSS_KINDS = ['sum', 'mse', 'crossEntropy', 'given'] as const;
+const MODEL_KEYS = ['file', 'format', 'prefix'];
+const SAMPLE_KEYS = ['inputs', 'target', 'dL_dy', 'tokens'];
+const NO_READER = 'model files need a file reader (open the spec from a folder, or use the CLI)';
+
+type Props = Map<string, { key: Node; value?: Node }>;
+
+/** The loss as read, before its per-sample data (target, dL_dy) is known. */
+interface LossTemplate {
+  kind: 'sum' | 'mse' | 'crossEntropy' | 'given';
+  at?: 'last' | 'every';
+  on?: 'output' | 'h_n';
+  head?: LinearHead;
+  headPrefix?: string;
+  /** loss.target / loss.dL_dy nodes, the default for every sample */
+  target?: Node;
+  dL_dy?: Node;
+  /** only sum/mse at the last step: the single-layer engine can compute it */
+  legacy: boolean;
+}
+
+/** The weights as read: the stack's per-entry textbook parameters, `single` for one layer in one direction. */
+interface Weights {
+  stack: StackParams;
+  single?: Record<string, Float64Array>;
+  /** the names the weights came with (PyTorch names in `weights`, or a model file) */
+  framework?: { prefix: string; layout?: ResolvedModel['layout'] };
+}
+
+/**
+ * A model file's module (PyTorch layout, unprefixed names) as the stack's textbook parameters.
+ * ONNX peepholes (p_i_l0 p_o_l0 p_f_l0) make it lstm_peephole: the gate weights map like an lstm's.
+ */
+function modelStackParams(model: ResolvedModel, config: StackConfig): StackParams {
+  if (config.cell !== 'lstm_peephole') return pytorchToStackParams(config, model.tensors, '');
+  const params = pytorchToStackParams({ ...config, cell: 'lstm' }, model.tensors, '');
+  const D = config.bidirectional ? 2 : 1;
+  params.entries.forEach((entry, e) => {
+    const suffix = `_l${Math.floor(e / D)}${e % D === 1 ? '_reverse' : ''}`;
+    for (const gate of ['f', 'i', 'o']) {
+      const p = model.tensors[`p_${gate}${suffix}`];
+      if (!p) throw new Error(`p_${gate}${suffix}: peephole tensor missing`);
+      entry[`p_${gate}`] = p;
+    }
+  });
+  return { ...params, cell: 'lstm_peephole' };
+}
 
 /** "an lstm cell", "a gru cell": for messages. */
 function cellPhrase(cell: CellKind): string {
@@ -41,12 +97,16 @@ function listWithAnd(items: readonly string[]): string {
 
 export class SpecValidator {
   readonly issues: SpecIssue[] = [];
+  /** files the spec names (model.file, inputs.file), as written */
+  readonly dependencies: string[] = [];
   private readonly lines: SourceLines;
   private root: Node | undefined;
   /** Only for a file with syntax errors: array children whose file position differs from their child index. */
   private sourceIndex: Map<number, number> | undefined;
   /** Only for a file with syntax errors: arrays whose entry count in the file differs from their child count. */
   private sourceLength: Map<number, number> | undefined;
+  /** hiddenSize once known, for messages ("(hiddenSize)" when a width is H) */
+  private hidden: number | undefined;
 
   constructor(private readonly text: string, private readonly options: ParseSpecOptions) {
     this.lines = new SourceLines(text);
@@ -253,7 +313,7 @@ export class SpecValidator {
     for (const [key, { key: keyNode }] of props) {
       if (!TOP_LEVEL_KEYS.includes(key)) {
         const suggestion = closest(key, TOP_LEVEL_KEYS);
-        this.warning(keyNode, [key], `unknown key, ignored${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; known keys: ${TOP_LEVEL_KEYS.filter(k => k !== '$schema').join(', ')}`);
+        this.warning(keyNode, [key], `unknown key, ignored${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; known keys: ${CORE_KEYS.join(', ')}`);
       }
     }
 
@@ -263,62 +323,455 @@ export class SpecValidator {
     const descriptionNode = value('description');
     if (descriptionNode) this.readString(descriptionNode, ['description']);
 
-    let cell: CellKind | undefined = 'lstm';
+    const modelEntry = props.get('model');
+    const model = modelEntry ? this.readModel(modelEntry) : undefined;
+    // a model that failed to load leaves its sizes unknown: no cascade of "missing" errors
+    const fromModel = modelEntry !== undefined;
+
+    let cell: CellKind | undefined = model?.cell ?? 'lstm';
     const cellNode = value('cell');
     if (cellNode) {
-      if (cellNode.type === 'string' && (CELL_KINDS as readonly string[]).includes(cellNode.value)) cell = cellNode.value as CellKind;
-      else {
+      if (cellNode.type === 'string' && (CELL_KINDS as readonly string[]).includes(cellNode.value)) {
+        if (model && cellNode.value !== model.cell) this.error(cellNode, ['cell'], `expected "${model.cell}" (the model file ${model.file} holds ${cellPhrase(model.cell)}), found ${this.describe(cellNode)}`);
+        else cell = cellNode.value as CellKind;
+      } else {
         this.error(cellNode, ['cell'], `expected one of ${CELL_KINDS.map(k => `"${k}"`).join(', ')}, found ${this.describe(cellNode)}`);
         cell = undefined;
       }
-    }
+    } else if (fromModel && !model) cell = undefined;
 
-    const I = this.requiredSize(root, props, 'inputSize', 'inputs per step');
-    let H = this.requiredSize(root, props, 'hiddenSize', 'hidden units');
+    const I = this.sizeOf(root, props, 'inputSize', 'inputs per step', model?.inputSize, fromModel);
+    let H = this.sizeOf(root, props, 'hiddenSize', 'hidden units', model?.hiddenSize, fromModel);
+    this.hidden = H;
+    const L = this.layersOf(props, model);
+    const bidirectional = this.booleanOf(props, 'bidirectional', model?.bidirectional, false, model);
+    const D = bidirectional ? 2 : 1;
+    const resetAfter = this.resetAfterOf(props, cell, model);
 
-    if (cell && H !== undefined && I !== undefined) {
-      const count = parameterCount(cell, H, I);
+    if (cell && H !== undefined && I !== undefined && L !== undefined) {
+      const count = D * (parameterCount(cell, H, I) + (L - 1) * parameterCount(cell, H, D * H));
       if (count > MAX_PARAMETERS) {
-        this.error(value('hiddenSize')!, ['hiddenSize'], `${cellPhrase(cell)} with hiddenSize ${H} and inputSize ${I} has ${count} weights; at most ${MAX_PARAMETERS} are supported`);
+        const at = value('hiddenSize') ?? modelEntry?.value ?? root;
+        this.error(at, [value('hiddenSize') ? 'hiddenSize' : 'model'], `${cellPhrase(cell)} with hiddenSize ${H} and inputSize ${I}${L * D > 1 ? ` (${L} layers × ${D} directions)` : ''} has ${count} weights; at most ${MAX_PARAMETERS} are supported`);
         H = undefined;
       }
     }
+    const LD = L === undefined ? undefined : L * D;
 
-    const inputs = this.readInputs(root, value('inputs'), I, H);
-    // T is known from the row count even when some rows are invalid, so tokens can still be checked
+    const samplesEntry = props.get('samples');
     const inputsNode = value('inputs');
-    const T = inputs?.T ?? (inputsNode?.type === 'array' ? this.lengthOf(inputsNode) || undefined : undefined);
+    let inputs: { data: Float64Array; T: number } | undefined;
+    if (inputsNode || !samplesEntry) inputs = this.readInputs(root, inputsNode, I, H === undefined || LD === undefined ? undefined : H * LD, ['inputs']);
+    const samples = samplesEntry ? this.readSamples(samplesEntry, I, H === undefined || LD === undefined ? undefined : H * LD) : undefined;
+    // what the stepper shows: top-level inputs, or samples[0]
+    const shownInputs = inputs ?? samples?.[0]?.inputs;
+    // T is known from the row count even when some rows are invalid, so tokens can still be checked
+    const T = shownInputs?.T ?? (inputsNode?.type === 'array' ? this.lengthOf(inputsNode) || undefined : undefined);
     const tokens = this.readTokens(value('tokens'), T);
 
     const h0Node = value('h0');
-    const h0 = h0Node ? this.readVector(h0Node, ['h0'], H, 'hiddenSize') : undefined;
+    const h0 = h0Node ? this.readState(h0Node, ['h0'], LD, H) : undefined;
     const c0Node = value('c0');
     let c0: Float64Array | undefined;
     if (c0Node) {
       if (cell && !CELLS[cell].hasCellState) {
         this.warning(props.get('c0')!.key, ['c0'], `ignored: ${cellPhrase(cell)} has no cell state`);
-      } else c0 = this.readVector(c0Node, ['c0'], H, 'hiddenSize');
+      } else c0 = this.readState(c0Node, ['c0'], LD, H);
     }
 
-    const loss = this.readLoss(root, props.get('loss'), H);
-    const params = this.readParameters(root, props, cell, H, I);
+    const template = this.readLossTemplate(root, props.get('loss'), H, D, model);
+    const isStack = LD !== undefined && LD > 1;
+    const needsStack = isStack || samplesEntry !== undefined || (template !== undefined && !template.legacy) || resetAfter === false;
+    const config: StackConfig | undefined = cell && H !== undefined && I !== undefined && L !== undefined
+      ? { cell, inputSize: I, hiddenSize: H, numLayers: L, bidirectional, ...(cell === 'gru' && resetAfter === false ? { resetAfter: false } : {}) }
+      : undefined;
+    const weights = fromModel ? this.modelParameters(props, model, config) : this.readParameters(root, props, cell, H, I, config);
 
-    if (!cell || H === undefined || I === undefined || !inputs || !loss || !params) return undefined;
-    return {
+    if (!cell || H === undefined || I === undefined || L === undefined || LD === undefined || !shownInputs || !template || !weights || !config) return undefined;
+    if (samplesEntry && !samples) return undefined;
+    if (inputsNode && !inputs) return undefined;
+
+    // the per-sample losses: the top-level inputs form one sample, `samples` the others
+    const sampleList: { inputs: { data: Float64Array; T: number }; target?: Node; dL_dy?: Node; path: Path }[] = [];
+    if (inputs) sampleList.push({ inputs, path: ['loss'] });
+    for (const sample of samples ?? []) sampleList.push(sample);
+    const stackSamples: StackSample[] = [];
+    let lossesOk = true;
+    for (const sample of sampleList) {
+      const loss = this.sampleLoss(template, sample, D * H);
+      if (!loss) lossesOk = false; else stackSamples.push({ T: sample.inputs.T, inputs: sample.inputs.data, loss });
+    }
+    if (!lossesOk) return undefined;
+
+    const shown = sampleList[0];
+    const h0Full = h0 ?? new Float64Array(LD * H);
+    const c0Full = c0 ?? new Float64Array(LD * H);
+    const framework = weights.framework ? { ...weights.framework, ...(template.headPrefix ? { headPrefix: template.headPrefix } : {}) } : undefined;
+    const spec: Spec = {
       name,
       cell,
       inputSize: I,
       hiddenSize: H,
-      T: inputs.T,
-      params,
-      h0: h0 ?? new Float64Array(H),
-      c0: c0 ?? new Float64Array(H),
-      inputs: inputs.data,
+      T: shown.inputs.T,
+      params: weights.single ?? weights.stack.entries[0],
+      h0: h0Full.slice(0, H),
+      c0: c0Full.slice(0, H),
+      inputs: shown.inputs.data,
       tokens,
-      loss,
+      loss: needsStack ? { kind: 'sum' } : (stackSamples[0].loss as LossSpec),
     };
+    if (framework) spec.framework = framework;
+    if (needsStack) spec.stack = { params: weights.stack, h0: h0Full, c0: c0Full, samples: stackSamples, ...(tokens ? { tokens } : {}) };
+    return spec;
   }
 
+  // ---- model files ----
+
+  private readModel(entry: { key: Node; value?: Node }): ResolvedModel | undefined {
+    const node = entry.value;
+    if (!node) return undefined;
+    if (node.type !== 'object') {
+      this.error(node, ['model'], `expected an object like {"file": "model.pt"}, found ${this.describe(node)}`);
+      return undefined;
+    }
+    const props = this.properties(node, ['model']);
+    for (const [key, { key: keyNode }] of props) {
+      if (!MODEL_KEYS.includes(key)) this.warning(keyNode, ['model', key], `unknown key, ignored; expected ${MODEL_KEYS.join(', ')}`);
+    }
+    const fileNode = props.get('file')?.value;
+    if (!props.has('file')) {
+      this.error(this.missingAnchor(node), ['model', 'file'], 'missing; expected the model file\'s path, relative to the spec');
+      return undefined;
+    }
+    if (!fileNode) return undefined;
+    const file = this.readString(fileNode, ['model', 'file']);
+    const formatNode = props.get('format')?.value;
+    const format = formatNode ? this.readString(formatNode, ['model', 'format']) : undefined;
+    const prefixNode = props.get('prefix')?.value;
+    const prefix = prefixNode ? this.readString(prefixNode, ['model', 'prefix']) : undefined;
+    if (file === undefined || (formatNode && format === undefined) || (prefixNode && prefix === undefined)) return undefined;
+    if (!this.dependencies.includes(file)) this.dependencies.push(file);
+    if (!this.options.files) {
+      this.error(fileNode, ['model', 'file'], NO_READER);
+      return undefined;
+    }
+    try {
+      return this.options.files.model({ file, ...(format !== undefined ? { format } : {}), ...(prefix !== undefined ? { prefix } : {}) });
+    } catch (error) {
+      // a bad prefix or format is the file's answer about that key: point at the key when given
+      const message = error instanceof Error ? error.message : String(error);
+      const at = / prefix: /.test(message) && prefixNode ? { node: prefixNode, path: ['model', 'prefix'] }
+        : / format: /.test(message) && formatNode ? { node: formatNode, path: ['model', 'format'] }
+          : { node: fileNode, path: ['model', 'file'] };
+      this.error(at.node, at.path, message);
+      return undefined;
+    }
+  }
+
+  /** A size from the spec, or from the model file (then the spec's must agree). */
+  private sizeOf(root: Node, props: Props, key: string, role: string, fromFile: number | undefined, hasModel: boolean): number | undefined {
+    const entry = props.get(key);
+    if (!hasModel) return this.requiredSize(root, props, key, role);
+    if (!entry?.value) return fromFile;
+    const given = this.readPositiveInteger(entry.value, [key], role);
+    if (given !== undefined && fromFile !== undefined && given !== fromFile) {
+      this.error(entry.value, [key], `expected ${fromFile} (from the model file), found ${given}`);
+      return undefined;
+    }
+    return fromFile ?? given;
+  }
+
+  private layersOf(props: Props, model: ResolvedModel | undefined): number | undefined {
+    const entry = props.get('numLayers');
+    if (!entry?.value) return model?.numLayers ?? 1;
+    const given = this.readPositiveInteger(entry.value, ['numLayers'], 'layers');
+    if (given !== undefined && model && given !== model.numLayers) {
+      this.error(entry.value, ['numLayers'], `expected ${model.numLayers} (from the model file), found ${given}`);
+      return undefined;
+    }
+    return model?.numLayers ?? given;
+  }
+
+  private booleanOf(props: Props, key: string, fromFile: boolean | undefined, fallback: boolean, model: ResolvedModel | undefined): boolean {
+    const node = props.get(key)?.value;
+    if (!node) return fromFile ?? fallback;
+    if (node.type !== 'boolean') {
+      this.error(node, [key], `expected true or false, found ${this.describe(node)}`);
+      return fromFile ?? fallback;
+    }
+    if (model && fromFile !== undefined && node.value !== fromFile) this.error(node, [key], `expected ${fromFile} (from the model file), found ${String(node.value)}`);
+    return fromFile ?? (node.value as boolean);
+  }
+
+  private resetAfterOf(props: Props, cell: CellKind | undefined, model: ResolvedModel | undefined): boolean | undefined {
+    const entry = props.get('resetAfter');
+    if (entry && cell && cell !== 'gru') {
+      this.warning(entry.key, ['resetAfter'], `ignored: only a gru cell has a reset gate, not ${cellPhrase(cell)}`);
+      return undefined;
+    }
+    if (cell !== 'gru') return undefined;
+    return this.booleanOf(props, 'resetAfter', model ? model.resetAfter ?? true : undefined, true, model);
+  }
+
+  /** The weights from the model file: `weights` and `init` have no place next to it. */
+  private modelParameters(props: Props, model: ResolvedModel | undefined, config: StackConfig | undefined): Weights | undefined {
+    const weightsEntry = props.get('weights');
+    if (weightsEntry) this.error(weightsEntry.key, ['weights'], 'not allowed with "model": the weights come from the model file');
+    const initEntry = props.get('init');
+    if (initEntry) this.warning(initEntry.key, ['init'], 'ignored: the weights come from the model file');
+    if (!model || !config || weightsEntry) return undefined;
+    try {
+      const stack = modelStackParams(model, config);
+      return { stack, single: undefined, framework: { prefix: model.prefix, layout: model.layout } };
+    } catch (error) {
+      const fileNode = props.get('model')?.value?.children?.find(p => p.children?.[0]?.value === 'file')?.children?.[1];
+      this.error(fileNode ?? props.get('model')!.key, ['model', 'file'], `${model.file}: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
+  // ---- states, samples, losses of stacks ----
+
+  /** h0/c0: (H) for one layer and direction (a flat vector), else (L·D, H) in PyTorch's order. */
+  private readState(node: Node, path: Path, LD: number | undefined, H: number | undefined): Float64Array | undefined {
+    if (LD === undefined || LD === 1) return this.readVector(node, path, H, 'hiddenSize');
+    if (node.type === 'array' && (node.children ?? []).some(child => child.type !== 'array')) {
+      this.error(node, path, `expected ${LD} rows of ${H ?? 'hiddenSize'} numbers (numLayers × directions, PyTorch's order l0 fwd, l0 rev, l1 fwd, …), found a flat vector`);
+      return undefined;
+    }
+    return this.readMatrix(node, path, LD, H);
+  }
+
+  private readSamples(entry: { key: Node; value?: Node }, I: number | undefined, W: number | undefined):
+    { inputs: { data: Float64Array; T: number }; target?: Node; dL_dy?: Node; path: Path }[] | undefined {
+    const node = entry.value;
+    if (!node) return undefined;
+    if (node.type !== 'array' || (node.children ?? []).length === 0) {
+      this.error(node, ['samples'], `expected an array of samples like [{"inputs": [[…]], "target": …}], found ${this.describe(node)}`);
+      return undefined;
+    }
+    let ok = true;
+    const out: { inputs: { data: Float64Array; T: number }; target?: Node; dL_dy?: Node; path: Path }[] = [];
+    (node.children ?? []).forEach((sampleNode, childIndex) => {
+      const k = this.indexOf(sampleNode, childIndex);
+      const path = ['samples', k];
+      if (sampleNode.type !== 'object') {
+        this.error(sampleNode, path, `expected an object like {"inputs": [[…]], "target": …}, found ${this.describe(sampleNode)}`);
+        ok = false;
+        return;
+      }
+      const props = this.properties(sampleNode, path);
+      for (const [key, { key: keyNode }] of props) {
+        if (!SAMPLE_KEYS.includes(key)) this.warning(keyNode, [...path, key], `unknown key, ignored; expected ${SAMPLE_KEYS.join(', ')}`);
+      }
+      const inputsNode = props.get('inputs')?.value;
+      if (!props.has('inputs')) {
+        this.error(this.missingAnchor(sampleNode), [...path, 'inputs'], `missing; expected at least one input row of ${I ?? 'inputSize'} numbers`);
+        ok = false;
+        return;
+      }
+      const inputs = inputsNode ? this.readInputs(sampleNode, inputsNode, I, W, [...path, 'inputs']) : undefined;
+      if (!inputs) { ok = false; return; }
+      out.push({ inputs, target: props.get('target')?.value, dL_dy: props.get('dL_dy')?.value, path });
+    });
+    return ok ? out : undefined;
+  }
+
+  private readLossTemplate(root: Node, entry: { key: Node; value?: Node } | undefined, H: number | undefined, D: number, model: ResolvedModel | undefined): LossTemplate | undefined {
+    const override = this.options.loss;
+    if (!entry) {
+      if (override === 'mse') {
+        this.error(this.missingAnchor(root), ['loss'], `--loss mse needs "loss": {"kind": "mse", "target": [${H === undefined ? 'hiddenSize' : D * H} numbers]} in the spec`);
+        return undefined;
+      }
+      return { kind: 'sum', legacy: true };
+    }
+    const node = entry.value;
+    if (!node) return undefined;
+    if (node.type !== 'object') {
+      this.error(node, ['loss'], `expected an object like {"kind": "sum"} or {"kind": "mse", "target": [...]}, found ${this.describe(node)}`);
+      return undefined;
+    }
+    const props = this.properties(node, ['loss']);
+    for (const [key, { key: keyNode }] of props) {
+      if (!LOSS_KEYS.includes(key)) this.warning(keyNode, ['loss', key], `unknown key, ignored; expected ${LOSS_KEYS.map(k => `"${k}"`).join(', ')}`);
+    }
+    const kindsText = `${LOSS_KINDS.slice(0, -1).map(k => `"${k}"`).join(', ')} or "${LOSS_KINDS[LOSS_KINDS.length - 1]}"`;
+    let kind: LossTemplate['kind'] | undefined;
+    const kindNode = props.get('kind')?.value;
+    if (!props.has('kind')) {
+      this.error(this.missingAnchor(node), ['loss', 'kind'], `missing; expected ${kindsText}`);
+    } else if (kindNode) {
+      if (kindNode.type === 'string' && (LOSS_KINDS as readonly string[]).includes(kindNode.value)) kind = kindNode.value as LossTemplate['kind'];
+      else this.error(kindNode, ['loss', 'kind'], `expected ${kindsText}, found ${this.describe(kindNode)}`);
+    }
+    let ok = true;
+    let at: LossTemplate['at'];
+    const atNode = props.get('at')?.value;
+    if (atNode) {
+      if (atNode.type === 'string' && (atNode.value === 'last' || atNode.value === 'every')) at = atNode.value;
+      else { this.error(atNode, ['loss', 'at'], `expected "last" or "every", found ${this.describe(atNode)}`); ok = false; }
+    }
+    let on: LossTemplate['on'];
+    const onNode = props.get('on')?.value;
+    if (onNode) {
+      if (onNode.type === 'string' && (onNode.value === 'output' || onNode.value === 'h_n')) on = onNode.value;
+      else { this.error(onNode, ['loss', 'on'], `expected "output" or "h_n", found ${this.describe(onNode)}`); ok = false; }
+    }
+    if (on === 'h_n' && at === 'every') {
+      this.error(onNode!, ['loss', 'on'], '"h_n" is one vector (the last state of each direction); it cannot be used with "at": "every"');
+      ok = false;
+    }
+    const effective = override ?? kind;
+    if (effective === undefined) return undefined;
+    const targetEntry = props.get('target');
+    const legacy = (effective === 'sum' || effective === 'mse') && at !== 'every' && on === undefined;
+    const template: LossTemplate = { kind: effective, legacy, ...(at ? { at } : {}), ...(on ? { on } : {}) };
+    if (effective === 'sum') {
+      if (targetEntry && kind === 'sum') this.warning(targetEntry.key, ['loss', 'target'], 'ignored: a sum loss has no target');
+    } else if (effective === 'mse' || effective === 'crossEntropy') {
+      template.target = targetEntry?.value;
+      if (!targetEntry) template.target = undefined;
+    } else if (effective === 'given') {
+      template.dL_dy = props.get('dL_dy')?.value;
+    }
+    if (effective === 'crossEntropy') {
+      const headEntry = props.get('head');
+      if (!headEntry) {
+        this.error(this.missingAnchor(node), ['loss', 'head'], `missing; a crossEntropy loss needs a linear head: {"weight": [[…]], "bias": […]} (C × ${H === undefined ? 'D·H' : D * H}) or {"from": "fc"} (a model file's head)`);
+        ok = false;
+      } else if (headEntry.value) {
+        const head = this.readHead(headEntry.value, H === undefined ? undefined : D * H, model);
+        if (!head) ok = false; else { template.head = head.head; if (head.prefix !== undefined) template.headPrefix = head.prefix; }
+      } else ok = false;
+    } else if (props.has('head')) this.warning(props.get('head')!.key, ['loss', 'head'], `ignored: only a crossEntropy loss has a head`);
+    return ok ? template : undefined;
+  }
+
+  private readHead(node: Node, W: number | undefined, model: ResolvedModel | undefined): { head: LinearHead; prefix?: string } | undefined {
+    const path = ['loss', 'head'];
+    if (node.type !== 'object') {
+      this.error(node, path, `expected {"weight": [[…]], "bias": […]} or {"from": "fc"}, found ${this.describe(node)}`);
+      return undefined;
+    }
+    const props = this.properties(node, path);
+    const fromNode = props.get('from')?.value;
+    if (fromNode) {
+      const prefix = this.readString(fromNode, [...path, 'from']);
+      if (prefix === undefined) return undefined;
+      if (!model) {
+        if (!props.get('model')) this.error(fromNode, [...path, 'from'], `"from" names a head in the model file, and the spec has no readable "model"`);
+        return undefined;
+      }
+      const head = model.heads[prefix];
+      if (!head) {
+        const names = Object.keys(model.heads);
+        this.error(fromNode, [...path, 'from'], `${model.file} has no linear head "${prefix}" (tensors ${prefix}.weight, ${prefix}.bias); ${names.length ? `it has ${names.map(n => `"${n}"`).join(', ')}` : 'it has none'}`);
+        return undefined;
+      }
+      if (W !== undefined && head.inFeatures !== W) {
+        this.error(fromNode, [...path, 'from'], `${head.weightName} has ${head.inFeatures} input features; the output has ${W} (directions × hiddenSize)`);
+        return undefined;
+      }
+      return { head: { classes: head.outFeatures, weight: head.weight, bias: head.bias ?? new Float64Array(head.outFeatures) }, prefix };
+    }
+    for (const [key, { key: keyNode }] of props) {
+      if (key !== 'weight' && key !== 'bias') this.warning(keyNode, [...path, key], 'unknown key, ignored; expected "weight" and "bias", or "from"');
+    }
+    const weightNode = props.get('weight')?.value;
+    if (!weightNode) {
+      this.error(this.missingAnchor(node), [...path, 'weight'], `missing; expected C rows of ${W ?? 'D·H'} numbers (one per class), or "from": "fc"`);
+      return undefined;
+    }
+    if (weightNode.type !== 'array' || this.lengthOf(weightNode) === 0) {
+      this.error(weightNode, [...path, 'weight'], `expected C rows of ${W ?? 'D·H'} numbers (one per class), found ${this.describe(weightNode)}`);
+      return undefined;
+    }
+    const C = this.lengthOf(weightNode);
+    const weight = this.readMatrix(weightNode, [...path, 'weight'], C, W);
+    const biasNode = props.get('bias')?.value;
+    const bias = biasNode ? this.readVector(biasNode, [...path, 'bias'], C, 'classes, the rows of weight') : new Float64Array(C);
+    if (!weight || !bias) return undefined;
+    return { head: { classes: C, weight, bias } };
+  }
+
+  /** One sample's loss: the template with the sample's target / dL_dy (or the loss's own). */
+  private sampleLoss(template: LossTemplate, sample: { inputs: { T: number }; target?: Node; dL_dy?: Node; path: Path }, W: number): StackLoss | undefined {
+    const placement = { ...(template.at ? { at: template.at } : {}), ...(template.on ? { on: template.on } : {}) };
+    const every = template.at === 'every';
+    const T = sample.inputs.T;
+    const own = sample.path[0] === 'samples';
+    const pick = (sampleNode: Node | undefined, lossNode: Node | undefined, key: string): { node: Node; path: Path } | undefined =>
+      own && sampleNode ? { node: sampleNode, path: [...sample.path, key] } : lossNode ? { node: lossNode, path: ['loss', key] } : undefined;
+    const missing = (key: string, what: string): undefined => {
+      const anchor = this.root && own ? this.nodeAt(sample.path) : this.nodeAt(['loss']);
+      const where: Path = own ? [...sample.path, key] : ['loss', key];
+      const kindText = template.kind === 'mse' && this.options.loss === 'mse' ? '--loss mse needs' : `${template.kind === 'mse' ? 'an mse' : `a ${template.kind}`} loss needs`;
+      this.error(anchor ? this.missingAnchor(anchor) : { offset: 0, length: 0 }, where, `missing; ${kindText} ${what}`);
+      return undefined;
+    };
+    switch (template.kind) {
+      case 'sum': return { kind: 'sum', ...placement };
+      case 'mse': {
+        const at = pick(sample.target, template.target, 'target');
+        const what = every ? `a target of ${T} rows of ${W} numbers (one per step)` : `a target of ${W} numbers`;
+        if (!at) return missing('target', what);
+        const target = every ? this.readMatrix(at.node, at.path, T, W) : this.readVector(at.node, at.path, W, W === this.hidden ? 'hiddenSize' : 'directions × hiddenSize');
+        return target ? { kind: 'mse', target, ...placement } : undefined;
+      }
+      case 'given': {
+        const at = pick(sample.dL_dy, template.dL_dy, 'dL_dy');
+        if (!at) return missing('dL_dy', every ? `a gradient of ${T} rows of ${W} numbers` : `a gradient of ${W} numbers`);
+        const dL_dy = every ? this.readMatrix(at.node, at.path, T, W) : this.readVector(at.node, at.path, W, 'directions × hiddenSize');
+        return dL_dy ? { kind: 'given', dL_dy, ...placement } : undefined;
+      }
+      case 'crossEntropy': {
+        const head = template.head!;
+        const at = pick(sample.target, template.target, 'target');
+        if (!at) return missing('target', every ? `one class index per step (${T}), 0..${head.classes - 1}` : `a class index 0..${head.classes - 1}`);
+        const target = this.readClasses(at.node, at.path, every ? T : undefined, head.classes);
+        return target === undefined ? undefined : { kind: 'crossEntropy', head, target, ...placement };
+      }
+    }
+  }
+
+  private readClasses(node: Node, path: Path, T: number | undefined, C: number): number | number[] | undefined {
+    const one = (n: Node, p: Path): number | undefined => {
+      if (n.type !== 'number' || !Number.isInteger(n.value) || n.value < 0 || n.value >= C) {
+        this.error(n, p, `expected a class index 0..${C - 1}, found ${this.describe(n)}`);
+        return undefined;
+      }
+      return n.value as number;
+    };
+    if (T === undefined || node.type === 'number') return one(node, path);
+    if (node.type !== 'array') {
+      this.error(node, path, `expected ${T} class indices (one per step), found ${this.describe(node)}`);
+      return undefined;
+    }
+    const count = this.lengthOf(node);
+    if (count !== T) {
+      this.error(node, path, `expected ${T} class indices (one per step), found ${count}`);
+      return undefined;
+    }
+    const out: number[] = [];
+    let ok = true;
+    (node.children ?? []).forEach((child, k) => {
+      const c = one(child, [...path, this.indexOf(child, k)]);
+      if (c === undefined) ok = false; else out.push(c);
+    });
+    return ok ? out : undefined;
+  }
+
+  /** The node at a simple path of object keys and array indices. */
+  private nodeAt(path: Path): Node | undefined {
+    let node = this.root;
+    for (const segment of path) {
+      if (!node) return undefined;
+      if (typeof segment === 'number') node = node.type === 'array' ? node.children?.[segment] : undefined;
+      else node = node.type === 'object' ? node.children?.find(p => p.children?.[0]?.value === segment)?.children?.[1] : undefined;
+    }
+    return node;
+  }
 
   /** Reports the text's syntax errors (see scanSyntaxErrors) and keeps the shifted positions they cause. */
   private reportSyntaxErrors(): void {
@@ -347,12 +800,13 @@ export class SpecValidator {
     return entry.value ? this.readPositiveInteger(entry.value, [key], role) : undefined;
   }
 
-  private readInputs(root: Node, node: Node | undefined, I: number | undefined, H: number | undefined): { data: Float64Array; T: number } | undefined {
-    const path = ['inputs'];
+  /** `width` is what T multiplies in the trace-size limit (H, or L·D·H for a stack). */
+  private readInputs(root: Node, node: Node | undefined, I: number | undefined, H: number | undefined, path: Path = ['inputs']): { data: Float64Array; T: number } | undefined {
     if (!node) {
       if (!this.hasKey(root, 'inputs')) this.error(this.missingAnchor(root), path, `missing; expected at least one input row of ${I ?? 'inputSize'} numbers`);
       return undefined;
     }
+    if (node.type === 'object') return this.readInputsFile(node, path, I, H);
     if (node.type !== 'array') {
       this.error(node, path, `expected an array of input rows (one per time step), found ${this.describe(node)}`);
       return undefined;
@@ -388,6 +842,48 @@ export class SpecValidator {
     return ok ? { data, T } : undefined;
   }
 
+  /** `inputs: {"file": "x.npy"}` or x.csv: a (T, I) matrix read by the file resolver. */
+  private readInputsFile(node: Node, path: Path, I: number | undefined, H: number | undefined): { data: Float64Array; T: number } | undefined {
+    const props = this.properties(node, path);
+    for (const [key, { key: keyNode }] of props) {
+      if (key !== 'file') this.warning(keyNode, [...path, key], 'unknown key, ignored; expected "file"');
+    }
+    const fileNode = props.get('file')?.value;
+    if (!props.has('file')) {
+      this.error(this.missingAnchor(node), [...path, 'file'], 'missing; expected rows of numbers, or {"file": "x.npy"} (a .npy or .csv file of shape (T, inputSize))');
+      return undefined;
+    }
+    if (!fileNode) return undefined;
+    const file = this.readString(fileNode, [...path, 'file']);
+    if (file === undefined) return undefined;
+    if (!this.dependencies.includes(file)) this.dependencies.push(file);
+    if (!this.options.files) {
+      this.error(fileNode, [...path, 'file'], NO_READER);
+      return undefined;
+    }
+    let matrix: { shape: number[]; data: Float64Array };
+    try {
+      matrix = this.options.files.inputs(file);
+    } catch (error) {
+      this.error(fileNode, [...path, 'file'], error instanceof Error ? error.message : String(error));
+      return undefined;
+    }
+    const [T, cols] = matrix.shape;
+    if (!(T >= 1)) {
+      this.error(fileNode, [...path, 'file'], `${file}: expected at least one input row, found none`);
+      return undefined;
+    }
+    if (I !== undefined && cols !== I) {
+      this.error(fileNode, [...path, 'file'], `${file}: expected ${I} columns (inputSize), found ${cols} (shape ${JSON.stringify(matrix.shape)})`);
+      return undefined;
+    }
+    if (H !== undefined && T * H > MAX_STEP_UNITS) {
+      this.error(fileNode, [...path, 'file'], `${T} steps with hiddenSize ${H} is too large a trace (T·H = ${T * H}); at most ${MAX_STEP_UNITS} is supported`);
+      return undefined;
+    }
+    return I === undefined ? undefined : { data: matrix.data, T };
+  }
+
   private hasKey(objectNode: Node, key: string): boolean {
     return (objectNode.children ?? []).some(property => property.children?.[0]?.value === key);
   }
@@ -411,55 +907,14 @@ export class SpecValidator {
     return tokens.length === items.length && items.length === labelCount ? tokens : undefined;
   }
 
-  private readLoss(root: Node, entry: { key: Node; value?: Node } | undefined, H: number | undefined): LossSpec | undefined {
-    const override = this.options.loss;
-    if (!entry) {
-      if (override === 'mse') {
-        this.error(this.missingAnchor(root), ['loss'], `--loss mse needs "loss": {"kind": "mse", "target": [${H ?? 'hiddenSize'} numbers]} in the spec`);
-        return undefined;
-      }
-      return { kind: 'sum' };
-    }
-    const node = entry.value;
-    if (!node) return undefined;
-    if (node.type !== 'object') {
-      this.error(node, ['loss'], `expected an object like {"kind": "sum"} or {"kind": "mse", "target": [...]}, found ${this.describe(node)}`);
-      return undefined;
-    }
-    const props = this.properties(node, ['loss']);
-    for (const [key, { key: keyNode }] of props) {
-      if (!LOSS_KEYS.includes(key)) this.warning(keyNode, ['loss', key], `unknown key, ignored; expected "kind" or "target"`);
-    }
-    let kind: 'sum' | 'mse' | undefined;
-    const kindNode = props.get('kind')?.value;
-    if (!props.has('kind')) {
-      this.error(this.missingAnchor(node), ['loss', 'kind'], 'missing; expected "sum" or "mse"');
-    } else if (kindNode) {
-      if (kindNode.type === 'string' && (kindNode.value === 'sum' || kindNode.value === 'mse')) kind = kindNode.value;
-      else this.error(kindNode, ['loss', 'kind'], `expected "sum" or "mse", found ${this.describe(kindNode)}`);
-    }
-    const targetEntry = props.get('target');
-    const effective = override ?? kind;
-    if (effective === undefined) return undefined;
-    if (effective === 'sum') {
-      if (targetEntry && kind === 'sum') this.warning(targetEntry.key, ['loss', 'target'], 'ignored: a sum loss has no target');
-      return { kind: 'sum' };
-    }
-    if (!targetEntry) {
-      const why = kind === 'mse' ? 'an mse loss needs' : '--loss mse needs';
-      this.error(this.missingAnchor(node), ['loss', 'target'], `missing; ${why} a target of ${H ?? 'hiddenSize'} numbers`);
-      return undefined;
-    }
-    const target = targetEntry.value ? this.readVector(targetEntry.value, ['loss', 'target'], H, 'hiddenSize') : undefined;
-    return target ? { kind: 'mse', target } : undefined;
-  }
-
-  private readParameters(root: Node, props: Map<string, { key: Node; value?: Node }>, cell: CellKind | undefined,
-    H: number | undefined, I: number | undefined): Record<string, Float64Array> | undefined {
+  private readParameters(root: Node, props: Props, cell: CellKind | undefined,
+    H: number | undefined, I: number | undefined, config: StackConfig | undefined): Weights | undefined {
     const weightsEntry = props.get('weights');
     const initEntry = props.get('init');
-    const sizesKnown = H !== undefined && I !== undefined;
+    const sizesKnown = H !== undefined && I !== undefined && config !== undefined;
     const textbookNames = Object.keys(textbookParameterShapes(cell ?? 'lstm', 1, 1));
+    const L = config?.numLayers ?? 1, D = config?.bidirectional ? 2 : 1;
+    const single = (params: Record<string, Float64Array>): Weights => ({ single: params, stack: { ...config!, entries: [params] } });
 
     if (initEntry) {
       const init = this.readInit(initEntry, cell);
@@ -467,13 +922,18 @@ export class SpecValidator {
         this.warning(initEntry.key, ['init'], 'ignored: "weights" is given, and explicit weights win');
       } else {
         if (!init || !cell || !sizesKnown) return undefined;
-        return initWeights(cell, H, I, init);
+        if (L * D === 1) return single(initWeights(cell, H, I, init));
+        // entry e (PyTorch order) draws from seed + e
+        const entries = Array.from({ length: L * D }, (_, e) => initWeights(cell, H, Math.floor(e / D) === 0 ? I : D * H, { ...init, seed: (init.seed + e) >>> 0 }));
+        return { stack: { ...config, entries } };
       }
     }
+    const stackNames = cell && CELLS[cell].pytorch ? Object.keys(stackPytorchShapes(cell, 1, 1, L, D) ?? {}) : [];
     if (!weightsEntry) {
-      const pytorch = cell && CELLS[cell].pytorch !== undefined ? ` (or PyTorch's ${PYTORCH_NAMES.join(', ')})` : '';
+      const pytorch = cell && CELLS[cell].pytorch !== undefined ? ` (or PyTorch's ${(L * D > 1 ? stackNames : PYTORCH_NAMES).join(', ')})` : '';
+      const needs = L * D > 1 && cell && CELLS[cell].pytorch ? stackNames.join(', ') : `${textbookNames.join(', ')}${pytorch}`;
       this.error(this.missingAnchor(root), ['weights'],
-        `missing, and no "init" either: ${cell ? `${cellPhrase(cell)} needs ${textbookNames.join(', ')}${pytorch}` : 'give the weights'}, or give "init": {"seed": 1} for random weights`);
+        `missing, and no "init" either: ${cell ? `${cellPhrase(cell)} needs ${needs}` : 'give the weights'}, or give "init": {"seed": 1} for random weights`);
       return undefined;
     }
     const node = weightsEntry.value;
@@ -484,7 +944,7 @@ export class SpecValidator {
     }
     const weightProps = this.properties(node, ['weights']);
     const textbookShapes = cell ? textbookParameterShapes(cell, H ?? 0, I ?? 0) : undefined;
-    const pytorchShapes = cell ? pytorchParameterShapes(cell, H ?? 0, I ?? 0) : undefined;
+    const pytorchShapes = cell ? stackPytorchShapes(cell, H ?? 0, I ?? 0, L, D) : undefined;
     const allTextbook = new Set(CELL_KINDS.flatMap(kind => Object.keys(textbookParameterShapes(kind, 1, 1))));
 
     const values: Record<string, Float64Array | undefined> = {};
@@ -493,8 +953,9 @@ export class SpecValidator {
     let ok = cell !== undefined && sizesKnown;
     for (const [key, { key: keyNode, value: valueNode }] of weightProps) {
       const path = ['weights', key];
-      const isPytorch = PYTORCH_NAMES.includes(key);
-      if (isPytorch && pytorchShapes) firstPytorch ??= keyNode;
+      const isPytorch = PYTORCH_NAME_PATTERN.test(key);
+      const knownPytorch = isPytorch && pytorchShapes !== undefined && key in pytorchShapes;
+      if (knownPytorch) firstPytorch ??= keyNode;
       else if (textbookShapes && key in textbookShapes) firstTextbook ??= keyNode;
       let shape: Shape | undefined;
       if (!cell) shape = undefined;
@@ -502,10 +963,10 @@ export class SpecValidator {
         this.error(keyNode, path, `PyTorch names are accepted for ${listWithAnd(pytorchCells())} cells, not ${cell}; use ${textbookNames.join(', ')}`);
         ok = false;
         continue;
-      } else if (isPytorch || (textbookShapes && key in textbookShapes)) {
-        shape = sizesKnown ? (isPytorch ? pytorchShapes! : textbookShapes!)[key] : undefined;
+      } else if (knownPytorch || (textbookShapes && key in textbookShapes)) {
+        shape = sizesKnown ? (knownPytorch ? pytorchShapes! : textbookShapes!)[key] : undefined;
       } else {
-        this.error(keyNode, path, this.unknownWeightMessage(key, cell, textbookNames, allTextbook));
+        this.error(keyNode, path, this.unknownWeightMessage(key, cell, textbookNames, allTextbook, L, D));
         ok = false;
         continue;
       }
@@ -516,30 +977,43 @@ export class SpecValidator {
     if (!cell) return undefined;
     // PyTorch names on a cell without a PyTorch layout were reported above; a list of missing
     // textbook names on top would only repeat it
-    if (!pytorchShapes && PYTORCH_NAMES.some(n => weightProps.has(n))) return undefined;
+    if (!pytorchShapes && [...weightProps.keys()].some(n => PYTORCH_NAME_PATTERN.test(n))) return undefined;
 
+    const pytorchGiven = [...weightProps.keys()].filter(n => pytorchShapes !== undefined && n in pytorchShapes);
     if (firstTextbook && firstPytorch) {
       const later = firstTextbook.offset > firstPytorch.offset ? firstTextbook : firstPytorch;
       this.error(later, ['weights', later.value as string],
-        `mixes PyTorch names (${PYTORCH_NAMES.filter(n => weightProps.has(n)).join(', ')}) with textbook names (${textbookNames.filter(n => weightProps.has(n)).join(', ')}); use one naming scheme`);
+        `mixes PyTorch names (${pytorchGiven.join(', ')}) with textbook names (${textbookNames.filter(n => weightProps.has(n)).join(', ')}); use one naming scheme`);
       return undefined;
     }
-    const names = firstPytorch ? PYTORCH_NAMES : textbookNames;
+    if (firstTextbook && L * D > 1) {
+      const stack = `${L} layer${L === 1 ? '' : 's'}${D === 2 ? ', bidirectional' : ''}`;
+      this.error(firstTextbook, ['weights', firstTextbook.value as string],
+        `textbook names describe one layer in one direction; a stack (${stack}) needs PyTorch's names: ${stackNames.join(', ')}`);
+      return undefined;
+    }
+    const names = firstPytorch ? stackNames : textbookNames;
     const missing = names.filter(n => !weightProps.has(n));
     if (missing.length > 0) {
       this.error(weightsEntry.key, ['weights'], `missing ${missing.join(', ')} for ${cellPhrase(cell)}${firstPytorch ? ' (PyTorch names)' : ''}`);
       return undefined;
     }
-    if (!ok || H === undefined || I === undefined) return undefined;
+    if (!ok || H === undefined || I === undefined || !config) return undefined;
     const complete = values as Record<string, Float64Array>;
-    return firstPytorch ? mapPyTorch(cell, H, I, complete) : complete;
+    if (!firstPytorch) return single(complete);
+    const framework = { prefix: '' };
+    if (L * D === 1 && config.resetAfter !== false) return { ...single(mapPyTorch(cell, H, I, complete)), framework };
+    return { stack: pytorchToStackParams(config, complete, ''), framework };
   }
 
-  private unknownWeightMessage(key: string, cell: CellKind, textbookNames: string[], allTextbook: Set<string>): string {
+  private unknownWeightMessage(key: string, cell: CellKind, textbookNames: string[], allTextbook: Set<string>, L: number, D: number): string {
     const hasPytorch = CELLS[cell].pytorch !== undefined;
     const expected = `expected ${textbookNames.join(', ')}${hasPytorch ? ` or ${PYTORCH_NAMES.join(', ')}` : ''}`;
-    if (PYTORCH_NAME_PATTERN.test(key)) {
-      return `unknown weight for ${cellPhrase(cell)}: only one layer, one direction (the _l0 tensors) is supported; ${expected}`;
+    const match = /_l(\d+)(_reverse)?$/.exec(key);
+    if (PYTORCH_NAME_PATTERN.test(key) && match) {
+      const layer = Number(match[1]);
+      if (layer >= L) return `unknown weight for ${cellPhrase(cell)}: layer ${layer} needs "numLayers": ${layer + 1} or more (numLayers is ${L})`;
+      return `unknown weight for ${cellPhrase(cell)}: the _reverse tensors need "bidirectional": true${D === 2 ? '' : ' (it is false)'}`;
     }
     if (allTextbook.has(key)) {
       const owners = CELL_KINDS.filter(kind => key in textbookParameterShapes(kind, 1, 1));
