@@ -65,12 +65,13 @@ export const COMMANDS = {
   exportTraceCsv: 'lstm.exportTraceCsv',
   exportTraceJson: 'lstm.exportTraceJson',
   newSpecFromModel: 'lstm.newSpecFromModel',
+  selectLayer: 'lstm.selectLayer',
 } as const;
 
 /** The chart panel's stepping intents (webview message type → command): the panel runs these table entries. */
 export const PANEL_INTENTS = {
   step: COMMANDS.step, stepBack: COMMANDS.stepBack, runToEnd: COMMANDS.runToEnd,
-  runBackward: COMMANDS.runBackward, reset: COMMANDS.reset, goTo: COMMANDS.goToStep,
+  runBackward: COMMANDS.runBackward, reset: COMMANDS.reset, goTo: COMMANDS.goToStep, selectLayer: COMMANDS.selectLayer,
 } as const;
 
 const OPEN_EXAMPLE = 'Open an Example';
@@ -149,6 +150,22 @@ export const COMMAND_TABLE: readonly CommandEntry[] = [
   { id: COMMANDS.exportChartPng, title: 'Export Chart as PNG', registeredBy: 'chartPanel' },
   { id: COMMANDS.exportTraceCsv, title: 'Export Trace as CSV', registeredBy: 'chartPanel' },
   { id: COMMANDS.exportTraceJson, title: 'Export Trace as JSON', registeredBy: 'chartPanel' },
+  {
+    id: COMMANDS.selectLayer, title: 'Select Layer…',
+    // a stack entry index (PyTorch order: l0 forward, l0 reverse, l1 forward, …) selects it at once (the panel, the tree); none opens the quick pick
+    run: async (context, target) => {
+      const session = await requireTrace(context);
+      if (!session) return;
+      let outcome: StepOutcome | undefined;
+      if (typeof target === 'number') outcome = session.selectLayer(target);
+      else if (session.layerCount === 1) outcome = { moved: false, message: 'LSTM: this spec has a single layer in one direction' };
+      else {
+        const picked = await context.ui.pickLayer?.(session);
+        if (picked !== undefined) outcome = session.selectLayer(picked);
+      }
+      if (outcome && !outcome.moved) context.ui.statusMessage(outcome.message);
+    },
+  },
   {
     id: COMMANDS.newSpecFromModel, title: 'New Spec from Model File…',
     // the explorer's context menu and the model editor pass the file's Uri; tests pass the choices too

@@ -12,6 +12,7 @@ import { Emitter } from './runtime/emitter';
 import { EDIT_DEBOUNCE_MS } from './runtime/sessionManager';
 import { registerChartPanel } from './views/chartPanel';
 import { lastStatusMessage, registerCommands } from './views/commandHost';
+import { DependencyWatcher, registerDependencyWatcher } from './views/dependencyWatcher';
 import { registerDiagnostics } from './views/diagnostics';
 import { DocumentSessions } from './views/documentSessions';
 import { registerHover } from './views/hover';
@@ -28,6 +29,8 @@ export interface LstmStepperApi {
   readonly sessions: DocumentSessions;
   readonly statesTree: StatesTreeProvider;
   readonly statusBar: vscode.StatusBarItem;
+  /** recomputes a spec when its model or inputs file changes on disk */
+  readonly dependencyWatcher: DependencyWatcher;
   readonly inlineValues: { rowsDecorated: (editor: vscode.TextEditor) => string[] };
   /** the last transient status bar message a command showed ("LSTM: already at the last step …") */
   lastStatusMessage(): string | undefined;
@@ -71,10 +74,11 @@ export function activate(context: vscode.ExtensionContext): LstmStepperApi {
   const inlineValues = registerInlineValues(context, sessions);
   registerChartPanel(context, sessions);
   registerModelEditor(context);
+  const dependencyWatcher = registerDependencyWatcher(context, sessions);
   void ensureJsonLanguageFeatures();
 
   return {
-    sessions, statesTree, statusBar, inlineValues,
+    sessions, statesTree, statusBar, inlineValues, dependencyWatcher,
     lastStatusMessage: () => lastStatusMessage,
     lastModelError: () => lastModelError,
     modelEditorPost: uri => modelEditorPosts.get(uri.toString()),

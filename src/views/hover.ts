@@ -55,7 +55,7 @@ export class SpecHoverProvider implements vscode.HoverProvider {
 /** The hover text for a JSON path in a spec, or undefined when the path means nothing special. */
 export function describePath(session: Session, path: Segment[], node?: JsonNode): vscode.MarkdownString | undefined {
   const spec = session.spec;
-  const trace = session.trace;
+  const trace = session.view;
   const p = readPrecision(vscode.workspace.getConfiguration('lstmStepper'));
   if (!trace) {
     return session.issues.some(issue => issue.severity === 'error')

@@ -120,7 +120,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   /** Per-step row states: O(T), on every cursor move. */
   private recomputeSteps(): void {
     const session = this.session;
-    const trace = session?.trace;
+    const trace = session?.view;
     this.stepStates = [];
     if (!session || !trace) return;
     for (let t = 0; t <= trace.T; t++) this.stepStates.push(this.stepState(session.cursor, t));
@@ -129,7 +129,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   /** The Model lines (saturation scans every gate value): only when the trace, issues or precision change. */
   private recomputeModel(): void {
     const session = this.session;
-    const trace = session?.trace;
+    const trace = session?.view;
     this.infoLines = session && trace ? this.modelLines(session, trace) : [];
   }
 
@@ -143,15 +143,15 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     const session = this.session;
     if (!session) { this.view.message = undefined; this.view.description = undefined; return; }
     const freshness = session.freshness();
-    this.view.description = session.trace ? `${describeCursor(session.cursor, session.trace.T)}${freshness.fresh ? '' : ' (stale)'}` : undefined;
+    this.view.description = session.view ? `${describeCursor(session.cursor, session.view.T)}${freshness.fresh ? '' : ' (stale)'}` : undefined;
     const name = session.spec?.name ?? session.uri.path.split('/').pop();
-    if (session.trace) this.view.message = freshness.fresh ? undefined : `${name}: stale: ${freshness.message}.`;
+    if (session.view) this.view.message = freshness.fresh ? undefined : `${name}: stale: ${freshness.message}.`;
     else this.view.message = `${name}: ${freshness.fresh ? 'computing…' : `${freshness.message}.`}`;
   }
 
   revealCurrent(): void {
     const session = this.session;
-    if (!this.view?.visible || !session?.trace) return;
+    if (!this.view?.visible || !session?.view) return;
     const t = session.cursor.t;
     void Promise.resolve(this.view.reveal(this.stepNode(t), { select: false, focus: false, expand: false })).catch(() => undefined);
   }
@@ -168,7 +168,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   private children(element?: StatesNode): StatesNode[] {
     const session = this.session;
     if (!session) return [];
-    const trace = session.trace;
+    const trace = session.view;
     if (!element) {
       const roots: StatesNode[] = [];
       if (session.issues.length > 0) roots.push(this.node({ kind: 'problems', id: 'problems' }));
@@ -215,7 +215,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
 
   private vectorValues(t: number, key: string): Float64Array | undefined {
     const session = this.session;
-    const trace = session?.trace;
+    const trace = session?.view;
     if (!trace) return undefined;
     if (t === 0) {
       // the initial state the trace was computed from, not a newer spec's
@@ -252,7 +252,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
 
   private treeItem(element: StatesNode): vscode.TreeItem {
     const session = this.session;
-    const trace = session?.trace;
+    const trace = session?.view;
     const p = this.precision;
     const None = vscode.TreeItemCollapsibleState.None, Collapsed = vscode.TreeItemCollapsibleState.Collapsed;
     switch (element.kind) {
