@@ -2,7 +2,8 @@
 // Chart panel scale benchmark in the real host: code-server with the VSIX installed, the fixture
 // T = 1000, H = 512 (test/fixtures/scale-512-8-1000.lstm.json) opened beside the panel. It runs the
 // "scale" scenario of test/e2e/chartPanel.e2e.mjs, which reads the webview's own `rendered` timings
-// (ms from a message's receipt to the charts drawn) and prints them as one JSON line:
+// (ms from a message's receipt to the charts drawn; kept in the webview body's data-rendered-ms and
+// data-rendered-kind attributes, never shown in the panel) and prints them as one JSON line:
 // {"T":1000,"H":512,"firstDrawMs":…,"linesSnapshotDrawMs":…,"stepDrawMedianMs":…,"stepRoundTripMedianMs":…}
 // The round trip is measured by the driver (key press → panel text), so it includes its polling.
 // Usage: node scripts/benchChartPanel.mjs [--vsix FILE]   (default: npm run package first)

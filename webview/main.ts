@@ -8,7 +8,8 @@
 // than the spec (errors, a computation running, failed or cancelled) and dims them.
 
 import type { CursorState, Freshness, HostToWebviewMessage, LineSeries, Phase, Snapshot, StepDetail, ViewOptions } from '../src/protocol/messages';
-import { FRESH, MAX_LINE_UNITS, assertNever, freshnessBanner, isHostMessage } from '../src/protocol/messages';
+import { FRESH, assertNever, freshnessBanner, isHostMessage } from '../src/protocol/messages';
+import { formatUnitList, parseUnitsField } from '../src/protocol/unitsField';
 import { BeltChart } from './charts/beltChart';
 import { HeatmapChart } from './charts/heatmap';
 import { TimeChart } from './charts/timeChart';
@@ -56,7 +57,7 @@ const chooseEquationUnit = (unit: number): void => {
   vscode.setState({ view: { ...kept, equationUnit: unit } });
 };
 const beltChart = new BeltChart(byId('belt-chart'), theme, chooseEquationUnit);
-const heatmapChart = new HeatmapChart(byId('gates-heatmap'), theme, t => pick(currentPhase(), t));
+const heatmapChart = new HeatmapChart(byId('gates-heatmap'), theme, t => pick(currentPhase(), t), byId('heatmap-readout'), () => snapshot?.tokens ?? []);
 
 const ui = {
   specName: byId<HTMLHeadingElement>('spec-name'),
@@ -67,13 +68,13 @@ const ui = {
   warning: byId<HTMLDivElement>('warning'),
   charts: byId<HTMLElement>('charts'),
   units: byId<HTMLInputElement>('units-input'),
+  unitsFieldNote: byId<HTMLDivElement>('units-note'),
   gateView: byId<HTMLSelectElement>('gate-view'),
   heatmapField: byId<HTMLSelectElement>('heatmap-field'),
   equationUnit: byId<HTMLInputElement>('equation-unit'),
   equationsTitle: byId<HTMLHeadingElement>('equations-title'),
   equations: byId<HTMLPreElement>('equations'),
   decaySummary: byId<HTMLParagraphElement>('decay-summary'),
-  renderTime: byId<HTMLSpanElement>('render-time'),
   gatesBox: byId<HTMLCanvasElement>('gates-chart').parentElement!,
   heatmapBox: byId<HTMLCanvasElement>('gates-heatmap').parentElement!,
   beltCard: byId<HTMLElement>('belt-card'),
@@ -122,8 +123,8 @@ function applySnapshot(next: Snapshot | undefined, status: string, freshness: Fr
   ui.heatmapBox.hidden = !showHeatmap;
   if (next.gates) gatesChart.setData({ ...next.gates, title: next.gates.title + unitsNote(next.view.units) }, next.T);
   if (next.heatmap && showHeatmap) {
-    // an rnn has no gates: its heatmap shows h or a
-    const what = next.cell === 'rnn' ? 'Over time' : 'Gates over time';
+    // the states (c, h) and an rnn's fields are no gates
+    const what = next.cell === 'rnn' || next.heatmap.field === 'c' || next.heatmap.field === 'h' ? 'Over time' : 'Gates over time';
     heatmapChart.setData(next.heatmap, next.T, `${what}: ${FIELD_NAMES[next.heatmap.field] ?? next.heatmap.field}, units × time (bucket means)`);
   }
   statesChart.setData({ ...next.states, title: next.states.title + unitsNote(next.view.units) }, next.T);
@@ -151,7 +152,14 @@ function applyStep(detail: StepDetail): void {
   if (document.activeElement !== ui.equationUnit) ui.equationUnit.value = String(detail.equationUnit);
 }
 
+/** The spec (name and H) the Units note was written for: another spec clears it. */
+let unitsNoteSpec = '';
+
 function syncControls(next: Snapshot): void {
+  if (unitsNoteSpec && unitsNoteSpec !== `${next.specName}\u0000${next.H}`) {
+    ui.unitsFieldNote.textContent = '';
+    unitsNoteSpec = '';
+  }
   if (document.activeElement !== ui.units) ui.units.value = formatUnits(next.view.units);
   ui.units.max = String(next.H - 1);
   ui.gateView.value = next.view.gateView;
@@ -170,31 +178,8 @@ function syncControls(next: Snapshot): void {
   ui.heatmapField.disabled = next.view.gateView !== 'heatmap' && next.cell !== 'rnn';
 }
 
-function formatUnits(units: number[]): string {
-  const parts: string[] = [];
-  for (let k = 0; k < units.length; k++) {
-    let end = k;
-    while (end + 1 < units.length && units[end + 1] === units[end] + 1) end++;
-    parts.push(end > k ? `${units[k]}-${units[end]}` : String(units[k]));
-    k = end;
-  }
-  return parts.join(',');
-}
-
-/** "0,2,5-7" → [0, 2, 5, 6, 7] (at most MAX_LINE_UNITS); the host clamps to H. */
-function parseUnits(text: string): number[] {
-  const units: number[] = [];
-  for (const part of text.split(/[\s,]+/).filter(Boolean)) {
-    const range = /^(\d+)\s*-\s*(\d+)$/.exec(part);
-    if (range) {
-      for (let u = Number(range[1]); u <= Number(range[2]) && units.length < MAX_LINE_UNITS; u++) units.push(u);
-    } else if (/^\d+$/.test(part)) {
-      units.push(Number(part));
-    }
-    if (units.length >= MAX_LINE_UNITS) break;
-  }
-  return units.slice(0, MAX_LINE_UNITS);
-}
+/** "0-3,5" for the Units field and chart titles. */
+const formatUnits = (units: number[]): string => formatUnitList(units, '-');
 
 // ---- messages: coalesced to one render per frame -------------------------------------------------
 
@@ -228,11 +213,14 @@ function render(): void {
   }
 }
 
+/**
+ * The time from a message's receipt to its drawing, for the benchmark only: sent to the host
+ * (`rendered`) and kept in the body's data-rendered-kind / data-rendered-ms, never shown.
+ */
 function reportRendered(kind: HostToWebviewMessage['type'], at: number): void {
   const ms = performance.now() - at;
-  ui.renderTime.textContent = `${kind} drawn in ${ms.toFixed(1)} ms`;
-  ui.renderTime.dataset.kind = kind;
-  ui.renderTime.dataset.ms = ms.toFixed(2);
+  document.body.dataset.renderedKind = kind;
+  document.body.dataset.renderedMs = ms.toFixed(2);
   send({ type: 'rendered', kind, ms });
 }
 
@@ -295,7 +283,11 @@ window.addEventListener('keydown', event => {
 });
 
 ui.units.addEventListener('change', () => {
-  const units = parseUnits(ui.units.value);
+  const { units, note } = parseUnitsField(ui.units.value, snapshot?.H ?? Number.MAX_SAFE_INTEGER);
+  // what was taken and why, under the field; the note stays in the page (empty when there is
+  // nothing to say) so that screen readers announce each new text (aria-live)
+  ui.unitsFieldNote.textContent = note;
+  unitsNoteSpec = snapshot ? `${snapshot.specName}\u0000${snapshot.H}` : '';
   if (units.length > 0) send({ type: 'selectUnits', units });
 });
 ui.equationUnit.addEventListener('change', () => {

@@ -40,9 +40,35 @@ export interface ChartPanelTestState {
   /** the last round trip from posting a snapshot to its `rendered` report */
   lastSnapshotRoundTripMs?: number;
   view: Partial<ViewOptions>;
+  /** the notification shown after the last successful export */
+  lastExportNotice?: { message: string; actions: string[] };
 }
 
 const HISTORY = 50;
+
+/** The buttons of the notification after an export, and what each does with the file. */
+const EXPORT_ACTIONS: readonly { title: string; run: (target: vscode.Uri) => Thenable<unknown> }[] = [
+  { title: 'Open', run: target => vscode.commands.executeCommand('vscode.open', target) },
+  { title: 'Reveal in File Explorer', run: target => vscode.commands.executeCommand('revealFileInOS', target) },
+];
+
+let lastExportNotice: ChartPanelTestState['lastExportNotice'];
+
+/**
+ * Names the exported file in a notification with Open / Reveal buttons. Not awaited by the
+ * command (a notification stays until dismissed); a failing button is logged.
+ */
+function announceExport(target: vscode.Uri, what: string, log: vscode.LogOutputChannel): void {
+  const where = target.scheme === 'file' ? target.fsPath : target.toString();
+  const message = `LSTM: exported ${what} to ${where}`;
+  // Reveal needs a local file
+  const actions = EXPORT_ACTIONS.filter(a => target.scheme === 'file' || a.title === 'Open');
+  lastExportNotice = { message, actions: actions.map(a => a.title) };
+  void vscode.window.showInformationMessage(message, ...actions.map(a => a.title)).then(chosen => {
+    const action = actions.find(a => a.title === chosen);
+    return action?.run(target);
+  }).then(undefined, (error: unknown) => log.error(`${what} export: ${String(error)}`));
+}
 
 /**
  * The test hook's byte counts serialize every posted snapshot a second time: only done when the
@@ -332,18 +358,19 @@ function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   <button type="button" data-intent="runToEnd" title="Run to End (End)">Run to End ▶▶</button>
   <button type="button" data-intent="runBackward" title="Run Backward (Shift+End)">◀◀ Run Backward</button>
   <span class="spacer"></span>
-  <label>Units <input id="units-input" type="text" size="14" spellcheck="false" title="Units drawn as lines, e.g. 0,1,4-6 (at most 8)"></label>
+  <label>Units <input id="units-input" type="text" size="14" spellcheck="false" title="Units drawn as lines, e.g. 0,1,4-6 (at most 8)" aria-describedby="units-note"></label>
   <label>Gates <select id="gate-view"><option value="lines">lines</option><option value="heatmap">heatmap</option></select></label>
   <label>Heatmap <select id="heatmap-field"></select></label>
   <label>Equation unit <input id="equation-unit" type="number" min="0" step="1"></label>
 </div>
+<div id="units-note" class="field-note" role="status" aria-live="polite"></div>
 <div id="stale" class="stale-banner" role="status" aria-live="polite" hidden></div>
 <div id="status" class="status" role="status" hidden></div>
 <div id="warning" class="warning" role="alert" hidden></div>
 <main id="charts" class="charts" hidden>
   <section class="card" id="gates-card">
     <div class="canvas-box"><canvas id="gates-chart" aria-label="Gates over time"></canvas></div>
-    <div class="canvas-box heatmap-box"><canvas id="gates-heatmap" aria-label="Gate heatmap, units by time"></canvas></div>
+    <div class="canvas-box heatmap-box"><canvas id="gates-heatmap" aria-label="Gate heatmap, units by time" aria-describedby="heatmap-readout"></canvas><div id="heatmap-readout" class="heatmap-readout" role="tooltip" hidden></div></div>
   </section>
   <section class="card" id="states-card">
     <div class="canvas-box"><canvas id="states-chart" aria-label="Cell and hidden state over time"></canvas></div>
@@ -360,7 +387,7 @@ function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
     <p id="decay-summary" class="summary"></p>
   </section>
 </main>
-<footer class="footer"><span id="render-time"></span> <span class="hint">Keys: ← Step Back · → Step · Home Reset · End Run to End · Shift+End Run Backward · click a chart to go to a step</span></footer>
+<footer class="footer"><span class="hint">Keys: ← Step Back · → Step · Home Reset · End Run to End · Shift+End Run Backward · click a chart to go to a step</span></footer>
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;
@@ -435,6 +462,7 @@ export function registerChartPanel(context: vscode.ExtensionContext, sessions: S
       if (!target) return undefined;
       const png = await chart.requestPng();
       await vscode.workspace.fs.writeFile(target, png);
+      announceExport(target, 'the charts as PNG', log);
       return target;
     })),
     vscode.commands.registerCommand('lstm.exportTraceCsv', guard('Export Trace as CSV', async (arg) => {
@@ -443,7 +471,9 @@ export function registerChartPanel(context: vscode.ExtensionContext, sessions: S
       const target = await pickTarget(arg, '.csv', 'CSV', found.session, '.trace');
       if (!target) return undefined;
       const trace = found.trace;
-      return exportInChunks(target, 'CSV', () => traceCsvLines(trace), '\n', traceCsvLineCount(trace));
+      const written = await exportInChunks(target, 'CSV', () => traceCsvLines(trace), '\n', traceCsvLineCount(trace));
+      if (written) announceExport(written, 'the trace as CSV', log);
+      return written;
     })),
     vscode.commands.registerCommand('lstm.exportTraceJson', guard('Export Trace as JSON', async (arg) => {
       const found = traceOrWarn();
@@ -451,12 +481,15 @@ export function registerChartPanel(context: vscode.ExtensionContext, sessions: S
       const target = await pickTarget(arg, '.json', 'JSON', found.session, '.trace');
       if (!target) return undefined;
       const trace = found.trace;
-      return exportInChunks(target, 'JSON', () => jsonExportPieces(trace), '', undefined);
+      const written = await exportInChunks(target, 'JSON', () => jsonExportPieces(trace), '', undefined);
+      if (written) announceExport(written, 'the trace as JSON', log);
+      return written;
     })),
     // not contributed (hidden from the palette): integration tests and the benchmark read the panel's traffic
     vscode.commands.registerCommand('lstm._chartPanelState', (): ChartPanelTestState => {
       testHooks = true;
-      return ChartPanel.current?.testState() ?? { open: false, visible: false, readyCount: 0, posted: [], rendered: [], view: {} };
+      const panelState = ChartPanel.current?.testState() ?? { open: false, visible: false, readyCount: 0, posted: [], rendered: [], view: {} };
+      return { ...panelState, lastExportNotice };
     }),
     vscode.window.registerWebviewPanelSerializer(CHART_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
@@ -477,7 +510,8 @@ function* jsonExportPieces(trace: Trace): Generator<string, void, undefined> {
 /**
  * Writes an export in chunks under a cancellable progress notification: a local file through a
  * file handle, any other uri (remote, virtual) through memory and one workspace.fs.writeFile.
- * Resolves the target, or undefined when the user cancelled (the partial file is removed).
+ * Resolves the target, or undefined when the user cancelled (the partial file is removed and a
+ * file the export would have replaced is left as it was: fileSink writes beside it, then renames).
  */
 async function exportInChunks(
   target: vscode.Uri, what: string, pieces: () => Iterable<string>, terminator: string, totalPieces: number | undefined,

@@ -114,9 +114,10 @@ export function buildHeatmap(fieldName: string, field: ArrayLike<number>, T: num
           if (Number.isFinite(value)) { sum += value; n++; }
         }
       }
-      const mean = n > 0 ? sum / n : null;
-      // 4 significant decimals are plenty for a colour and keep the message small
-      values[r * cols + c] = mean === null ? null : Math.round(mean * 1e4) / 1e4;
+      // 5 significant digits (not decimals: a field of 1e-6 keeps its shape) keep the message
+      // small; min and max are those of the values sent, the ones the webview scales and draws
+      const mean = n > 0 ? Number((sum / n).toPrecision(5)) : null;
+      values[r * cols + c] = mean;
       if (mean !== null) { min = Math.min(min, mean); max = Math.max(max, mean); }
     }
   }

@@ -6,7 +6,9 @@
 // No vscode import (the command in chartPanel.ts adds progress and the save dialog): the pieces
 // and the chunking are unit tested on node.
 
+import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /** Where the chunks go: a file opened for writing, or memory for a non-file uri. */
 export interface ChunkSink {
@@ -117,23 +119,37 @@ export async function writeChunked(pieces: Iterable<string>, sink: ChunkSink, op
   }
 }
 
-/** A local file, written through a file handle chunk by chunk (each write awaited: backpressure). */
-export async function fileSink(path: string): Promise<ChunkSink> {
-  const handle = await fsp.open(path, 'w');
+/**
+ * A local file, written through a file handle chunk by chunk (each write awaited: backpressure).
+ * The chunks go to a temporary file next to the target (same directory, so same file system), which
+ * is renamed over the target only when the write finished: a cancelled or failed export leaves the
+ * file it would have replaced untouched, and removes the temporary file.
+ */
+export async function fileSink(target: string): Promise<ChunkSink> {
+  const temporary = temporaryPathFor(target);
+  const handle = await fsp.open(temporary, 'wx');
   let closed = false;
-  const close = async (): Promise<void> => {
+  const closeHandle = async (): Promise<void> => {
     if (closed) return;
     closed = true;
     await handle.close();
   };
   return {
     write: async bytes => { await handle.write(bytes); },
-    close,
+    close: async () => {
+      await closeHandle();
+      await fsp.rename(temporary, target);
+    },
     abort: async () => {
-      await close().catch(() => undefined);
-      await fsp.rm(path, { force: true });
+      await closeHandle().catch(() => undefined);
+      await fsp.rm(temporary, { force: true });
     },
   };
+}
+
+/** `dir/.name.<random>.partial` beside `dir/name`: hidden, and unique per export. */
+export function temporaryPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.partial`);
 }
 
 /**

@@ -38,6 +38,36 @@ async function clickStep(wb, selector, t) {
   await canvas.click({ position: { x, y: Number(plotY) } });
 }
 
+/**
+ * The panel's colours as drawn: its page background, its code block, a theme variable, and per chart
+ * the mean luminance (0..255) of the opaque pixels on its canvas (text, grid, lines; the canvas has
+ * no background of its own) and how many there are.
+ */
+async function panelLook(view) {
+  /* eslint-disable no-undef */
+  return view.locator('body').evaluate(body => {
+    const ink = id => {
+      const canvas = document.getElementById(id);
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let sum = 0;
+      let inked = 0;
+      for (let k = 0; k < data.length; k += 4) {
+        if (data[k + 3] < 200) continue;
+        sum += 0.2126 * data[k] + 0.7152 * data[k + 1] + 0.0722 * data[k + 2];
+        inked++;
+      }
+      return { ink: inked ? Math.round(sum / inked) : -1, inked };
+    };
+    return {
+      background: getComputedStyle(body).backgroundColor,
+      codeBlock: getComputedStyle(document.getElementById('equations')).backgroundColor,
+      chartsBlue: getComputedStyle(body).getPropertyValue('--vscode-charts-blue').trim(),
+      gates: ink('gates-chart'), states: ink('states-chart'), decay: ink('decay-chart'),
+    };
+  });
+  /* eslint-enable no-undef */
+}
+
 async function openPanel(wb) {
   await wb.runCommand('LSTM: Open Chart Panel');
   const view = wb.webview();
@@ -81,6 +111,11 @@ export default [
       check(x2 > x1 + 5, `the marker did not move right: ${x1} -> ${x2}`);
       // the seed's table: c_2 = 0.422, h_2 = 0.258
       await wb.waitForText(view.locator('#equations'), /c_2 = .* = 0\.422\d/);
+      // no debug figures in the panel ("cursor drawn in 18.9 ms"): the draw time is kept for the
+      // benchmark in a data attribute, never as text
+      const panelText = await view.locator('body').innerText();
+      check(!/drawn in|\d\s*ms\b/.test(panelText), `debug text in the panel: ${panelText.match(/.{0,30}(drawn in|\d\s*ms\b).{0,30}/)?.[0]}`);
+      check(Number.isFinite(Number(await view.locator('body').getAttribute('data-rendered-ms'))), 'no draw time for the benchmark');
       await wb.screenshot('chart-panel-step2');
       return { markerPx: [x1, x2], token: await view.locator('#cursor-token').innerText() };
     },
@@ -147,6 +182,7 @@ export default [
       await wb.page.locator('.tabs-container .tab').first().click();
       // more room for the panel: no sidebar, the panel's group maximized
       await wb.runCommand('View: Close Primary Side Bar');
+      const looks = {};
       for (const [theme, bodyClass, shot] of [
         ['Default Light Modern', 'vscode-light', 'chart-panel-light'],
         ['Default Dark Modern', 'vscode-dark', 'chart-panel-dark'],
@@ -155,6 +191,7 @@ export default [
         await wb.setTheme(theme);
         await view.locator(`body.${bodyClass}`).waitFor({ timeout: 10000 });
         await wb.page.waitForTimeout(300);
+        looks[theme] = await panelLook(view);
         await view.locator('#spec-name').scrollIntoViewIfNeeded();
         shots[theme] = await wb.screenshot(shot);
         await view.locator('#decay-card').scrollIntoViewIfNeeded();
@@ -163,7 +200,18 @@ export default [
       }
       await wb.setTheme('Default Dark Modern');
       await view.locator('#spec-name').scrollIntoViewIfNeeded();
-      return shots;
+      // the panel's own colours follow the theme: its page, its code block, and what the charts
+      // drew on their canvases (text, grid and lines: dark ink on a light theme, light on a dark one)
+      const light = looks['Default Light Modern'];
+      const dark = looks['Default Dark Modern'];
+      for (const key of ['background', 'codeBlock', 'chartsBlue']) check(light[key] !== dark[key], `${key} is ${light[key]} in both themes`);
+      for (const chart of ['gates', 'states', 'decay']) {
+        check(light[chart].inked > 100 && dark[chart].inked > 100, `${chart}: too little drawn to compare: ${JSON.stringify(looks)}`);
+        check(light[chart].ink < dark[chart].ink - 25, `${chart} chart not re-themed: mean ink luminance ${light[chart].ink} light, ${dark[chart].ink} dark`);
+      }
+      // mean ink luminance of the gates, states and decay charts per theme (first: the log line is cut at 400 characters)
+      const ink = Object.fromEntries(Object.entries(looks).map(([theme, look]) => [theme, ['gates', 'states', 'decay'].map(chart => look[chart].ink)]));
+      return { ink, shots };
     },
   },
   {
@@ -302,27 +350,68 @@ export default [
       const view = await openPanel(wb);
       // the trace is computed in the worker first (seconds); then the panel gets a new snapshot
       await wb.waitForText(view.locator('#spec-name'), 'H=512', { timeout: 120000 });
-      const renderTime = view.locator('#render-time');
-      const snapshotMs = Number(await renderTime.getAttribute('data-ms'));
-      const snapshotKind = await renderTime.getAttribute('data-kind');
+      // the webview's draw times: in the body's data attributes, for the benchmark (never shown)
+      const renderTime = view.locator('body');
+      const snapshotMs = Number(await renderTime.getAttribute('data-rendered-ms'));
+      const snapshotKind = await renderTime.getAttribute('data-rendered-kind');
       const stepMs = [];
       await view.locator('#equations').click();
       for (let k = 1; k <= 5; k++) {
         const started = Date.now();
         await wb.page.keyboard.press('ArrowRight');
         await wb.waitForText(view.locator('#cursor-label'), `t=${k}/1000 forward`);
-        stepMs.push({ drawn: Number(await renderTime.getAttribute('data-ms')), roundTrip: Date.now() - started });
+        stepMs.push({ drawn: Number(await renderTime.getAttribute('data-rendered-ms')), roundTrip: Date.now() - started });
       }
       // lines for a chosen unit subset: a new snapshot, drawn in place
       await view.locator('#gate-view').selectOption('lines');
       await view.locator('#gates-chart').waitFor({ state: 'visible', timeout: 10000 });
       await wb.page.waitForTimeout(300);
-      const linesMs = Number(await renderTime.getAttribute('data-ms'));
+      const linesMs = Number(await renderTime.getAttribute('data-rendered-ms'));
+      // the Units field says what it took and why
+      const units = view.locator('#units-input');
+      const note = view.locator('#units-note');
+      check((await note.getAttribute('role')) === 'status' && (await note.getAttribute('aria-live')) === 'polite', 'the units note is not a live region');
+      await units.fill('0-20');
+      await units.press('Enter');
+      const clampNote = await wb.waitForText(note, 'showing units 0–7: at most 8');
+      await units.fill('abc');
+      await units.press('Enter');
+      const badNote = await wb.waitForText(note, "'abc' is not a unit number or range");
+      await units.fill('1,2');
+      await units.press('Enter');
+      for (const deadline = Date.now() + 10000; (await note.innerText()) !== '';) {
+        check(Date.now() < deadline, `the note stays after a valid choice: ${await note.innerText()}`);
+        await wb.page.waitForTimeout(100);
+      }
       await view.locator('#gate-view').selectOption('heatmap');
       await view.locator('#gates-heatmap').waitFor({ state: 'visible', timeout: 10000 });
       await view.locator('#spec-name').scrollIntoViewIfNeeded();
       await wb.page.waitForTimeout(300);
+      // hovering a heatmap cell reads out its units, steps and value
+      const heatmap = view.locator('#gates-heatmap');
+      const hbox = await heatmap.boundingBox();
+      await heatmap.hover({ position: { x: hbox.width * 0.45, y: hbox.height * 0.5 } });
+      const readout = await wb.waitForText(view.locator('#heatmap-readout'), / · t = \d+(–\d+)? · (mean )?\w+ = -?\d/);
+      check(/^units? \d+(–\d+)? · /.test(readout), `heatmap readout: ${readout}`);
       await wb.screenshot('chart-panel-scale');
+      // a signed field (h, diverging scale) in both themes, with the readout at the right edge
+      await view.locator('#heatmap-field').selectOption('h');
+      let scale = '';
+      for (const deadline = Date.now() + 10000; !/^\S+ 0 -\S+$/.test(scale); await wb.page.waitForTimeout(100)) {
+        check(Date.now() < deadline, `the h heatmap's colour bar: ${scale}`);
+        scale = (await heatmap.getAttribute('data-scale')) ?? '';
+      }
+      for (const [theme, bodyClass, shot] of [['Default Light Modern', 'vscode-light', 'chart-panel-scale-light'], ['Default Dark Modern', 'vscode-dark', 'chart-panel-scale-dark']]) {
+        await wb.setTheme(theme);
+        await view.locator(`body.${bodyClass}`).waitFor({ timeout: 10000 });
+        await wb.page.waitForTimeout(500);
+        await heatmap.hover({ position: { x: hbox.width * 0.7, y: hbox.height * 0.3 } });
+        const hReadout = await wb.waitForText(view.locator('#heatmap-readout'), / · (mean )?h = /);
+        const [readoutBox, heatmapBox] = [await view.locator('#heatmap-readout').boundingBox(), await heatmap.boundingBox()];
+        check(readoutBox.x >= heatmapBox.x - 1 && readoutBox.x + readoutBox.width <= heatmapBox.x + heatmapBox.width + 1, `the readout leaves the heatmap: ${JSON.stringify({ readoutBox, heatmapBox, hReadout })}`);
+        await wb.screenshot(shot);
+      }
+      await view.locator('#heatmap-field').selectOption('f');
       await view.locator('#decay-card').scrollIntoViewIfNeeded();
       await wb.screenshot('chart-panel-scale-lower');
       const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -339,7 +428,7 @@ export default [
       // that every draw happened and reported a time
       check([snapshotMs, linesMs, ...stepMs.map(s => s.drawn)].every(ms => Number.isFinite(ms) && ms >= 0),
         `a draw reported no time: ${JSON.stringify(figures)}`);
-      return figures;
+      return { ...figures, unitsNotes: [clampNote, badNote], heatmapReadout: readout, hScale: scale };
     },
   },
 ];

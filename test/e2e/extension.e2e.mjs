@@ -126,8 +126,17 @@ const scenarios = [
       const rows = await wb.quickPickLabels();
       await wb.screenshot('extension-go-to-step');
       await wb.closeQuickInput();
-      expect(rows.length >= 5, `quick pick rows: ${JSON.stringify(rows)}`);
-      return { status, rows: rows.slice(0, 9) };
+      // exactly 2T + 1 = 9 positions for T = 4, in stepping order: forward t=0..4, backward t=4..1
+      const tokens = ['This', 'movie', 'is', 'good'];
+      const expected = [
+        'forward t=0 initial state',
+        ...tokens.map((token, k) => `forward t=${k + 1} "${token}"`),
+        ...tokens.map((token, k) => `backward t=${k + 1} "${token}"`).reverse(),
+      ];
+      // the label starts with an arrow icon (a codicon, no text)
+      const shown = rows.map(row => row.replace(/^[^a-z]*/, ''));
+      expect(JSON.stringify(shown) === JSON.stringify(expected), `Go to Step rows ${JSON.stringify(shown)}, expected ${JSON.stringify(expected)}`);
+      return { status, rows: shown };
     },
   },
 ];

@@ -157,18 +157,27 @@ describe('chart panel', function () {
     await vscode.workspace.fs.delete(jsonUri);
   });
 
-  it('exports a large trace as CSV: every row, written to the file progressively', async function () {
+  it('exports a large trace as CSV: every row, written progressively beside the file it replaces, then named', async function () {
     this.timeout(180000);
     // T = 400, H = 256: 102 400 rows, tens of MB
     const { editor } = await openSpec('fixtures/large-256-128-400.lstm.json');
     const csvUri = vscode.Uri.joinPath(folder, 'export-large.trace.csv');
-    const sizes = new Set<number>();
+    const earlier = 'an earlier export\n';
+    fs.writeFileSync(csvUri.fsPath, earlier);
+    const partialSizes = new Set<number>();
+    const targetSizes = new Set<number>();
     let running = true;
-    // runs whenever the event loop turns during the export: sees the file grow (that the writer
-    // yields between its chunks is checked on node, test/unit/protocol.test.ts)
+    // runs whenever the event loop turns during the export: sees the temporary file grow while the
+    // target keeps its old content (that the writer yields between its chunks is checked on node,
+    // test/unit/protocol.test.ts)
     const tick = (): void => {
       if (!running) return;
-      try { sizes.add(fs.statSync(csvUri.fsPath).size); } catch { /* not created yet */ }
+      try {
+        targetSizes.add(fs.statSync(csvUri.fsPath).size);
+        for (const name of fs.readdirSync(folder.fsPath)) {
+          if (name.startsWith('.export-large.trace.csv.') && name.endsWith('.partial')) partialSizes.add(fs.statSync(vscode.Uri.joinPath(folder, name).fsPath).size);
+        }
+      } catch { /* renamed between the listing and the stat */ }
       setImmediate(tick);
     };
     setImmediate(tick);
@@ -182,8 +191,13 @@ describe('chart panel', function () {
     const lines = text.trimEnd().split('\n');
     assert.equal(lines.length, 1 + 400 * 256);
     assert.ok(lines[lines.length - 1].startsWith('400,'), lines[lines.length - 1].slice(0, 40));
-    const partial = [...sizes].filter(size => size > 0 && size < text.length);
-    assert.ok(partial.length >= 3, `file sizes seen while exporting: ${[...sizes].join(', ')} of ${text.length}`);
+    const partial = [...partialSizes].filter(size => size > 0 && size < text.length);
+    assert.ok(partial.length >= 3, `temporary file sizes seen while exporting: ${[...partialSizes].join(', ')} of ${text.length}`);
+    assert.ok([...targetSizes].every(size => size === earlier.length || size === text.length), `the target changed before the rename: ${[...targetSizes].join(', ')}`);
+    assert.deepEqual(fs.readdirSync(folder.fsPath).filter(name => name.endsWith('.partial')), [], 'no temporary file left');
+    const notice = (await vscode.commands.executeCommand('lstm._chartPanelState') as { lastExportNotice?: { message: string; actions: string[] } }).lastExportNotice;
+    assert.ok(notice?.message.includes(csvUri.fsPath), `notification: ${JSON.stringify(notice)}`);
+    assert.deepEqual(notice?.actions, ['Open', 'Reveal in File Explorer']);
     fs.rmSync(csvUri.fsPath);
     await vscode.window.showTextDocument(editor.document).then(() => vscode.commands.executeCommand('workbench.action.closeActiveEditor'));
     await openSpec('this-movie-is-good.lstm.json');

@@ -2,7 +2,9 @@
 // their exhaustiveness, view-option clamping, min/max decimation and the heatmap grid checked
 // against the trace they came from, the decay aggregates against independently computed norms,
 // the equations against the seeds' own numbers, the stale-trace banner, and the exports: the CSV
-// content, the CSV lines and JSON fragments against a reference, the chunked writer.
+// of a tiny trace against its text written out by hand, larger CSVs read back and compared cell by
+// cell with the trace arrays, the JSON fragments against JSON.stringify, the chunked writer and
+// the file sink (a cancelled export keeps the file it would have replaced).
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -415,29 +417,93 @@ describe('chart panel: CSV export', () => {
   });
 });
 
-/** The CSV export as it was built before streaming: the whole string at once (the reference). */
-function referenceCsv(trace: Trace): string {
+/**
+ * A trace small enough to write its CSV out by hand: lstm-shaped, T = 2, H = 2, with a token that
+ * needs quoting, values that need all 17 digits, a tiny one, and a per-step field of the wrong
+ * width (length H, like dL/dh0) that the CSV must leave out.
+ */
+function handTrace(): Trace {
+  const f64 = (...values: number[]): Float64Array => Float64Array.from(values);
+  return {
+    cell: 'lstm', inputSize: 1, hiddenSize: 2, T: 2, tokens: ['good', 'not, "bad"'],
+    forward: { f: f64(0.5, 0.1 + 0.2, 1 / 3, 1), h: f64(-1, 2.5, 1e-300, -0) },
+    loss: { kind: 'sum', L: 1 },
+    backward: { perStep: { dL_dh: f64(1, 2, 3, 4), dL_dx: f64(9, 9) }, dL_dh0: f64(0, 0), dL_dc0: f64(0, 0), dL_dW: {}, dL_db: {} },
+    pathDecay: { kind: 'cellPathDecay', forgetProduct: f64(0.25, 0.5, 0.75, 1) },
+    vanillaRNN: { h: f64(0.1, 0.2, 0.3, 0.4), dL_dh: f64(-0.1, -0.2, -0.3, -0.4), dL_dh_norm: f64(7, 8) },
+  } as unknown as Trace;
+}
+
+/** handTrace's CSV, written out by hand: one row per (t, unit); (T, H) arrays are row-major, row = t - 1. */
+const HAND_CSV = [
+  't,token,unit,f,h,dL_dh,forgetProduct,rnn_h,rnn_dL_dh,rnn_dL_dh_norm',
+  '1,good,0,0.5,-1,1,0.25,0.1,-0.1,7',
+  '1,good,1,0.30000000000000004,2.5,2,0.5,0.2,-0.2,7',
+  '2,"not, ""bad""",0,0.3333333333333333,1e-300,3,0.75,0.3,-0.3,8',
+  '2,"not, ""bad""",1,1,0,4,1,0.4,-0.4,8',
+].join('\n') + '\n';
+
+/** RFC 4180 records of a CSV text (quoted fields with doubled quotes, commas and line breaks inside). */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let k = 0; k < text.length; k++) {
+    const ch = text[k];
+    if (quoted) {
+      if (ch === '"' && text[k + 1] === '"') { field += '"'; k++; } else if (ch === '"') quoted = false; else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { record.push(field); field = ''; } else if (ch === '\n') { record.push(field); records.push(record); record = []; field = ''; } else field += ch;
+  }
+  assert.equal(field + record.join(''), '', 'the CSV ends with a line break');
+  return records;
+}
+
+/** The trace array a CSV column stands for, and its width (H, or 1 for a per-step figure), by its documented name. */
+function columnSource(trace: Trace, name: string): { values: ArrayLike<number>; width: number } | undefined {
+  const H = trace.hiddenSize;
+  if (name in trace.forward) return { values: trace.forward[name], width: H };
+  if (name in trace.backward.perStep) return { values: trace.backward.perStep[name], width: H };
+  const pd = trace.pathDecay as { forgetProduct?: Float64Array; zProduct?: Float64Array } | undefined;
+  if (name === 'forgetProduct' && pd?.forgetProduct) return { values: pd.forgetProduct, width: H };
+  if (name === 'zProduct' && pd?.zProduct) return { values: pd.zProduct, width: H };
+  if (name === 'rnn_h' && trace.vanillaRNN?.h) return { values: trace.vanillaRNN.h, width: H };
+  if (name === 'rnn_dL_dh' && trace.vanillaRNN?.dL_dh) return { values: trace.vanillaRNN.dL_dh, width: H };
+  if (name === 'rnn_dL_dh_norm' && trace.vanillaRNN?.dL_dh_norm) return { values: trace.vanillaRNN.dL_dh_norm, width: 1 };
+  return undefined;
+}
+
+/**
+ * Reads a CSV export back and checks it against the trace it came from, cell by cell: every
+ * forward field is a column, every column is a trace array of the right length, every row is
+ * (t, token, unit) in order with each value exactly the trace's (full float64 precision).
+ */
+function checkCsvAgainstTrace(csv: string, trace: Trace, what: string): void {
   const { T, hiddenSize: H } = trace;
-  const columns: { name: string; values: ArrayLike<number>; width: number }[] = [];
-  for (const [name, values] of Object.entries(trace.forward)) columns.push({ name, values, width: H });
-  for (const [name, values] of Object.entries(trace.backward.perStep)) if (values.length === T * H) columns.push({ name, values, width: H });
-  const pd = trace.pathDecay;
-  if (pd?.kind === 'cellPathDecay') columns.push({ name: 'forgetProduct', values: pd.forgetProduct, width: H });
-  if (pd?.kind === 'updateGatePathDecay') columns.push({ name: 'zProduct', values: pd.zProduct, width: H });
-  const rnn = trace.vanillaRNN;
-  if (rnn?.h?.length === T * H) columns.push({ name: 'rnn_h', values: rnn.h, width: H });
-  if (rnn?.dL_dh?.length === T * H) columns.push({ name: 'rnn_dL_dh', values: rnn.dL_dh, width: H });
-  if (rnn?.dL_dh_norm?.length === T) columns.push({ name: 'rnn_dL_dh_norm', values: rnn.dL_dh_norm, width: 1 });
-  const out: string[] = [['t', 'token', 'unit', ...columns.map(c => c.name)].join(',')];
-  for (let k = 0; k < T; k++) {
-    const token = csvField(trace.tokens?.[k] ?? '');
+  const [header, ...rows] = parseCsv(csv);
+  assert.deepEqual(header.slice(0, 3), ['t', 'token', 'unit'], what);
+  for (const name of Object.keys(trace.forward)) assert.ok(header.includes(name), `${what}: no column ${name}`);
+  assert.equal(new Set(header).size, header.length, `${what}: a column twice`);
+  const sources = header.slice(3).map(name => {
+    const source = columnSource(trace, name);
+    assert.ok(source, `${what}: column ${name} is no trace array`);
+    assert.equal(source.values.length, source.width === 1 ? T : T * H, `${what}: column ${name} has the wrong length`);
+    return source;
+  });
+  assert.equal(rows.length, T * H, what);
+  for (let t = 1; t <= T; t++) {
     for (let u = 0; u < H; u++) {
-      const row: string[] = [String(k + 1), token, String(u)];
-      for (const c of columns) row.push(String(c.width === 1 ? c.values[k] : c.values[k * H + u]));
-      out.push(row.join(','));
+      const row = rows[(t - 1) * H + u];
+      assert.deepEqual(row.slice(0, 3), [String(t), trace.tokens?.[t - 1] ?? '', String(u)], `${what}: row of t=${t}, unit ${u}`);
+      sources.forEach((source, c) => {
+        const expected = source.width === 1 ? source.values[t - 1] : source.values[(t - 1) * H + u];
+        // -0 is written as 0 (String(-0))
+        assert.ok(Number(row[3 + c]) === expected || (Number.isNaN(expected) && row[3 + c] === 'NaN'),
+          `${what}: ${header[3 + c]} at t=${t}, unit ${u}: ${row[3 + c]} for ${expected}`);
+      });
     }
   }
-  return out.join('\n') + '\n';
 }
 
 const exampleTrace = (name: string): Trace => {
@@ -456,18 +522,29 @@ describe('chart panel: streamed exports', () => {
     return { text: saved ? new TextDecoder().decode(saved) : '', writes, done };
   };
 
-  it('yields the CSV line by line, the same lines as the whole-string export', () => {
-    for (const trace of [syntheticTrace(4, 3, 5, ['a', 'b,c', '"q"', 'd\ne']), exampleTrace('gru-movie'), exampleTrace('rnn-movie')]) {
+  it('writes a hand-checked trace exactly as worked out by hand', () => {
+    assert.equal(traceToCsv(handTrace()), HAND_CSV);
+    assert.deepEqual([...traceCsvLines(handTrace())], HAND_CSV.trimEnd().split('\n'));
+    assert.equal(traceCsvLineCount(handTrace()), 5);
+  });
+
+  it('yields the CSV line by line: every (t, unit) row holds the trace values, read back from the text', () => {
+    for (const [what, trace] of [
+      ['synthetic lstm', syntheticTrace(4, 3, 5, ['a', 'b,c', '"q"', 'd\ne'])], ['gru-movie', exampleTrace('gru-movie')],
+      ['rnn-movie', exampleTrace('rnn-movie')], ['peephole-movie', exampleTrace('peephole-movie')],
+    ] as const) {
       const lines = [...traceCsvLines(trace)];
-      assert.equal(lines.length, traceCsvLineCount(trace));
-      assert.equal(lines.join('\n') + '\n', referenceCsv(trace));
-      assert.equal(traceToCsv(trace), referenceCsv(trace));
+      assert.equal(lines.length, traceCsvLineCount(trace), what);
+      const csv = lines.join('\n') + '\n';
+      checkCsvAgainstTrace(csv, trace, what);
+      assert.equal(traceToCsv(trace), csv, `${what}: the whole-string export`);
     }
   });
 
   it('writes the CSV in several chunks whose bytes are the whole CSV', async () => {
     const trace = syntheticTrace(30, 7, 3, Array.from({ length: 30 }, (_, k) => `tök ${k}`));
-    const reference = referenceCsv(trace);
+    // the content is checked above; here the chunks must add up to the same text
+    const reference = traceToCsv(trace);
     const progress: number[] = [];
     const { text, writes, done } = await collect(traceCsvLines(trace), { terminator: '\n', chunkChars: 2000, onProgress: count => progress.push(count) });
     assert.equal(done, true);
@@ -493,21 +570,50 @@ describe('chart panel: streamed exports', () => {
     assert.ok(new Set(seen).size >= 40, `turns seen at the writes: ${seen.join(',')}`);
   });
 
-  it('writes a local file, and removes it when cancelled', async () => {
+  it('writes a local file; a cancelled export leaves the file it would replace untouched and no partial file', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-export-'));
     try {
       const trace = syntheticTrace(40, 5, 8);
       const file = path.join(dir, 'out.csv');
       assert.equal(await writeChunked(traceCsvLines(trace), await fileSink(file), { terminator: '\n', chunkChars: 1000 }), true);
-      assert.equal(fs.readFileSync(file, 'utf8'), referenceCsv(trace));
-      const cancelled = path.join(dir, 'cancelled.csv');
+      checkCsvAgainstTrace(fs.readFileSync(file, 'utf8'), trace, 'the written file');
+      assert.deepEqual(fs.readdirSync(dir), ['out.csv'], 'no temporary file left after a finished export');
+      // a cancelled export over an existing file
+      const existing = path.join(dir, 'existing.csv');
+      fs.writeFileSync(existing, 'the user\'s earlier export\n');
       let chunks = 0;
-      const done = await writeChunked(traceCsvLines(trace), await fileSink(cancelled), {
-        terminator: '\n', chunkChars: 1000, onProgress: () => { chunks++; }, isCancelled: () => chunks >= 2,
+      let seenWhileWriting: string[] = [];
+      const done = await writeChunked(traceCsvLines(trace), await fileSink(existing), {
+        terminator: '\n', chunkChars: 1000,
+        onProgress: () => { chunks++; seenWhileWriting = fs.readdirSync(dir); },
+        isCancelled: () => chunks >= 2,
       });
       assert.equal(done, false);
       assert.equal(chunks, 2, 'stopped after the chunk that saw the cancellation');
-      assert.equal(fs.existsSync(cancelled), false, 'the partial file is removed');
+      assert.equal(fs.readFileSync(existing, 'utf8'), 'the user\'s earlier export\n', 'the file it was replacing is untouched');
+      assert.ok(seenWhileWriting.some(name => /^\.existing\.csv\.[0-9a-f]+\.partial$/.test(name)), `written beside the target: ${seenWhileWriting.join(', ')}`);
+      assert.deepEqual(fs.readdirSync(dir).sort(), ['existing.csv', 'out.csv'], 'the partial file is removed');
+      // a cancelled export to a new file leaves nothing
+      chunks = 0;
+      assert.equal(await writeChunked(traceCsvLines(trace), await fileSink(path.join(dir, 'new.csv')), {
+        terminator: '\n', chunkChars: 1000, onProgress: () => { chunks++; }, isCancelled: () => chunks >= 1,
+      }), false);
+      assert.deepEqual(fs.readdirSync(dir).sort(), ['existing.csv', 'out.csv']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the target and removes the partial file when the final rename fails', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-export-'));
+    try {
+      // a non-empty directory where the file should go: rename cannot replace it
+      const target = path.join(dir, 'taken.csv');
+      fs.mkdirSync(target);
+      fs.writeFileSync(path.join(target, 'inside'), 'x');
+      await assert.rejects(writeChunked(['a', 'b'], await fileSink(target), { chunkChars: 1 }));
+      assert.deepEqual(fs.readdirSync(dir), ['taken.csv']);
+      assert.deepEqual(fs.readdirSync(target), ['inside']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

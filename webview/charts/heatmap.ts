@@ -2,15 +2,18 @@
 // means, built by the host) goes into an ImageData once per snapshot and is scaled up without
 // smoothing; axes, title, colour bar and the step marker are drawn around it. Gates (0..1)
 // use a sequential scale from the background to --vscode-charts-blue; signed fields a diverging
-// scale blue ← background → red, cells without a finite value in the theme's error colour. A
-// click asks the host to go to that step (in the cursor's phase).
+// scale blue ← background → red, scaled by the largest value the grid carries, cells without a
+// finite value in the theme's error colour (scale and labels: src/protocol/heatmapScale.ts).
+// Hovering a cell shows its unit, step and value in a readout set with textContent. A click asks
+// the host to go to that step (in the cursor's phase).
 
+import { cellAt, heatmapRange, heatmapReadout, scaleLabels, scalePosition } from '../../src/protocol/heatmapScale';
+import type { HeatmapRange } from '../../src/protocol/heatmapScale';
 import type { Heatmap } from '../../src/protocol/messages';
 import type { Theme } from '../theme';
 import { toRgba } from '../theme';
 
 const MARGIN = { left: 64, right: 72, top: 30, bottom: 40 };
-const UNIT_INTERVAL_FIELDS = new Set(['f', 'i', 'o', 'r', 'z']);
 
 export class HeatmapChart {
   private heatmap: Heatmap | undefined;
@@ -19,7 +22,12 @@ export class HeatmapChart {
   private image: HTMLCanvasElement = document.createElement('canvas');
   private title = '';
 
-  constructor(readonly canvas: HTMLCanvasElement, private theme: Theme, private readonly onPick: (t: number) => void) {
+  constructor(
+    readonly canvas: HTMLCanvasElement, private theme: Theme, private readonly onPick: (t: number) => void,
+    private readonly readout: HTMLElement, private readonly tokens: () => readonly string[],
+  ) {
+    canvas.addEventListener('mousemove', event => this.showReadout(event));
+    canvas.addEventListener('mouseleave', () => { this.readout.hidden = true; });
     canvas.addEventListener('click', event => {
       const rect = canvas.getBoundingClientRect();
       const x = event.clientX - rect.left;
@@ -31,6 +39,30 @@ export class HeatmapChart {
       this.onPick(t);
     });
     new ResizeObserver(() => this.draw()).observe(canvas.parentElement ?? canvas);
+  }
+
+  /** The readout of the cell under the pointer, as text, placed beside the pointer inside the box. */
+  private showReadout(event: MouseEvent): void {
+    const hm = this.heatmap;
+    const rect = this.canvas.getBoundingClientRect();
+    const x = event.clientX - rect.left;
+    const y = event.clientY - rect.top;
+    const w = rect.width - MARGIN.left - MARGIN.right;
+    const h = rect.height - MARGIN.top - MARGIN.bottom;
+    const cell = hm && w > 0 && h > 0 ? cellAt(hm, (x - MARGIN.left) / w, (y - MARGIN.top) / h) : undefined;
+    if (!hm || !cell) {
+      this.readout.hidden = true;
+      return;
+    }
+    this.readout.textContent = heatmapReadout(hm, cell.row, cell.col, this.tokens());
+    this.readout.dataset.row = String(cell.row);
+    this.readout.dataset.col = String(cell.col);
+    this.readout.hidden = false;
+    // below the pointer, to its right, pushed left where it would leave the box
+    const width = this.readout.offsetWidth;
+    const height = this.readout.offsetHeight;
+    this.readout.style.left = `${Math.max(0, Math.min(x + 12, rect.width - width))}px`;
+    this.readout.style.top = `${Math.max(0, y + 16 + height > rect.height ? y - 12 - height : y + 16)}px`;
   }
 
   setData(heatmap: Heatmap, T: number, title: string): void {
@@ -52,19 +84,12 @@ export class HeatmapChart {
     this.draw();
   }
 
-  private range(): { lo: number; hi: number; sequential: boolean } {
-    const hm = this.heatmap!;
-    if (UNIT_INTERVAL_FIELDS.has(hm.field)) return { lo: 0, hi: 1, sequential: true };
-    const m = Math.max(Math.abs(hm.min), Math.abs(hm.max), 1e-12);
-    return { lo: -m, hi: m, sequential: false };
+  private range(): HeatmapRange {
+    return heatmapRange(this.heatmap!);
   }
 
-  private colorAt(v: number, bg: number[], pos: number[], neg: number[], lo: number, hi: number, sequential: boolean): number[] {
-    if (sequential) {
-      const s = Math.max(0, Math.min(1, (v - lo) / (hi - lo)));
-      return [0, 1, 2].map(c => bg[c] + (pos[c] - bg[c]) * s);
-    }
-    const s = Math.max(-1, Math.min(1, v / hi));
+  private colorAt(v: number, bg: number[], pos: number[], neg: number[], range: HeatmapRange): number[] {
+    const s = scalePosition(v, range);
     const target = s >= 0 ? pos : neg;
     return [0, 1, 2].map(c => bg[c] + (target[c] - bg[c]) * Math.abs(s));
   }
@@ -78,8 +103,8 @@ export class HeatmapChart {
     if (!ctx) return;
     const img = ctx.createImageData(hm.cols, hm.rows);
     const bg = toRgba(this.theme.background);
-    const { lo, hi, sequential } = this.range();
-    const pos = toRgba(sequential ? this.theme.blue : this.theme.red);
+    const range = this.range();
+    const pos = toRgba(range.sequential ? this.theme.blue : this.theme.red);
     const neg = toRgba(this.theme.blue);
     // NaN or ±Inf in the bucket
     const missing = toRgba(this.theme.error);
@@ -87,7 +112,7 @@ export class HeatmapChart {
       for (let c = 0; c < hm.cols; c++) {
         const v = hm.values[r * hm.cols + c];
         const o = (r * hm.cols + c) * 4;
-        const rgb = v === null ? missing : this.colorAt(v, bg, pos, neg, lo, hi, sequential);
+        const rgb = v === null ? missing : this.colorAt(v, bg, pos, neg, range);
         img.data[o] = rgb[0]; img.data[o + 1] = rgb[1]; img.data[o + 2] = rgb[2]; img.data[o + 3] = 255;
       }
     }
@@ -152,14 +177,15 @@ export class HeatmapChart {
     ctx.fillText('unit', 0, 0);
     ctx.restore();
     // colour bar (the legend)
-    const { lo, hi, sequential } = this.range();
+    const range = this.range();
+    const { lo, hi } = range;
     const bg = toRgba(theme.background);
-    const pos = toRgba(sequential ? theme.blue : theme.red);
+    const pos = toRgba(range.sequential ? theme.blue : theme.red);
     const neg = toRgba(theme.blue);
     const barX = MARGIN.left + w + 12;
     for (let y = 0; y < h; y++) {
       const v = hi - ((hi - lo) * y) / Math.max(1, h - 1);
-      const rgb = this.colorAt(v, bg, pos, neg, lo, hi, sequential);
+      const rgb = this.colorAt(v, bg, pos, neg, range);
       ctx.fillStyle = `rgb(${rgb.map(Math.round).join(',')})`;
       ctx.fillRect(barX, MARGIN.top + y, 12, 1);
     }
@@ -167,9 +193,11 @@ export class HeatmapChart {
     ctx.strokeRect(barX, MARGIN.top, 12, h);
     ctx.fillStyle = theme.muted || theme.foreground;
     ctx.textAlign = 'left';
-    ctx.fillText(shortNumber(hi), barX + 16, MARGIN.top + 4);
-    ctx.fillText(shortNumber((hi + lo) / 2), barX + 16, MARGIN.top + h / 2);
-    ctx.fillText(shortNumber(lo), barX + 16, MARGIN.top + h - 4);
+    const [top, middle, bottom] = scaleLabels(range);
+    ctx.fillText(top, barX + 16, MARGIN.top + 4);
+    ctx.fillText(middle, barX + 16, MARGIN.top + h / 2);
+    ctx.fillText(bottom, barX + 16, MARGIN.top + h - 4);
+    canvas.dataset.scale = `${top} ${middle} ${bottom}`;
     // step marker
     canvas.dataset.markerT = this.markerT === undefined ? '' : String(this.markerT);
     if (this.markerT !== undefined && this.markerT >= 1) {
@@ -184,11 +212,6 @@ export class HeatmapChart {
       ctx.lineWidth = 1;
     }
   }
-}
-
-function shortNumber(v: number): string {
-  const abs = Math.abs(v);
-  return abs !== 0 && (abs < 1e-2 || abs >= 1e4) ? v.toExponential(1) : v.toFixed(2);
 }
 
 /** Up to `count` round tick values in [lo, hi]. */
