@@ -97,3 +97,83 @@ describe('model files', function () {
     });
   });
 });
+
+/** PyTorch's numbers for the walkthrough spec (scripts/golden/make_model_walkthrough.py). */
+async function walkthroughReference(): Promise<{ loss: number; h: Record<string, number[][]>; grad: Record<string, number[][]> }> {
+  const bytes = await vscode.workspace.fs.readFile(await workspaceFile('fixtures/models/lstm2bi_float64.walkthrough.json'));
+  return JSON.parse(new TextDecoder().decode(bytes));
+}
+
+const WALKTHROUGH = { prefix: 'encoder.lstm', input: { kind: 'random', seed: 1 }, T: 4, loss: { kind: 'crossEntropy', head: 'fc', target: 1 } };
+
+async function newWalkthroughSpec(model: vscode.Uri) {
+  const api = await extensionApi();
+  const editor = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('lstm.newSpecFromModel', model, WALKTHROUGH);
+  assert.ok(editor, api.lastModelError());
+  const session = await waitFor(() => { const s = api.sessions.getSession(editor.document.uri); return s?.trace && s; }, 'the model spec’s trace', 30000);
+  await waitFor(() => api.sessions.activeSession === session, 'the model spec to be active');
+  return { api, editor, session };
+}
+
+describe('model files: layers and directions', function () {
+  this.timeout(60000);
+  afterEach(closeAllEditors);
+
+  it('the spec from the .pt computes PyTorch’s loss, and L2 ← shows PyTorch’s h_t in the status bar, tree and session', async () => {
+    const reference = await walkthroughReference();
+    const { api, session } = await newWalkthroughSpec(await workspaceFile(MODEL));
+    assert.ok(Math.abs((session.trace?.loss.L ?? NaN) - reference.loss) < 1e-9, `L = ${session.trace?.loss.L}, PyTorch ${reference.loss}`);
+    assert.equal(session.layerCount, 4);
+    assert.match(api.statusBar.text, /^LSTM L1 → t=0\/4 forward/);
+    await vscode.commands.executeCommand('lstm.selectLayer', 3);
+    assert.equal(session.layerLabel, 'L2 ←');
+    await vscode.commands.executeCommand('lstm.runToEnd');
+    await vscode.commands.executeCommand('lstm.goToStep', { phase: 'backward', t: 3 });
+    assert.match(api.statusBar.text, /^LSTM L2 ← t=3\/4 backward/);
+    const view = session.view!;
+    for (let j = 0; j < 4; j++) assert.ok(Math.abs(view.forward.h[2 * 4 + j] - reference.h['L2 ←'][2][j]) < 1e-9, `h_3[${j}]`);
+    // the tree: the layer root, and the gradients under PyTorch's names with PyTorch's .grad
+    const roots = await api.statesTree.getChildren();
+    const labels = roots.map(node => { const l = api.statesTree.getTreeItem(node).label; return typeof l === 'string' ? l : l?.label; });
+    assert.equal(labels[0], 'Layer 2 · reverse');
+    const grads = roots.find((_n, k) => labels[k] === 'Gradients');
+    assert.ok(grads, JSON.stringify(labels));
+    const tensors = await api.statesTree.getChildren(grads);
+    const weight = tensors.find(node => api.statesTree.getTreeItem(node).label === 'encoder.lstm.weight_ih_l1_reverse.grad');
+    assert.ok(weight, 'weight_ih_l1_reverse is listed');
+    const row = (await api.statesTree.getChildren(weight))[0];
+    const entry = (await api.statesTree.getChildren(row))[2];
+    const item = api.statesTree.getTreeItem(entry);
+    assert.equal(item.label, 'encoder.lstm.weight_ih_l1_reverse.grad[0][2]');
+    assert.ok(Math.abs(Number(item.description) - reference.grad['encoder.lstm.weight_ih_l1_reverse'][0][2]) < 1e-4, `${item.description}`);
+    assert.match(String(item.tooltip), /= dL\/dW_i\[0\]\[6\] of L2 ←/);
+  });
+
+  it('a single-layer spec keeps the old status bar text', async () => {
+    const api = await extensionApi();
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(await workspaceFile('this-movie-is-good.lstm.json')));
+    await waitFor(() => api.sessions.activeSession?.trace, 'the example’s trace');
+    await vscode.commands.executeCommand('lstm.reset');
+    assert.match(api.statusBar.text, /^LSTM t=0\/4 forward/);
+  });
+
+  it('replacing the model file on disk recomputes the trace; a broken file is a problem on model.file, with the old trace stale', async () => {
+    const watched = await workspaceFile('fixtures/models/watched-model.pt');
+    await vscode.workspace.fs.copy(await workspaceFile(MODEL), watched, { overwrite: true });
+    const { api, session } = await newWalkthroughSpec(watched);
+    await waitFor(() => api.dependencyWatcher.watchedFiles(session).includes(watched.toString()), 'the watcher on the model file');
+    const before = session.trace!.loss.L;
+    const recomputes = api.dependencyWatcher.recomputes;
+    // another model of the same shape (the float16 fixture): its loss differs
+    await vscode.workspace.fs.writeFile(watched, await vscode.workspace.fs.readFile(await workspaceFile('fixtures/models/lstm2bi_float16.pt')));
+    await waitFor(() => session.trace && session.trace.loss.L !== before && session.freshness().fresh, 'the recomputed trace', 30000);
+    assert.ok(api.dependencyWatcher.recomputes > recomputes);
+    assert.ok(Number.isFinite(session.trace!.loss.L));
+    await vscode.workspace.fs.writeFile(watched, new TextEncoder().encode('not a model'));
+    await waitFor(() => session.hasErrors, 'the error of the broken model file', 30000);
+    assert.ok(session.issues.some(issue => /^model\.file: .*watched-model\.pt/.test(issue.message)), JSON.stringify(session.issues.map(i => i.message)));
+    assert.ok(session.trace, 'the last trace stays on screen');
+    assert.equal(session.freshness().fresh, false);
+    await vscode.workspace.fs.delete(watched);
+  });
+});
