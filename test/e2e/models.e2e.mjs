@@ -62,7 +62,13 @@ async function waitForRow(wb, label, check = () => true, timeout = 15000) {
 
 async function expandRow(wb, label) {
   const row = await wb.waitForTreeItem(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
-  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  // the twistie: a click on a step's label runs its Go to Step command instead of expanding it
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+}
+
+async function collapseRow(wb, label) {
+  const row = await wb.waitForTreeItem(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  if ((await row.getAttribute('aria-expanded')) === 'true') await row.locator('.monaco-tl-twistie').click();
 }
 
 export default [
@@ -113,7 +119,7 @@ export default [
       for (const value of expected) check(h.description.includes(value), `h_3 of L2 ← is ${h.description}; PyTorch: ${expected.join(', ')}`);
       await wb.screenshot('model-spec-L2-reverse-dark');
       // the gradient under PyTorch's name: weight_ih_l1_reverse.grad[0][2]
-      await expandRow(wb, stepRow.label); // collapse the step again to keep the Gradients rows on screen
+      await collapseRow(wb, stepRow.label); // keeps the Gradients rows on screen
       await expandRow(wb, 'Gradients');
       await expandRow(wb, 'encoder.lstm.weight_ih_l1_reverse.grad');
       await expandRow(wb, 'encoder.lstm.weight_ih_l1_reverse.grad[0]');
