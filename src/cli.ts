@@ -2,22 +2,29 @@
 //   trace SPEC [--json] [--loss sum|mse] [--precision N]   the seeds' step table and backward table,
 //                                                          or the trace JSON (docs/trace-format.md)
 //   bench SPEC [--runs N]                                  times computeTrace alone, one JSON line
+//   inspect FILE [--json]                                  what a model file holds (docs/cli.md)
+// Specs may read files (`model`, `inputs: {"file"}`): they are read relative to the spec's folder
+// through src/runtime/specLoader.ts, which turns them into the engine's numbers with src/models.
+// A model file that cannot be read or is malformed: exit 1 and `FILE: message`.
 // A bad spec prints every issue, and nothing else, as `file:line:column: message` (warnings as
 // `file:line:column: warning: message`) on stderr and exits 1. A file that cannot be read and a
 // --loss value other than sum or mse exit 1 as well (they have no position to give); the other
-// usage errors exit 2. Nothing ever reaches the user as a stack trace. It uses the engine only,
-// through its public API (src/engine/index.ts).
+// usage errors exit 2. Nothing ever reaches the user as a stack trace. It uses the engine through
+// its public API (src/engine/index.ts), the model readers (src/models) and the spec loader.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  CELLS, computeTrace, findSourceRange, formatNumber, parseSpec, rowMeans, rowNorms, traceToJson,
-  type NonFiniteReport, type SourceRange, type Spec, type SpecIssue, type Trace,
+  CELLS, computeTrace, findSourceRange, formatNumber, rowMeans, rowNorms, traceToJson,
+  layerCount, layerView, type NonFiniteReport, type SourceRange, type Spec, type SpecIssue, type Trace,
 } from './engine';
+import { inspectModel, readModelFile, type InspectReport } from './models';
+import { loadSpec as loadSpecText } from './runtime/specLoader';
 
 const USAGE = `Usage:
   lstm-stepper trace SPEC.lstm.json [--json] [--loss sum|mse] [--precision N]
   lstm-stepper bench SPEC.lstm.json [--runs N]
+  lstm-stepper inspect MODEL_FILE [--json]
   lstm-stepper --help
 
 trace   prints the forward table (t, token, gates, c_t, h_t) and the backward table
@@ -29,6 +36,8 @@ bench   times the engine alone (forward + full BPTT) N times and prints one JSON
         {"H","I","T","runs":[ms...],"medianMs","gflops"} with FLOPs = 3·2·4H(H+I)·T for lstm
         (gru: 3·2·3H(H+I)·T, rnn: 3·2·H(H+I)·T).
         --runs N       number of timed runs (default 5)
+inspect lists the recurrent modules and every tensor of a model file (.pt/.pth, .safetensors,
+        .npz, .onnx, .keras/.h5); --json prints {"modules": [...], "tensors": [...]}.
 
 A spec with errors prints each as file:line:column: message on stderr and exits with 1,
 as do a file that cannot be read and an unknown --loss value; other usage errors exit with 2.`;
@@ -41,7 +50,7 @@ class CliError extends Error {
 }
 
 interface Options {
-  command: 'trace' | 'bench' | 'help';
+  command: 'trace' | 'bench' | 'inspect' | 'help';
   file?: string;
   json: boolean;
   loss?: 'sum' | 'mse';
@@ -106,10 +115,11 @@ function parseArguments(argv: string[]): Options {
   const [command, file, ...extra] = positionals;
   if (command === undefined) throw new CliError(USAGE, 2);
   if (command === 'help') return options;
-  if (command !== 'trace' && command !== 'bench') throw new CliError(`unknown command "${command}"\n\n${USAGE}`, 2);
-  if (file === undefined) throw new CliError(`${command} needs a spec file\n\n${USAGE}`, 2);
+  if (command !== 'trace' && command !== 'bench' && command !== 'inspect') throw new CliError(`unknown command "${command}"\n\n${USAGE}`, 2);
+  if (file === undefined) throw new CliError(`${command} needs ${command === 'inspect' ? 'a model file' : 'a spec file'}\n\n${USAGE}`, 2);
   if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}"\n\n${USAGE}`, 2);
   if (command === 'bench' && (options.json || options.loss)) throw new CliError(`bench takes only --runs\n\n${USAGE}`, 2);
+  if (command === 'inspect' && (options.loss || argv.some(a => a.startsWith('--runs') || a.startsWith('--precision')))) throw new CliError(`inspect takes only --json\n\n${USAGE}`, 2);
   if (command === 'trace' && argv.some(a => a.startsWith('--runs'))) throw new CliError(`--runs belongs to bench\n\n${USAGE}`, 2);
   return { ...options, command, file };
 }
@@ -123,17 +133,29 @@ function formatIssue(file: string, severity: SpecIssue['severity'], range: Sourc
  * Reads and validates the spec and prints its issues on stderr. Returns the spec and its text, or
  * undefined when it has errors: those lines are all the user gets, each with its position.
  */
+function readReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+}
+
 function loadSpec(file: string, loss: 'sum' | 'mse' | undefined, stderr: (line: string) => void): { spec: Spec; text: string } | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new CliError(`cannot read ${file}: ${reason}`, 1);
+    throw new CliError(`cannot read ${file}: ${readReason(error)}`, 1);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const { spec, issues } = parseSpec(text, { loss });
+  // files the spec names are relative to the spec's folder
+  const folder = path.dirname(file);
+  const readFile = (name: string): Uint8Array => {
+    try {
+      return fs.readFileSync(path.resolve(folder, name));
+    } catch (error) {
+      throw new Error(`${name}: cannot read: ${readReason(error)}`);
+    }
+  };
+  const { spec, issues } = loadSpecText(text, { loss, readFile });
   for (const issue of issues) stderr(formatIssue(file, issue.severity, issue.range, issue.message));
   return spec && { spec, text };
 }
@@ -166,6 +188,70 @@ function renderTable(header: string[], rows: string[][]): string[] {
   return [line(header), ...rows.map(line)];
 }
 
+/** The tables of every (layer, direction) of a stack, after the stack-wide output; one layer: renderTrace. */
+export function renderStackTrace(title: string, trace: Trace, precision: number): string[] {
+  const stack = trace.stack;
+  if (!stack) return renderTrace(title, trace, precision);
+  const D = stack.bidirectional ? 2 : 1, H = trace.hiddenSize;
+  const out: string[] = [];
+  out.push(`${title}: ${trace.cell}, inputSize ${trace.inputSize}, hiddenSize ${H}, numLayers ${stack.numLayers}, ${stack.bidirectional ? 'bidirectional' : 'one direction'}, T = ${trace.T}`);
+  out.push('');
+  out.push(`Output (top layer${D === 2 ? ', [h_t forward | h_t reverse]' : ''})`);
+  const rows: string[][] = [];
+  for (let t = 1; t <= trace.T; t++) rows.push([String(t), trace.tokens?.[t - 1] ?? '-', formatVector(stack.output.subarray((t - 1) * D * H, t * D * H), precision, 16)]);
+  out.push(...renderTable(['t', 'token', 'output_t'], rows));
+  out.push('');
+  out.push(lossLine(trace, precision));
+  for (let k = 0; k < layerCount(trace); k++) {
+    const entry = stack.layers[k];
+    out.push('');
+    out.push(`== Layer ${entry.layer + 1}, ${entry.direction} (${entry.label}) ==`);
+    out.push(...renderTrace(`${title} ${entry.label}`, layerView(trace, k), precision));
+  }
+  return out;
+}
+
+function lossLine(trace: Trace, precision: number): string {
+  const p = Math.max(precision, 6);
+  const parts = [`Loss ${trace.loss.kind}: L = ${formatNumber(trace.loss.L, p)}`];
+  if (trace.loss.sampleLosses) parts.push(`(mean of ${trace.loss.sampleLosses.length} samples: ${Array.from(trace.loss.sampleLosses, v => formatNumber(v, p)).join(', ')})`);
+  if (trace.loss.probs && !trace.loss.perStep) parts.push(`probs ${formatVector(trace.loss.probs, precision, 16)}`);
+  return parts.join(' ');
+}
+
+function renderInspect(file: string, report: InspectReport): string[] {
+  const out: string[] = [`${file}: ${report.modules.length} recurrent module${report.modules.length === 1 ? '' : 's'}, ${report.tensors.length} tensor${report.tensors.length === 1 ? '' : 's'}`];
+  if (report.modules.length > 0) {
+    out.push('');
+    out.push(...renderTable(['prefix', 'cell', 'layers', 'bidirectional', 'H', 'I', 'dtype', 'convention'],
+      report.modules.map(m => [m.prefix === '' ? '(none)' : m.prefix, m.cell, String(m.numLayers), String(m.bidirectional), String(m.hiddenSize), String(m.inputSize), m.dtype, m.convention])));
+  }
+  out.push('');
+  out.push(...renderTable(['tensor', 'shape', 'dtype'], report.tensors.map(t => [t.name, `[${t.shape.join(', ')}]`, t.dtype])));
+  return out;
+}
+
+/** `inspect FILE`: a bad or unsupported file is `FILE: message` and exit 1. */
+function inspect(file: string, json: boolean, stdout: (line: string) => void): number {
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (error) {
+    throw new CliError(`${file}: cannot read: ${readReason(error)}`, 1);
+  }
+  let report: InspectReport;
+  try {
+    report = inspectModel(readModelFile(bytes, file), file);
+  } catch (error) {
+    // ModelFileError messages already start with the file name
+    const message = error instanceof Error ? error.message : String(error);
+    throw new CliError(message.startsWith(`${file}: `) ? message : `${file}: ${message}`, 1);
+  }
+  if (json) stdout(JSON.stringify(report));
+  else for (const line of renderInspect(file, report)) stdout(line);
+  return 0;
+}
+
 export function renderTrace(title: string, trace: Trace, precision: number): string[] {
   const H = trace.hiddenSize;
   const T = trace.T;
@@ -182,7 +268,7 @@ export function renderTrace(title: string, trace: Trace, precision: number): str
   for (let t = 1; t <= T; t++) forwardRows.push([String(t), token(t), ...forwardFields.map(name => row(name, t))]);
   out.push(...renderTable(['t', 'token', ...forwardTitles], forwardRows));
   out.push('');
-  out.push(`Loss ${trace.loss.kind}: L = ${formatNumber(trace.loss.L, Math.max(precision, 6))}`);
+  out.push(lossLine(trace, precision));
   out.push('');
   out.push('Backward (BPTT, from t = T down to 1)');
   const backwardRows: string[][] = [];
@@ -231,6 +317,7 @@ export function run(argv: string[], stdout: (line: string) => void, stderr: (lin
       return 0;
     }
     const file = options.file!;
+    if (options.command === 'inspect') return inspect(file, options.json, stdout);
     const loaded = loadSpec(file, options.loss, stderr);
     if (!loaded) return 1;
     const { spec, text } = loaded;
@@ -252,7 +339,7 @@ export function run(argv: string[], stdout: (line: string) => void, stderr: (lin
     const trace = computeTrace(spec);
     if (trace.nonFinite) stderr(nonFiniteWarning(file, text, trace.nonFinite));
     if (options.json) stdout(JSON.stringify(traceToJson(trace)));
-    else for (const line of renderTrace(spec.name ?? path.basename(file), trace, options.precision)) stdout(line);
+    else for (const line of renderStackTrace(spec.name ?? path.basename(file), trace, options.precision)) stdout(line);
     return 0;
   } catch (error) {
     if (error instanceof CliError) {

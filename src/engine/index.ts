@@ -8,6 +8,7 @@
 export * from './types';
 export { computeTrace, lossAndGradient, FORWARD_FIELDS, BACKWARD_STEP_FIELDS } from './trace';
 export { traceToJson, toNested } from './traceJson';
+export { layerCount, layerView, layerLabel, entryLabel } from './stackView';
 export { forgetProduct } from './pathDecay';
 export { cellStateUpdate } from './lstm';
 export { sigmoid, tanh, rowNorms, rowMeans } from './kernels';

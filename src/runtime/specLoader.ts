@@ -111,3 +111,36 @@ export function loadSpec(text: string, options: LoadSpecOptions = {}): LoadedSpe
   for (const path of result.dependencies) if (!dependencies.includes(path)) dependencies.push(path);
   return { spec: result.spec, issues: result.issues, dependencies };
 }
+
+/** The files a spec names (model.file, inputs.file, samples[k].inputs.file), as written; reads nothing. */
+export function specDependencies(text: string): string[] {
+  return parseSpec(text).dependencies;
+}
+
+/**
+ * loadSpec with an asynchronous reader (vscode.workspace.fs.readFile): the spec's dependencies are
+ * read first (a failed read is remembered and reported at its key), then the spec is parsed over
+ * those bytes. `readFile` is called once per dependency.
+ */
+export async function loadSpecAsync(
+  text: string,
+  options: { readFile: (path: string) => Promise<Uint8Array>; loss?: ParseSpecOptions['loss'] },
+): Promise<LoadedSpec> {
+  const read = new Map<string, { bytes?: Uint8Array; error?: unknown }>();
+  await Promise.all(specDependencies(text).map(async path => {
+    try {
+      read.set(path, { bytes: await options.readFile(path) });
+    } catch (error) {
+      read.set(path, { error });
+    }
+  }));
+  return loadSpec(text, {
+    loss: options.loss,
+    readFile: path => {
+      const entry = read.get(path);
+      if (!entry) throw new Error('not read (a dependency the first pass did not see)');
+      if (entry.error !== undefined) throw entry.error;
+      return entry.bytes!;
+    },
+  });
+}

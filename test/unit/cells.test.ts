@@ -63,12 +63,16 @@ describe('cell table', () => {
   });
 
   it('the spec JSON Schema (a static file for the editor) offers exactly the table\'s cells and their weight names', () => {
-    interface Branch { if?: { properties?: { cell?: { const?: string } }; anyOf?: { properties?: { cell?: { const?: string } } }[] }; then?: { properties?: { weights?: { propertyNames?: { enum?: string[] } } } } }
+    interface Names { enum?: string[]; anyOf?: { enum?: string[]; pattern?: string }[] }
+    interface Branch { if?: { properties?: { cell?: { const?: string } }; anyOf?: { properties?: { cell?: { const?: string } } }[] }; then?: { properties?: { weights?: { propertyNames?: Names } } } }
     const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '../../schemas/lstm-spec.schema.json'), 'utf8')) as { properties: { cell: { enum: string[] } }; allOf: Branch[] };
     assert.deepEqual(schema.properties.cell.enum, [...CELL_KINDS]);
     for (const kind of CELL_KINDS) {
       const branch = schema.allOf.find(b => b.if?.properties?.cell?.const === kind || b.if?.anyOf?.some(a => a.properties?.cell?.const === kind));
-      const names = branch?.then?.properties?.weights?.propertyNames?.enum;
+      // cells with a PyTorch layout also accept the stack names (weight_ih_l1_reverse, …) by pattern
+      const propertyNames = branch?.then?.properties?.weights?.propertyNames;
+      const names = propertyNames?.enum ?? propertyNames?.anyOf?.[0].enum;
+      if (CELLS[kind].pytorch) assert.equal(propertyNames?.anyOf?.[1].pattern, '^(weight|bias)_(ih|hh)_l[0-9]+(_reverse)?$', kind);
       const expected = [...CELLS[kind].parameters.map(p => p.name), ...(CELLS[kind].pytorch ? PYTORCH_NAMES : [])];
       assert.deepEqual(names, expected, kind);
     }

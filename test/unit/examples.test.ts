@@ -17,14 +17,14 @@ const schema = JSON.parse(fs.readFileSync(path.join(root, 'schemas/lstm-spec.sch
 interface SchemaObject {
   $ref?: string; type?: string | string[]; enum?: unknown[]; const?: unknown; minimum?: number; maximum?: number;
   minItems?: number; items?: Schema; required?: string[]; properties?: Record<string, Schema>;
-  additionalProperties?: Schema; propertyNames?: Schema; allOf?: Schema[]; anyOf?: Schema[]; not?: Schema;
+  additionalProperties?: Schema; propertyNames?: Schema; pattern?: string; allOf?: Schema[]; anyOf?: Schema[]; not?: Schema;
   if?: Schema; then?: Schema; else?: Schema;
 }
 type Schema = SchemaObject | boolean;
 
 /**
  * The draft-07 keywords the spec schema uses: type, enum, const, properties, required,
- * additionalProperties, propertyNames, items, minItems, minimum, maximum, anyOf, allOf, not,
+ * additionalProperties, propertyNames, pattern, items, minItems, minimum, maximum, anyOf, allOf, not,
  * if/then/else, $ref (#/definitions/...). Returns the error messages (empty: valid).
  */
 function validate(value: unknown, node: Schema, where = '$'): string[] {
@@ -42,6 +42,7 @@ function validate(value: unknown, node: Schema, where = '$'): string[] {
     const ok = types.some(t => (t === 'integer' ? Number.isInteger(value) : typeOf(value) === t));
     if (!ok) return [...errors, `${where}: expected ${types.join('|')}, got ${typeOf(value)}`];
   }
+  if (s.pattern !== undefined && typeof value === 'string' && !new RegExp(s.pattern).test(value)) errors.push(`${where}: does not match ${s.pattern}`);
   if (s.enum && !s.enum.some(e => JSON.stringify(e) === JSON.stringify(value))) errors.push(`${where}: not in enum`);
   if ('const' in s && JSON.stringify(s.const) !== JSON.stringify(value)) errors.push(`${where}: not the const`);
   if (typeof value === 'number') {
@@ -118,7 +119,7 @@ describe('examples', () => {
       assert.ok(property.description && property.markdownDescription, `weights.${key} has descriptions`);
     }
     assert.deepEqual(properties.cell.enum, ['lstm', 'lstm_peephole', 'gru', 'rnn']);
-    assert.deepEqual((properties.loss.properties as Record<string, Record<string, unknown>>).kind.enum, ['sum', 'mse']);
+    assert.deepEqual((properties.loss.properties as Record<string, Record<string, unknown>>).kind.enum, ['sum', 'mse', 'crossEntropy', 'given']);
     assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
   });
 

@@ -534,6 +534,9 @@ export class SpecValidator {
 
   /** h0/c0: (H) for one layer and direction (a flat vector), else (L·D, H) in PyTorch's order. */
   private readState(node: Node, path: Path, LD: number | undefined, H: number | undefined): Float64Array | undefined {
+    // one layer and direction: a flat vector, or PyTorch's (1, H)
+    const oneRow = node.type === 'array' && node.children?.length === 1 && node.children[0].type === 'array';
+    if (LD === 1 && oneRow) return this.readMatrix(node, path, 1, H);
     if (LD === undefined || LD === 1) return this.readVector(node, path, H, 'hiddenSize');
     if (node.type === 'array' && (node.children ?? []).some(child => child.type !== 'array')) {
       this.error(node, path, `expected ${LD} rows of ${H ?? 'hiddenSize'} numbers (numLayers × directions, PyTorch's order l0 fwd, l0 rev, l1 fwd, …), found a flat vector`);
