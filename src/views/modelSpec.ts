@@ -1,8 +1,8 @@
 // The text of a new spec made from a model file ("LSTM: New Spec from Model File…", and the
-// model editor's button): the choices the user made (module, input, T, loss) in, a commented
-// `*.lstm.json` text out (docs/spec-format.md; the `model` key of docs/models.md). Pure (no vscode),
-// so the spec a choice gives is unit tested. The quick picks' labels are made here as well, so the
-// integration tests and the command list the modules the same way.
+// model editor's button): the choices the user made (module, input, T, loss) in, a `*.lstm.json`
+// text out (docs/spec-format.md; the `model` key of docs/models.md). Pure (no vscode), so the spec
+// a choice gives is unit tested. No comments (the JSON language server flags them in an untitled
+// document): its `description` says where it came from. The quick picks' labels are made here too.
 // Paths: the new spec is an untitled document (it has no folder until it is saved), so the model
 // file and an inputs file are written as absolute paths; a saved spec may shorten them to paths
 // relative to its own folder.
@@ -76,10 +76,9 @@ export function buildModelSpec(modelPath: string, fileName: string, m: Recurrent
   const I = m.inputSize;
   const lines: string[] = [];
   lines.push('{');
-  lines.push(`  // Made by "LSTM: New Spec from Model File…" from ${fileName}: ${describeModule(m)}.`);
-  lines.push('  // The model path is absolute because this spec has no folder until it is saved; it may be made');
-  lines.push('  // relative to the spec\'s folder after saving. docs/spec-format.md and docs/models.md list every key.');
+  // no comments: the JSON language server reports them in an untitled document
   lines.push(`  "name": ${JSON.stringify(`${fileName}${m.prefix ? `: ${m.prefix}` : ''}`)},`);
+  lines.push(`  "description": ${JSON.stringify(`Made by "LSTM: New Spec from Model File…" from ${fileName} (${describeModule(m)}). The model path is absolute because an untitled spec has no folder; after saving, it may be made relative to the spec's folder. docs/spec-format.md lists every key.`)},`);
   // the prefix is always written: the spec then still means this module if the file gains another
   lines.push(`  "model": { "file": ${JSON.stringify(modelPath)}, "prefix": ${JSON.stringify(m.prefix)} },`);
   const input = choices.input;
@@ -88,7 +87,6 @@ export function buildModelSpec(modelPath: string, fileName: string, m: Recurrent
   } else {
     const T = clampT(choices.T);
     const rows = input.kind === 'zeros' ? zeros(T, I) : randomInputs(input.seed, T, I);
-    lines.push(`  // ${T} input rows x_1..x_${T} of I=${I} numbers (${input.kind === 'zeros' ? 'zeros' : `random, seed ${input.seed}`})`);
     lines.push('  "inputs": [');
     rows.forEach((row, t) => lines.push(`    ${JSON.stringify(row).replace(/,/g, ', ')}${t < rows.length - 1 ? ',' : ''}`));
     lines.push('  ],');

@@ -391,7 +391,9 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
       case 'gradRow': {
         const grad = this.grad(element.name);
         const cols = grad?.tensor.shape[1] ?? 0;
-        const item = new vscode.TreeItem(gradEntryName(element.name, element.row), Collapsed);
+        // indices only, like the debugger's Variables view; the full name is in the tensor's row and the tooltip
+        const item = new vscode.TreeItem(`[${element.row}]`, Collapsed);
+        item.tooltip = gradEntryName(element.name, element.row);
         item.description = grad ? formatVector(grad.tensor.data.subarray(element.row * cols, (element.row + 1) * cols), p) : '';
         item.iconPath = new vscode.ThemeIcon('symbol-array');
         return item;
@@ -401,7 +403,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
         const cols = grad?.tensor.shape[1];
         const value = grad?.tensor.data[element.col === undefined ? element.row : element.row * (cols ?? 0) + element.col];
         const name = gradEntryName(element.name, element.row, element.col);
-        const item = new vscode.TreeItem(name, None);
+        const item = new vscode.TreeItem(`[${element.row}]${element.col === undefined ? '' : `[${element.col}]`}`, None);
         item.description = value === undefined ? '' : formatNumber(value, p);
         const textbook = grad && trace ? textbookGradient(trace, grad, element.row, element.col) : undefined;
         item.tooltip = `${name} = ${value === undefined ? '' : formatNumber(value, p)}${textbook ? `\n= ${textbook.label} of ${session?.layerLabel || 'the layer'} (${textbook.role})` : ''}`;

@@ -4,7 +4,7 @@
 // workspace as fixtures/), see what it holds in the model editor, press "New Spec from This
 // Model…", pick random inputs (seed 1), T = 4 and cross-entropy on the head `fc` (target 1) in
 // the quick picks, select layer 2's reverse direction, step into the backward pass to t = 3, and
-// read h_3 and a .grad in the States view: they must be PyTorch's numbers
+// read h_3 and weight_ih_l1_reverse.grad[10][5] in the States view: they must be PyTorch's numbers
 // (scripts/golden/make_model_walkthrough.py → lstm2bi_float64.walkthrough.json). Screenshots of
 // the model editor and the stepped spec, light and dark.
 import fs from 'node:fs';
@@ -118,14 +118,14 @@ export default [
       const expected = reference.h['L2 ←'][2].map(four);
       for (const value of expected) check(h.description.includes(value), `h_3 of L2 ← is ${h.description}; PyTorch: ${expected.join(', ')}`);
       await wb.screenshot('model-spec-L2-reverse-dark');
-      // the gradient under PyTorch's name: weight_ih_l1_reverse.grad[0][2]
+      // the gradient under PyTorch's name: weight_ih_l1_reverse.grad[10][5] (the g block, unit 2, × output[5] of layer 1)
       await collapseRow(wb, stepRow.label); // keeps the Gradients rows on screen
       await expandRow(wb, 'Gradients');
       await expandRow(wb, 'encoder.lstm.weight_ih_l1_reverse.grad');
-      await expandRow(wb, 'encoder.lstm.weight_ih_l1_reverse.grad[0]');
-      const entry = await waitForRow(wb, 'encoder.lstm.weight_ih_l1_reverse.grad[0][2]');
-      const grad = reference.grad['encoder.lstm.weight_ih_l1_reverse'][0][2];
-      check(entry.description === four(grad), `.grad[0][2] shows ${entry.description}; PyTorch: ${four(grad)}`);
+      await expandRow(wb, '[10]');
+      const entry = await waitForRow(wb, '[10][5]');
+      const grad = reference.grad['encoder.lstm.weight_ih_l1_reverse'][10][5];
+      check(entry.description === four(grad), `.grad[10][5] shows ${entry.description}; PyTorch: ${four(grad)}`);
       await wb.setTheme('Light Modern');
       await wb.screenshot('model-spec-L2-reverse-light');
       await wb.setTheme('Dark Modern');

@@ -141,12 +141,14 @@ describe('model files: layers and directions', function () {
     const tensors = await api.statesTree.getChildren(grads);
     const weight = tensors.find(node => api.statesTree.getTreeItem(node).label === 'encoder.lstm.weight_ih_l1_reverse.grad');
     assert.ok(weight, 'weight_ih_l1_reverse is listed');
-    const row = (await api.statesTree.getChildren(weight))[0];
-    const entry = (await api.statesTree.getChildren(row))[2];
+    // row 10 is PyTorch's g block (rows 8..11), unit 2; column 5 multiplies layer 1's output[5]
+    const row = (await api.statesTree.getChildren(weight))[10];
+    const entry = (await api.statesTree.getChildren(row))[5];
     const item = api.statesTree.getTreeItem(entry);
-    assert.equal(item.label, 'encoder.lstm.weight_ih_l1_reverse.grad[0][2]');
-    assert.ok(Math.abs(Number(item.description) - reference.grad['encoder.lstm.weight_ih_l1_reverse'][0][2]) < 1e-4, `${item.description}`);
-    assert.match(String(item.tooltip), /= dL\/dW_i\[0\]\[6\] of L2 ←/);
+    assert.equal(item.label, '[10][5]');
+    const expected = reference.grad['encoder.lstm.weight_ih_l1_reverse'][10][5];
+    assert.equal(item.description, expected.toFixed(4));
+    assert.match(String(item.tooltip), /^encoder\.lstm\.weight_ih_l1_reverse\.grad\[10\]\[5\] = -0\.0173\n= dL\/dW_c\[2\]\[9\] of L2 ← \(candidate g/);
   });
 
   it('a single-layer spec keeps the old status bar text', async () => {
