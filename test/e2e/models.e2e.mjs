@@ -3,7 +3,8 @@
 // head, written by torch in scripts/golden/make_models.py; runE2E copies test/fixtures into the
 // workspace as fixtures/), see what it holds in the model editor, press "New Spec from This
 // Model…", pick random inputs (seed 1), T = 4 and cross-entropy on the head `fc` (target 1) in
-// the quick picks, select layer 2's reverse direction, step into the backward pass to t = 3, and
+// the quick picks, pick L2 → in the chart panel's Layer list and then L2 ← with "LSTM: Select
+// Layer…", step into the backward pass to t = 3, and
 // read h_3 and weight_ih_l1_reverse.grad[10][5] in the States view: they must be PyTorch's numbers
 // (scripts/golden/make_model_walkthrough.py → lstm2bi_float64.walkthrough.json). Screenshots of
 // the model editor and the stepped spec, light and dark.
@@ -102,9 +103,18 @@ export default [
       await pickRow(wb, 'crossEntropy with the head fc');
       await answerInput(wb, 'target class', '1');
       await wb.waitForStatusBar(/LSTM L1 → t=0\/4 forward/, { timeout: 60000 });
+      // the chart panel's Layer list sends an intent; the session's selection moves every view
+      await wb.runCommand('LSTM: Open Chart Panel');
+      const panel = wb.webview();
+      await panel.locator('#layer-select').waitFor({ timeout: 30000 });
+      await panel.locator('#layer-select').selectOption({ label: 'L2 →' });
+      await wb.waitForStatusBar(/LSTM L2 → t=0\/4 forward/);
       await wb.runCommand('LSTM: Select Layer…');
       await pickRow(wb, 'L2 ←');
       await wb.waitForStatusBar(/LSTM L2 ← t=0\/4 forward/);
+      const selected = await panel.locator('#layer-select').inputValue();
+      check(selected === '3', `the panel's Layer list follows the session: ${selected}`);
+      await wb.screenshot('model-chart-panel-L2-reverse');
       await wb.runCommand('LSTM: Run to End');
       await wb.runCommand('LSTM: Step');
       await wb.runCommand('LSTM: Step');
