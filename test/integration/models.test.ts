@@ -46,6 +46,19 @@ describe('model files', function () {
       }
     });
 
+    it('an inputs .npy of the module’s width becomes the spec’s inputs (referenced by path), and its T the trace’s', async () => {
+      const api = await extensionApi();
+      const inputs = await workspaceFile('fixtures/models/inputs_f8.npy');
+      const editor = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('lstm.newSpecFromModel', await workspaceFile(MODEL),
+        { prefix: 'encoder.lstm', loss: { kind: 'sum' } }, inputs);
+      assert.ok(editor, api.lastModelError());
+      assert.ok(editor.document.getText().includes(`"inputs": { "file": ${JSON.stringify(inputs.fsPath)} }`), editor.document.getText());
+      const session = await waitFor(() => { const s = api.sessions.getSession(editor.document.uri); return s?.trace && s; }, 'the trace', 30000);
+      // inputs_f8.npy is (5, 3) (scripts/golden/make_models.py)
+      assert.equal(session.trace?.T, 5);
+      assert.deepEqual([...session.dependencies].sort(), [inputs.fsPath, (await workspaceFile(MODEL)).fsPath].sort());
+    });
+
     it('an inputs file with the wrong number of columns is refused with both sizes', async () => {
       const api = await extensionApi();
       // inputs_f8.npy is (T, 3) for the 1-layer fixtures; the rnn fixture reads I=2
