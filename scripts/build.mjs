@@ -1,6 +1,6 @@
 // Builds the esbuild bundles: the extension (node/cjs, `vscode` external), the trace worker, the
-// chart panel's browser code (iife, DOM), the command-line tool and the standalone debug adapter
-// (node/cjs). Type checking is a
+// chart panel's and the model editor's browser code (iife, DOM), the command-line tool and the
+// standalone debug adapter (node/cjs). Type checking is a
 // separate `tsc --noEmit` (npm run typecheck); esbuild only strips types. The engine's WebAssembly
 // kernels (src/engine/wasm/*.wat) are assembled here from their text and embedded in the bundles
 // that import them (scripts/wat.mjs).
@@ -21,6 +21,7 @@ const bundles = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
   { ...common, entryPoints: ['src/traceWorker.ts'], outfile: 'dist/traceWorker.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
+  { ...common, entryPoints: ['webview/modelEditor.ts'], outfile: 'dist/modelEditor.js', platform: 'browser', format: 'iife' },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
   // the debug adapter standalone over stdin/stdout (docs/debug-adapter.md)
   { ...common, entryPoints: ['src/debugAdapter.ts'], outfile: 'dist/debugAdapter.js', platform: 'node', format: 'cjs' },

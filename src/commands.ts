@@ -29,6 +29,10 @@ export interface CommandUi<S extends Session<DocumentRef> = Session<DocumentRef>
   /** opens an example (by file name or label, else picked) as a new untitled spec */
   newSpecFromExample(name?: string): Promise<unknown>;
   toggleInlineValues(): Promise<void>;
+  /** "New Spec from Model File…": the model (a Uri, else picked) and the choices already made (else asked) */
+  newSpecFromModel?(file?: unknown, choices?: unknown, inputFile?: unknown): Promise<unknown>;
+  /** the layer/direction quick pick of a stack; resolves the picked stack entry index */
+  pickLayer?(session: S): Promise<number | undefined>;
 }
 
 export interface CommandContext<S extends Session<DocumentRef> = Session<DocumentRef>> {
@@ -61,12 +65,14 @@ export const COMMANDS = {
   exportTraceCsv: 'lstm.exportTraceCsv',
   exportTraceJson: 'lstm.exportTraceJson',
   debugSpec: 'lstm.debugSpec',
+  newSpecFromModel: 'lstm.newSpecFromModel',
+  selectLayer: 'lstm.selectLayer',
 } as const;
 
 /** The chart panel's stepping intents (webview message type → command): the panel runs these table entries. */
 export const PANEL_INTENTS = {
   step: COMMANDS.step, stepBack: COMMANDS.stepBack, runToEnd: COMMANDS.runToEnd,
-  runBackward: COMMANDS.runBackward, reset: COMMANDS.reset, goTo: COMMANDS.goToStep,
+  runBackward: COMMANDS.runBackward, reset: COMMANDS.reset, goTo: COMMANDS.goToStep, selectLayer: COMMANDS.selectLayer,
 } as const;
 
 const OPEN_EXAMPLE = 'Open an Example';
@@ -147,6 +153,27 @@ export const COMMAND_TABLE: readonly CommandEntry[] = [
   { id: COMMANDS.exportTraceJson, title: 'Export Trace as JSON', registeredBy: 'chartPanel' },
   // starts a debug session of type lstm (src/views/debugger.ts)
   { id: COMMANDS.debugSpec, title: 'Debug Spec', registeredBy: 'debugger' },
+  {
+    id: COMMANDS.selectLayer, title: 'Select Layer…',
+    // a stack entry index (PyTorch order: l0 forward, l0 reverse, l1 forward, …) selects it at once (the panel, the tree); none opens the quick pick
+    run: async (context, target) => {
+      const session = await requireTrace(context);
+      if (!session) return;
+      let outcome: StepOutcome | undefined;
+      if (typeof target === 'number') outcome = session.selectLayer(target);
+      else if (session.layerCount === 1) outcome = { moved: false, message: 'LSTM: this spec has a single layer in one direction' };
+      else {
+        const picked = await context.ui.pickLayer?.(session);
+        if (picked !== undefined) outcome = session.selectLayer(picked);
+      }
+      if (outcome && !outcome.moved) context.ui.statusMessage(outcome.message);
+    },
+  },
+  {
+    id: COMMANDS.newSpecFromModel, title: 'New Spec from Model File…',
+    // the explorer's context menu and the model editor pass the file's Uri; tests pass the choices too
+    run: (context, file, choices, inputFile) => context.ui.newSpecFromModel?.(file, choices, inputFile),
+  },
 ];
 
 /**

@@ -13,10 +13,14 @@ import { EDIT_DEBOUNCE_MS } from './runtime/sessionManager';
 import { registerChartPanel } from './views/chartPanel';
 import { lastStatusMessage, registerCommands } from './views/commandHost';
 import { registerDebugger } from './views/debugger';
+import { DependencyWatcher, registerDependencyWatcher } from './views/dependencyWatcher';
 import { registerDiagnostics } from './views/diagnostics';
 import { DocumentSessions } from './views/documentSessions';
 import { registerHover } from './views/hover';
 import { registerInlineValues } from './views/inlineValues';
+import { modelEditorPosts, registerModelEditor } from './views/modelEditor';
+import { lastModelError } from './views/newSpecFromModel';
+import type { ModelHostMessage } from './protocol/modelEditorMessages';
 import { StatesTreeProvider, registerStatesTree } from './views/statesTree';
 import { registerStatusBar } from './views/statusBar';
 import { WORKER_THRESHOLD_MS, createSpecParser, createTraceComputer, workerPathFor } from './views/traceWorkerHost';
@@ -26,9 +30,15 @@ export interface LstmStepperApi {
   readonly sessions: DocumentSessions;
   readonly statesTree: StatesTreeProvider;
   readonly statusBar: vscode.StatusBarItem;
+  /** recomputes a spec when its model or inputs file changes on disk */
+  readonly dependencyWatcher: DependencyWatcher;
   readonly inlineValues: { rowsDecorated: (editor: vscode.TextEditor) => string[] };
   /** the last transient status bar message a command showed ("LSTM: already at the last step …") */
   lastStatusMessage(): string | undefined;
+  /** the last error "New Spec from Model File…" showed (a file that could not be read) */
+  lastModelError(): string | undefined;
+  /** the last message the model editor of `uri` posted to its webview (loading, model, error) */
+  modelEditorPost(uri: vscode.Uri): ModelHostMessage | undefined;
   /** milliseconds activate() took */
   readonly activationMs: number;
   /** forces every trace through the worker (threshold 0 ms) or restores the default */
@@ -65,11 +75,15 @@ export function activate(context: vscode.ExtensionContext): LstmStepperApi {
   const inlineValues = registerInlineValues(context, sessions);
   registerChartPanel(context, sessions);
   registerDebugger(context, sessions);
+  registerModelEditor(context);
+  const dependencyWatcher = registerDependencyWatcher(context, sessions);
   void ensureJsonLanguageFeatures();
 
   return {
-    sessions, statesTree, statusBar, inlineValues,
+    sessions, statesTree, statusBar, inlineValues, dependencyWatcher,
     lastStatusMessage: () => lastStatusMessage,
+    lastModelError: () => lastModelError,
+    modelEditorPost: uri => modelEditorPosts.get(uri.toString()),
     activationMs: performance.now() - start,
     setWorkerThresholdMs: ms => { thresholdOverride = ms; },
     setEditDebounceMs: ms => { sessions.manager.debounceMs = ms ?? EDIT_DEBOUNCE_MS; },

@@ -16,6 +16,7 @@ import { TimeChart } from './charts/timeChart';
 import { renderPng } from './png';
 import { Theme, readTheme, watchTheme } from './theme';
 import { send, vscode } from './vscodeApi';
+import { syncLayerPicker, watchLayerPicker } from './layerPicker';
 
 const byId = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -162,6 +163,7 @@ function applyStep(detail: StepDetail): void {
 let unitsNoteSpec = '';
 
 function syncControls(next: Snapshot): void {
+  syncLayerPicker(byId('layer-label'), byId<HTMLSelectElement>('layer-select'), next.layers);
   if (unitsNoteSpec && unitsNoteSpec !== `${next.specName}\u0000${next.H}`) {
     ui.unitsFieldNote.textContent = '';
     unitsNoteSpec = '';
@@ -300,6 +302,7 @@ ui.equationUnit.addEventListener('change', () => {
   const unit = Number(ui.equationUnit.value);
   if (Number.isInteger(unit) && unit >= 0) chooseEquationUnit(unit);
 });
+watchLayerPicker(byId<HTMLSelectElement>('layer-select'), send);
 ui.gateView.addEventListener('change', () => {
   send({ type: 'setGateView', gateView: ui.gateView.value === 'heatmap' ? 'heatmap' : 'lines', heatmapField: ui.heatmapField.value || undefined });
 });

@@ -137,6 +137,8 @@ export interface Snapshot {
   decimated: boolean;
   /** false for cells without a belt to show (rnn: no cell state and no update gate) */
   hasBelt: boolean;
+  /** a stack's (layer, direction) views ("L1 →", "L1 ←", …) and the one shown; absent for a single layer */
+  layers?: { labels: string[]; selected: number };
 }
 
 /** Where the session's trace computation stands (src/session/session.ts `computeState`). */
@@ -197,6 +199,8 @@ export type WebviewToHostMessage =
   | { type: 'chooseEquationUnit'; unit: number }
   /** Switch the gates chart between lines and heatmap (and the heatmap's field). */
   | { type: 'setGateView'; gateView: GateView; heatmapField?: string }
+  /** show another (layer, direction) of a stack: an index into Snapshot.layers.labels */
+  | { type: 'selectLayer'; index: number }
   /** Reply to `requestPng`: the charts as a PNG data URL (or an error). */
   | { type: 'exportPng'; requestId: number; dataUrl?: string; error?: string }
   /** The webview finished drawing a message; ms from receipt to drawn. */
@@ -257,6 +261,8 @@ export function isWebviewMessage(x: unknown): x is WebviewToHostMessage {
       return isUnitList(m.units);
     case 'chooseEquationUnit':
       return isInt(m.unit) && m.unit >= 0;
+    case 'selectLayer':
+      return isInt(m.index) && m.index >= 0;
     case 'setGateView':
       return (m.gateView === 'lines' || m.gateView === 'heatmap') && (m.heatmapField === undefined || typeof m.heatmapField === 'string');
     case 'exportPng':

@@ -11,6 +11,7 @@
 // text against a newer document.
 
 import { parseSpec } from '../engine/specParse';
+import { layerCount, layerLabel, layerView } from '../engine/stackView';
 import type { Spec, SpecIssue, Trace } from '../engine/types';
 import { Cursor, START, clampCursor, cursorAt, cursorIndex, lastIndex, sameCursor } from './cursor';
 import { Emitter } from './emitter';
@@ -24,6 +25,8 @@ export interface SessionChange {
   readonly state?: boolean;
   /** a parse result was applied (the issues now belong to `issuesVersion`), even if the issues are the same */
   readonly parsed?: boolean;
+  /** the selected (layer, direction) of a stack changed: `view` is another layer's (also sets `trace`) */
+  readonly layer?: boolean;
 }
 
 /** Where the trace computation of the current text stands. */
@@ -36,8 +39,8 @@ export type ComputeState = 'idle' | 'computing' | 'failed' | 'cancelled';
 export type TraceComputer = (spec: Spec, signal: AbortSignal) => Trace | undefined | Promise<Trace | undefined>;
 
 /** Parses and validates a spec's text; may run in a worker for a large text. undefined = cancelled; throws = failed. */
-export type SpecParser = (text: string, signal: AbortSignal) => ParseResult | undefined | Promise<ParseResult | undefined>;
-export type ParseResult = { spec?: Spec; issues: SpecIssue[] };
+export type SpecParser = (text: string, signal: AbortSignal, ref?: DocumentRef) => ParseResult | undefined | Promise<ParseResult | undefined>;
+export type ParseResult = { spec?: Spec; issues: SpecIssue[]; dependencies?: string[] };
 
 /** Why the trace shown is not the current text's. */
 export type StaleReason = 'errors' | 'computing' | 'failed' | 'cancelled';
@@ -74,6 +77,10 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   private _issues: SpecIssue[] = [];
   private _issuesVersion: number | undefined;
   private _cursor: Cursor = START;
+  /** the stack entry (PyTorch order: l0 forward, l0 reverse, l1 forward, …) the views show */
+  private _layer = 0;
+  /** the files the current spec reads (model, inputs), as written in it */
+  private _dependencies: readonly string[] = [];
   /** the text whose parse and trace are done or under way; cleared after a failure so the same text recomputes */
   private _text: string | undefined;
   /** the latest document version known to hold `_text` */
@@ -99,6 +106,16 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   /** the document version the issues were parsed from (undefined when updates carry no version) */
   get issuesVersion(): number | undefined { return this._issuesVersion; }
   get cursor(): Cursor { return this._cursor; }
+  /** the selected stack entry (0 for a single layer): every view shows `view`, this entry's single-layer Trace */
+  get layer(): number { return this._layer; }
+  /** how many (layer, direction) entries the trace has: 1 for a single layer */
+  get layerCount(): number { return this._trace ? layerCount(this._trace) : 1; }
+  /** the selected entry's single-layer Trace (the trace itself for a single layer) */
+  get view(): Trace | undefined { return this._trace && layerView(this._trace, this._layer); }
+  /** "L2 ←" for the selected entry of a stack, "" for a single layer */
+  get layerLabel(): string { return this._trace ? layerLabel(this._trace, this._layer) : ''; }
+  /** the files the spec reads (model, inputs), as written in it: watch them and recompute */
+  get dependencies(): readonly string[] { return this._dependencies; }
   get T(): number { return this._trace?.T ?? 0; }
   get hasErrors(): boolean { return this._issues.some(issue => issue.severity === 'error'); }
 
@@ -170,7 +187,7 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
       let parsed: ParseResult | undefined;
       this._parsing = true;
       try {
-        parsed = signal.aborted ? undefined : await this.parse(text, signal);
+        parsed = signal.aborted ? undefined : await this.parse(text, signal, this.uri);
       } catch (error) {
         if (!superseded()) this.fail(error);
         return;
@@ -183,6 +200,7 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
       this._issues = parsed.issues;
       this._issuesVersion = this._textVersion;
       this._spec = parsed.spec;
+      this._dependencies = parsed.dependencies ?? [];
       this._computeState = parsed.spec ? 'computing' : 'idle';
       this._computeError = undefined;
       this.fire({ cursor: false, trace: false, issues: issuesChanged, parsed: true });
@@ -201,6 +219,8 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
       if (superseded()) return;
       if (!trace || signal.aborted) { this.cancelled(); return; }
       this._trace = trace;
+      // the same entry if the new trace has it, else the last one (a stack that lost layers)
+      this._layer = Math.min(this._layer, layerCount(trace) - 1);
       this._computeState = 'idle';
       const clamped = clampCursor(this._cursor, trace.T);
       const cursorMoved = !sameCursor(clamped, this._cursor);
@@ -248,6 +268,19 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   runBackward(): StepOutcome { return this.moveToIndex(lastIndex(this.T)); }
   reset(): StepOutcome { return this.goTo(START); }
 
+  /** Shows stack entry `index` (PyTorch order) in every view; the cursor stays where it is. */
+  selectLayer(index: number): StepOutcome {
+    if (!this._trace) return NO_TRACE;
+    const count = layerCount(this._trace);
+    if (!Number.isInteger(index) || index < 0 || index >= count) {
+      return { moved: false, message: `LSTM: there is no layer view ${index}; this spec has ${count === 1 ? 'a single layer' : `views 0..${count - 1}`}` };
+    }
+    if (index === this._layer) return { moved: false, message: `LSTM: already showing ${layerLabel(this._trace, index) || 'the only layer'}` };
+    this._layer = index;
+    this.fire({ cursor: false, trace: true, issues: false, layer: true });
+    return MOVED;
+  }
+
   goTo(cursor: Cursor): StepOutcome {
     if (!this._trace) return NO_TRACE;
     return this.setCursor(clampCursor(cursor, this._trace.T));
@@ -271,7 +304,7 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
     const state = `${this.stale}|${this._computeState}|${this._computeError ?? ''}`;
     const stateChanged = state !== this._firedState;
     this._firedState = state;
-    if (!change.cursor && !change.trace && !change.issues && !change.parsed && !stateChanged) return;
+    if (!change.cursor && !change.trace && !change.issues && !change.parsed && !change.layer && !stateChanged) return;
     this._onDidChange.fire({ ...change, state: stateChanged });
   }
 

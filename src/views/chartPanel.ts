@@ -157,6 +157,7 @@ class ChartPanel implements vscode.Disposable {
         this.view = { ...this.view, units: message.units };
         this.postSnapshot('trace');
         return;
+      case 'selectLayer': session?.selectLayer(message.index); return;
       case 'chooseEquationUnit':
         this.view = { ...this.view, equationUnit: message.unit };
         this.postCursor();
@@ -189,7 +190,9 @@ class ChartPanel implements vscode.Disposable {
 
   private initialState(session: Session): InitialState | undefined {
     const spec = session.spec;
-    const trace = session.trace;
+    const trace = session.view;
+    // a stack's views carry their own initial state (trace.source); the spec's h0/c0 are layer 0's
+    if (trace && session.layerCount > 1) return { h0: trace.source.h0, c0: trace.source.c0 };
     if (!spec || !trace || spec.hiddenSize !== trace.hiddenSize || spec.cell !== trace.cell) return undefined;
     return { h0: spec.h0, c0: spec.c0 };
   }
@@ -220,7 +223,7 @@ class ChartPanel implements vscode.Disposable {
     if (!this.ready) return;
     const session = this.session;
     const started = Date.now();
-    const trace = session?.trace;
+    const trace = session?.view;
     const freshness = this.freshness(session);
     if (!session || !trace) {
       this.post({ type, status: noTraceStatus(session, freshness), freshness }, started);
@@ -231,6 +234,8 @@ class ChartPanel implements vscode.Disposable {
         trace, cursor: session.cursor, view: this.view, specName: session.spec?.name,
         fileName: this.fileName(session), initial: this.initialState(session), equations: this.equationExtras(session),
       });
+      const stack = session.trace?.stack;
+      if (stack) snapshot.layers = { labels: stack.layers.map(entry => entry.label), selected: session.layer };
       this.snapshotPostedAt = Date.now();
       this.post({ type, snapshot, status: '', freshness }, started);
     } catch (error) {
@@ -242,7 +247,7 @@ class ChartPanel implements vscode.Disposable {
   private postCursor(): void {
     if (!this.ready) return;
     const session = this.session;
-    const trace = session?.trace;
+    const trace = session?.view;
     if (!session || !trace) return;
     const started = Date.now();
     const view = normalizeView(this.view, trace.hiddenSize, heatmapFields(trace.cell));
@@ -367,6 +372,7 @@ function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   <button type="button" data-intent="runToEnd" title="Run to End (End)">Run to End ▶▶</button>
   <button type="button" data-intent="runBackward" title="Run Backward (Shift+End)">◀◀ Run Backward</button>
   <span class="spacer"></span>
+  <label id="layer-label" hidden>Layer <select id="layer-select" title="The (layer, direction) of the stack the charts show (LSTM: Select Layer…)"></select></label>
   <label>Units <input id="units-input" type="text" size="14" spellcheck="false" title="Units drawn as lines, e.g. 0,1,4-6 (at most 8)" aria-describedby="units-note"></label>
   <label>Gates <select id="gate-view"><option value="lines">lines</option><option value="heatmap">heatmap</option></select></label>
   <label>Heatmap <select id="heatmap-field"></select></label>

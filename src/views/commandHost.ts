@@ -8,6 +8,7 @@ import { COMMAND_TABLE, CommandContext, CommandUi, runCommand } from '../command
 import { reportError } from '../errorReporter';
 import { cursorAt, cursorIndex, lastIndex } from '../runtime/cursor';
 import type { DocumentSessions, SpecSession } from './documentSessions';
+import { newSpecFromModel } from './newSpecFromModel';
 import { SPEC_LANGUAGE_ID } from './specDocument';
 import { formatVector, stepLabel } from './traceFields';
 
@@ -29,6 +30,8 @@ export function registerCommands(context: vscode.ExtensionContext, sessions: Doc
     pickStep,
     newSpecFromExample: name => newSpecFromExample(context, name),
     toggleInlineValues,
+    newSpecFromModel,
+    pickLayer,
   };
   const commandContext = { sessions, ui } as unknown as CommandContext;
   for (const entry of COMMAND_TABLE) {
@@ -51,7 +54,7 @@ interface StepPick extends vscode.QuickPickItem { index: number }
 
 /** A quick pick of all 2T+1 cursor positions, with their tokens and the current one preselected. */
 async function pickStep(session: SpecSession): Promise<number | undefined> {
-  const trace = session.trace;
+  const trace = session.view;
   if (!trace) return undefined;
   const T = trace.T;
   const items: StepPick[] = [];
@@ -77,6 +80,24 @@ async function pickStep(session: SpecSession): Promise<number | undefined> {
     quickPick.show();
   });
   quickPick.dispose();
+  return picked?.index;
+}
+
+interface LayerPick extends vscode.QuickPickItem { index: number }
+
+/** A quick pick of a stack's (layer, direction) entries in PyTorch order, the shown one preselected. */
+async function pickLayer(session: SpecSession): Promise<number | undefined> {
+  const stack = session.trace?.stack;
+  if (!stack) return undefined;
+  const items: LayerPick[] = stack.layers.map((entry, index) => ({
+    index,
+    label: `${entry.direction === 'reverse' ? '$(arrow-left)' : '$(arrow-right)'} ${entry.label}`,
+    description: `layer ${entry.layer + 1} · ${entry.direction}${entry.direction === 'reverse' ? ' (runs t=T..1)' : ''} · reads ${entry.layer === 0 ? 'x_t' : `layer ${entry.layer}'s output`} (${entry.trace.inputSize} numbers)`,
+    detail: index === session.layer ? 'shown now' : undefined,
+  }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'LSTM: Select Layer', placeHolder: 'The (layer, direction) the States view, hovers, inline values and the chart panel show',
+  });
   return picked?.index;
 }
 

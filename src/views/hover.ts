@@ -2,7 +2,9 @@
 // shows that step's gates and states (and its gradients once BPTT has reached it); a weight or
 // bias entry shows its role (gate, unit, the h or x column it multiplies), its value and its
 // dL/dW; h0/c0 show dL/dh0 and dL/dc0; a token shows its step. The JSON path under the mouse
-// comes from jsonc-parser, so comments and any formatting work.
+// comes from jsonc-parser, so comments and any formatting work. For a stack the values are the
+// selected (layer, direction)'s, and the hover says which; the `model` key lists that layer's
+// weight gradients under the model file's own names (`encoder.lstm.weight_ih_l1.grad`).
 
 import { Node as JsonNode, findNodeAtOffset, getNodePath } from 'jsonc-parser';
 import * as vscode from 'vscode';
@@ -12,6 +14,7 @@ import { SPEC_SELECTOR } from './specDocument';
 import { reportError } from '../errorReporter';
 import { paramEntryRole, textbookColumns } from './paramRoles';
 import { specTree } from './specTree';
+import { frameworkGradsFor, gradEntryName } from './frameworkGrads';
 import {
   FORWARD_FIELDS, backwardFields, backwardReached, fieldRow, formatNumber, formatVector, forwardReached, readPrecision,
 } from './traceFields';
@@ -55,7 +58,7 @@ export class SpecHoverProvider implements vscode.HoverProvider {
 /** The hover text for a JSON path in a spec, or undefined when the path means nothing special. */
 export function describePath(session: Session, path: Segment[], node?: JsonNode): vscode.MarkdownString | undefined {
   const spec = session.spec;
-  const trace = session.trace;
+  const trace = session.view;
   const p = readPrecision(vscode.workspace.getConfiguration('lstmStepper'));
   if (!trace) {
     return session.issues.some(issue => issue.severity === 'error')
@@ -70,9 +73,12 @@ export function describePath(session: Session, path: Segment[], node?: JsonNode)
   else if ((head === 'h0' || head === 'c0')) text = initialStateHover(trace, head, typeof second === 'number' ? second : undefined, p);
   else if (head === 'weights' && typeof second === 'string') {
     text = weightHover(spec, trace, second, typeof third === 'number' ? third : undefined, typeof fourth === 'number' ? fourth : undefined, node, p);
-  } else if (head === 'loss') text = lossHover(trace, p);
+  } else if (head === 'loss') text = lossHover(session.trace ?? trace, p);
+  else if (head === 'model') text = modelHover(session, p);
   if (!text) return undefined;
-  const markdown = new vscode.MarkdownString(text + stale);
+  // a stack shows one (layer, direction): say which, and how to show another
+  const layer = session.layerLabel ? `\n\n*${session.layerLabel}: layer ${session.layerLabel.replace(/^L(\d+) (.)$/, (_m, k, arrow) => `${k}, ${arrow === '←' ? 'reverse' : 'forward'}`)} is shown (LSTM: Select Layer…)*` : '';
+  const markdown = new vscode.MarkdownString(text + layer + stale);
   markdown.supportThemeIcons = false;
   return markdown;
 }
@@ -174,7 +180,39 @@ function indexText(index: number, columns: number, kind: string): string {
 
 function lossHover(trace: Trace, p: number): string {
   const hT = fieldRow(trace, 'h', trace.T);
-  return `**Loss** ${trace.loss.kind}: L = ${formatNumber(trace.loss.L, p)}${hT ? `\n\nh_${trace.T} = ${formatVector(hT, p, 8)}` : ''}`;
+  const y = trace.stack ? trace.stack.output.subarray((trace.T - 1) * trace.stack.output.length / trace.T, trace.stack.output.length) : hT;
+  const lines = [`**Loss** ${trace.loss.kind}: L = ${formatNumber(trace.loss.L, p)}`];
+  if (y) lines.push(`${trace.stack ? `output[${trace.T}]` : `h_${trace.T}`} = ${formatVector(y, p, 8)}`);
+  if (trace.loss.logits) lines.push(`logits = ${formatVector(trace.loss.logits, p, 8)}`);
+  if (trace.loss.probs) lines.push(`softmax = ${formatVector(trace.loss.probs, p, 8)}`);
+  return lines.join('\n\n');
+}
+
+/**
+ * The `model` key of a spec: the module the weights come from, the layer shown, and the weight
+ * gradients of that layer under the file's own names (what `param.grad` holds after
+ * `loss.backward()`), with their textbook names in the States view's Gradients.
+ */
+function modelHover(session: Session, p: number): string | undefined {
+  const full = session.trace;
+  const spec = session.spec;
+  if (!full || !spec) return undefined;
+  const stack = full.stack;
+  const lines = [`**Model** ${inlineCode(spec.framework?.prefix ?? '')}: ${full.cell}, ${stack ? `${stack.numLayers} layer${stack.numLayers === 1 ? '' : 's'}, ${stack.bidirectional ? 'bidirectional' : 'one direction'}, ` : ''}H=${full.hiddenSize}`];
+  const entry = stack?.layers[session.layer];
+  const grads = frameworkGradsFor(full, entry?.layer ?? 0, entry?.direction ?? 'forward');
+  if (grads.length > 0) {
+    lines.push(`Gradients after BPTT${session.layerLabel ? ` (${session.layerLabel})` : ''}, as PyTorch's \`param.grad\`:`);
+    const rows = ['| tensor | shape | ‖grad‖ |', '|---|---:|---:|'];
+    for (const g of grads) {
+      let norm = 0;
+      for (const v of g.tensor.data) norm += v * v;
+      rows.push(`| ${inlineCode(gradEntryName(g.name))} | (${g.tensor.shape.join(', ')}) | ${formatNumber(Math.sqrt(norm), p)} |`);
+    }
+    lines.push(rows.join('\n'));
+    lines.push('*Each entry, with its textbook name, is under Gradients in the States view.*');
+  }
+  return lines.join('\n\n');
 }
 
 function inlineCode(text: string): string {

@@ -30,7 +30,7 @@ export function registerInlineValues(context: vscode.ExtensionContext, sessions:
   const decorate = (editor: vscode.TextEditor) => {
     try {
       const session = sessions.getSession(editor.document.uri);
-      const trace = session?.trace;
+      const trace = session?.view;
       // during an lstm debug session the debugger's InlineValuesProvider shows these values instead
       if (!enabled || !session || !trace || lstmDebugging()) { editor.setDecorations(decoration, []); shown.set(editor, []); return; }
       const p = readPrecision(vscode.workspace.getConfiguration('lstmStepper'));
@@ -42,7 +42,8 @@ export function registerInlineValues(context: vscode.ExtensionContext, sessions:
         if (!forwardReached(session.cursor, t)) break;
         const h = fieldRow(trace, 'h', t);
         if (!h) continue;
-        let text = `h_${t} = ${formatVector(h, p, 4)}`;
+        // a stack shows the selected (layer, direction): say which
+        let text = `${session.layerLabel ? `${session.layerLabel}  ` : ''}h_${t} = ${formatVector(h, p, 4)}`;
         const dh = backwardReached(session.cursor, t) ? fieldRow(trace, 'dL_dh', t) : undefined;
         if (dh) text += `   dL/dh_${t} = ${formatVector(dh, p, 4)}`;
         text += mark;

@@ -9,9 +9,14 @@
 // so what is expanded in one spec stays with it. The current step is revealed only when the
 // cursor moves (or the view is shown), not on every edit. A stale trace (spec errors, or a
 // computation pending, failed or cancelled) is said in the view's message and description.
+// A stack (numLayers > 1 or bidirectional) shows one (layer, direction) at a time, the session's
+// selected one: a "Layer 2 · reverse" root opens "LSTM: Select Layer…", and every step, vector and
+// unit below is that layer's. A "Gradients" root lists the weight gradients under the framework's
+// names (`encoder.lstm.weight_ih_l1.grad[7][2]`), each entry's tooltip giving its textbook name too.
 
 import * as vscode from 'vscode';
 import type { Trace } from '../engine/types';
+import { FrameworkGrad, frameworkGradsFor, gradEntryName, textbookGradient } from './frameworkGrads';
 import { Cursor, describeCursor } from '../runtime/cursor';
 import type { SessionChange } from '../runtime/session';
 import type { DocumentSessions, SpecSession as Session } from './documentSessions';
@@ -28,7 +33,12 @@ export type StatesNode =
   | { readonly kind: 'info'; readonly id: string; readonly index: number }
   | { readonly kind: 'step'; readonly id: string; readonly t: number }
   | { readonly kind: 'vector'; readonly id: string; readonly t: number; readonly key: string }
-  | { readonly kind: 'unit'; readonly id: string; readonly t: number; readonly key: string; readonly j: number };
+  | { readonly kind: 'unit'; readonly id: string; readonly t: number; readonly key: string; readonly j: number }
+  | { readonly kind: 'layer'; readonly id: string }
+  | { readonly kind: 'grads'; readonly id: string }
+  | { readonly kind: 'grad'; readonly id: string; readonly name: string }
+  | { readonly kind: 'gradRow'; readonly id: string; readonly name: string; readonly row: number }
+  | { readonly kind: 'gradEntry'; readonly id: string; readonly name: string; readonly row: number; readonly col?: number };
 
 interface InfoLine { label: string; description?: string; tooltip?: string; icon?: vscode.ThemeIcon }
 
@@ -44,6 +54,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   private stepStates: StepState[] = [];
   private infoLines: InfoLine[] = [];
   private precision = 4;
+  private isStack = false;
   private view: vscode.TreeView<StatesNode> | undefined;
   /** how many times a session event asked to reveal the current step (integration tests) */
   revealRequests = 0;
@@ -120,7 +131,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   /** Per-step row states: O(T), on every cursor move. */
   private recomputeSteps(): void {
     const session = this.session;
-    const trace = session?.trace;
+    const trace = session?.view;
     this.stepStates = [];
     if (!session || !trace) return;
     for (let t = 0; t <= trace.T; t++) this.stepStates.push(this.stepState(session.cursor, t));
@@ -129,7 +140,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   /** The Model lines (saturation scans every gate value): only when the trace, issues or precision change. */
   private recomputeModel(): void {
     const session = this.session;
-    const trace = session?.trace;
+    const trace = session?.view;
     this.infoLines = session && trace ? this.modelLines(session, trace) : [];
   }
 
@@ -139,19 +150,23 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   }
 
   private updateViewMessage(): void {
-    if (!this.view) return;
     const session = this.session;
+    // "LSTM: Select Layer…" is offered (view title, palette) only for a stack
+    const isStack = (session?.layerCount ?? 1) > 1;
+    if (isStack !== this.isStack) { this.isStack = isStack; void vscode.commands.executeCommand('setContext', 'lstm.activeIsStack', isStack); }
+    if (!this.view) return;
     if (!session) { this.view.message = undefined; this.view.description = undefined; return; }
     const freshness = session.freshness();
-    this.view.description = session.trace ? `${describeCursor(session.cursor, session.trace.T)}${freshness.fresh ? '' : ' (stale)'}` : undefined;
+    const layer = session.layerLabel;
+    this.view.description = session.view ? `${layer ? `${layer} ` : ''}${describeCursor(session.cursor, session.view.T)}${freshness.fresh ? '' : ' (stale)'}` : undefined;
     const name = session.spec?.name ?? session.uri.path.split('/').pop();
-    if (session.trace) this.view.message = freshness.fresh ? undefined : `${name}: stale: ${freshness.message}.`;
+    if (session.view) this.view.message = freshness.fresh ? undefined : `${name}: stale: ${freshness.message}.`;
     else this.view.message = `${name}: ${freshness.fresh ? 'computing…' : `${freshness.message}.`}`;
   }
 
   revealCurrent(): void {
     const session = this.session;
-    if (!this.view?.visible || !session?.trace) return;
+    if (!this.view?.visible || !session?.view) return;
     const t = session.cursor.t;
     void Promise.resolve(this.view.reveal(this.stepNode(t), { select: false, focus: false, expand: false })).catch(() => undefined);
   }
@@ -168,12 +183,14 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   private children(element?: StatesNode): StatesNode[] {
     const session = this.session;
     if (!session) return [];
-    const trace = session.trace;
+    const trace = session.view;
     if (!element) {
       const roots: StatesNode[] = [];
       if (session.issues.length > 0) roots.push(this.node({ kind: 'problems', id: 'problems' }));
       if (!trace) return roots;
+      if (session.layerCount > 1) roots.push(this.node({ kind: 'layer', id: 'layer' }));
       roots.push(this.node({ kind: 'model', id: 'model' }));
+      if (this.shownGrads().length > 0) roots.push(this.node({ kind: 'grads', id: 'grads' }));
       for (let t = 0; t <= trace.T; t++) roots.push(this.stepNode(t));
       return roots;
     }
@@ -182,6 +199,26 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
         return session.issues.map((_issue, index) => this.node({ kind: 'issue', id: `issue/${index}`, index }));
       case 'model':
         return this.infoLines.map((_line, index) => this.node({ kind: 'info', id: `info/${index}`, index }));
+      case 'grads':
+        return this.shownGrads().map(g => this.node({ kind: 'grad', id: `grad/${g.name}`, name: g.name }));
+      case 'grad': {
+        const grad = this.grad(element.name);
+        if (!grad) return [];
+        const [rows, cols] = grad.tensor.shape;
+        const nodes: StatesNode[] = [];
+        for (let row = 0; row < (rows ?? 0); row++) {
+          nodes.push(cols === undefined
+            ? this.node({ kind: 'gradEntry', id: `grad/${grad.name}/${row}`, name: grad.name, row })
+            : this.node({ kind: 'gradRow', id: `grad/${grad.name}/${row}`, name: grad.name, row }));
+        }
+        return nodes;
+      }
+      case 'gradRow': {
+        const cols = this.grad(element.name)?.tensor.shape[1] ?? 0;
+        const nodes: StatesNode[] = [];
+        for (let col = 0; col < cols; col++) nodes.push(this.node({ kind: 'gradEntry', id: `grad/${element.name}/${element.row}/${col}`, name: element.name, row: element.row, col }));
+        return nodes;
+      }
       case 'step': {
         if (!trace) return [];
         return this.stepFields(trace, session.cursor, element.t)
@@ -215,7 +252,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
 
   private vectorValues(t: number, key: string): Float64Array | undefined {
     const session = this.session;
-    const trace = session?.trace;
+    const trace = session?.view;
     if (!trace) return undefined;
     if (t === 0) {
       // the initial state the trace was computed from, not a newer spec's
@@ -234,6 +271,11 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
       case 'info': return this.node({ kind: 'model', id: 'model' });
       case 'vector': return this.stepNode(element.t);
       case 'unit': return this.node({ kind: 'vector', id: `step/${element.t}/${element.key}`, t: element.t, key: element.key });
+      case 'grad': return this.node({ kind: 'grads', id: 'grads' });
+      case 'gradRow': return this.node({ kind: 'grad', id: `grad/${element.name}`, name: element.name });
+      case 'gradEntry': return element.col === undefined
+        ? this.node({ kind: 'grad', id: `grad/${element.name}`, name: element.name })
+        : this.node({ kind: 'gradRow', id: `grad/${element.name}/${element.row}`, name: element.name, row: element.row });
       default: return undefined;
     }
   }
@@ -252,7 +294,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
 
   private treeItem(element: StatesNode): vscode.TreeItem {
     const session = this.session;
-    const trace = session?.trace;
+    const trace = session?.view;
     const p = this.precision;
     const None = vscode.TreeItemCollapsibleState.None, Collapsed = vscode.TreeItemCollapsibleState.Collapsed;
     switch (element.kind) {
@@ -321,6 +363,53 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
         item.iconPath = new vscode.ThemeIcon(element.key.startsWith('dL') ? 'arrow-left' : element.key === 'pathDecay' ? 'graph-line' : 'symbol-array');
         return item;
       }
+      case 'layer': {
+        const entry = session?.trace?.stack?.layers[session.layer];
+        if (!entry || !session) return new vscode.TreeItem('');
+        const item = new vscode.TreeItem(`Layer ${entry.layer + 1} · ${entry.direction}`, None);
+        item.description = `${entry.label}  (${session.layer + 1} of ${session.layerCount}: click to show another)`;
+        item.tooltip = `The States view, hovers, inline values and the chart panel show layer ${entry.layer + 1}, ${entry.direction} direction${entry.direction === 'reverse' ? ' (it runs t=T..1; rows are in time order)' : ''}, which reads ${entry.layer === 0 ? 'x_t' : `layer ${entry.layer}'s output [h_fwd, h_rev]`}.`;
+        item.iconPath = new vscode.ThemeIcon('layers');
+        item.command = { command: 'lstm.selectLayer', title: 'Select Layer…' };
+        return item;
+      }
+      case 'grads': {
+        const item = new vscode.TreeItem('Gradients', Collapsed);
+        const label = session?.layerLabel;
+        item.description = `framework names${label ? `, ${label}` : ''}; totals after BPTT`;
+        item.tooltip = 'dL/dθ under the model file\'s own tensor names, as autograd\'s param.grad gives them; each entry\'s tooltip names the textbook gradient of this layer too';
+        item.iconPath = new vscode.ThemeIcon('arrow-left');
+        return item;
+      }
+      case 'grad': {
+        const grad = this.grad(element.name);
+        const item = new vscode.TreeItem(gradEntryName(element.name), grad && grad.tensor.shape.length > 0 ? Collapsed : None);
+        item.description = grad ? `(${grad.tensor.shape.join(', ')})  ‖·‖=${formatNumber(norm(grad.tensor.data), p)}` : '';
+        item.iconPath = new vscode.ThemeIcon('symbol-array');
+        return item;
+      }
+      case 'gradRow': {
+        const grad = this.grad(element.name);
+        const cols = grad?.tensor.shape[1] ?? 0;
+        // indices only, like the debugger's Variables view; the full name is in the tensor's row and the tooltip
+        const item = new vscode.TreeItem(`[${element.row}]`, Collapsed);
+        item.tooltip = gradEntryName(element.name, element.row);
+        item.description = grad ? formatVector(grad.tensor.data.subarray(element.row * cols, (element.row + 1) * cols), p) : '';
+        item.iconPath = new vscode.ThemeIcon('symbol-array');
+        return item;
+      }
+      case 'gradEntry': {
+        const grad = this.grad(element.name);
+        const cols = grad?.tensor.shape[1];
+        const value = grad?.tensor.data[element.col === undefined ? element.row : element.row * (cols ?? 0) + element.col];
+        const name = gradEntryName(element.name, element.row, element.col);
+        const item = new vscode.TreeItem(`[${element.row}]${element.col === undefined ? '' : `[${element.col}]`}`, None);
+        item.description = value === undefined ? '' : formatNumber(value, p);
+        const textbook = grad && trace ? textbookGradient(trace, grad, element.row, element.col) : undefined;
+        item.tooltip = `${name} = ${value === undefined ? '' : formatNumber(value, p)}${textbook ? `\n= ${textbook.label} of ${session?.layerLabel || 'the layer'} (${textbook.role})` : ''}`;
+        item.iconPath = new vscode.ThemeIcon('symbol-number');
+        return item;
+      }
       case 'unit': {
         const values = this.vectorValues(element.t, element.key);
         const value = values?.[element.j];
@@ -334,6 +423,19 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     }
   }
 
+  /** The framework-named gradients of the selected (layer, direction), and the head's. */
+  private shownGrads(): FrameworkGrad[] {
+    const session = this.session;
+    const full = session?.trace;
+    if (!session || !full?.frameworkGrads) return [];
+    const entry = full.stack?.layers[session.layer];
+    return frameworkGradsFor(full, entry?.layer ?? 0, entry?.direction ?? 'forward');
+  }
+
+  private grad(name: string): FrameworkGrad | undefined {
+    return this.shownGrads().find(g => g.name === name);
+  }
+
   private modelLines(session: Session, trace: Trace): InfoLine[] {
     const p = this.precision;
     const { count, formula } = parameterCount(trace.cell, trace.hiddenSize, trace.inputSize);
@@ -341,8 +443,15 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
       { label: 'cell', description: trace.cell },
       { label: 'sizes', description: `H=${trace.hiddenSize}, I=${trace.inputSize}, T=${trace.T}` },
       { label: 'parameters', description: `${count} = ${formula}`, tooltip: `${formula} with H=${trace.hiddenSize}, I=${trace.inputSize}` },
-      { label: 'loss', description: `${trace.loss.kind}, L = ${formatNumber(trace.loss.L, p)}`, tooltip: trace.loss.kind === 'sum' ? 'L = Σ_j h_T[j]' : 'L = ½ Σ_j (h_T[j] − target[j])²' },
+      { label: 'loss', description: `${trace.loss.kind}, L = ${formatNumber(trace.loss.L, p)}`, tooltip: LOSS_TOOLTIPS[trace.loss.kind] },
     ];
+    const stack = session.trace?.stack;
+    if (stack) {
+      // the sizes above are the shown layer's (its I is the layer below's D·H); the whole stack here
+      lines.splice(1, 0, { label: 'stack', description: `${stack.numLayers} layer${stack.numLayers === 1 ? '' : 's'}, ${stack.bidirectional ? 'bidirectional' : 'one direction'}; showing ${session.layerLabel}`, tooltip: 'PyTorch order: l0 forward, l0 reverse, l1 forward, …; "LSTM: Select Layer…" shows another' });
+    }
+    const probs = session.trace?.loss.probs;
+    if (probs && probs.length <= 32) lines.push({ label: 'softmax', description: formatVector(probs, p), tooltip: 'the head\'s class probabilities softmax(W y + b)' });
     const warning = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
     if (trace.nonFinite) {
       const where = trace.nonFinite;
@@ -366,6 +475,19 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   dispose(): void {
     this.disposables.forEach(d => d.dispose());
   }
+}
+
+const LOSS_TOOLTIPS: Record<Trace['loss']['kind'], string> = {
+  sum: 'L = Σ_j y_j',
+  mse: 'L = ½ Σ_j (y_j − target_j)²',
+  crossEntropy: 'L = −log softmax(W y + b)[target] (the linear head of the model file)',
+  given: 'L = Σ_j g_j y_j with the upstream gradient g = dL/dy the spec gives',
+};
+
+function norm(values: Float64Array): number {
+  let sum = 0;
+  for (const v of values) sum += v * v;
+  return Math.sqrt(sum);
 }
 
 function vectorLabel(key: string, cell?: string): string {

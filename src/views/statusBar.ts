@@ -1,5 +1,6 @@
-// The status bar item `LSTM t=2/4 forward`: where the active session's cursor is. Clicking it
-// opens Go to Step. Shown only while there is an active session. A stale trace (the text has
+// The status bar item `LSTM t=2/4 forward`: where the active session's cursor is, and for a stack
+// which (layer, direction) the views show: `LSTM L2 ← t=3/20 backward` (← reverse, → forward;
+// nothing for a single layer). Clicking it opens Go to Step. Shown only while there is an active session. A stale trace (the text has
 // errors, or its computation is running, failed or was cancelled) reads `LSTM t=2/4 forward (stale)`
 // on the warning background, and the tooltip gives the session's freshness message.
 
@@ -13,15 +14,17 @@ export function registerStatusBar(context: vscode.ExtensionContext, sessions: Do
   const update = () => {
     const session = sessions.activeSession;
     if (!session) { item.hide(); return; }
-    const trace = session.trace;
+    const trace = session.view;
     const name = session.spec?.name ?? session.uri.path.split('/').pop() ?? '';
     const freshness = session.freshness();
     const reason = freshness.fresh ? undefined : freshness.reason;
     const recoverable = reason === 'failed' || reason === 'cancelled';
     item.command = recoverable ? 'lstm.recompute' : 'lstm.goToStep';
     if (trace) {
-      item.text = `LSTM ${describeCursor(session.cursor, trace.T)}${freshness.fresh ? '' : ' (stale)'}`;
-      const where = `${name}: ${session.cursor.phase === 'forward' ? 'forward pass' : 'backward pass (BPTT)'} at t=${session.cursor.t}.`;
+      const layer = session.layerLabel;
+      item.text = `LSTM ${layer ? `${layer} ` : ''}${describeCursor(session.cursor, trace.T)}${freshness.fresh ? '' : ' (stale)'}`;
+      const shown = layer ? ` Showing layer ${layer.replace('→', 'forward').replace('←', 'reverse')} ("LSTM: Select Layer…" shows another).` : '';
+      const where = `${name}: ${session.cursor.phase === 'forward' ? 'forward pass' : 'backward pass (BPTT)'} at t=${session.cursor.t}.${shown}`;
       item.tooltip = freshness.fresh
         ? `${where} Click to go to a step.`
         : `${where} Stale: ${freshness.message}.${recoverable ? ' Click to recompute.' : ''}`;

@@ -7,16 +7,19 @@
 // worker is started at all. Cancelled resolves undefined; a failure is reported (onError) and rejects, so
 // the session can tell the two apart and offer a recompute. The worker's trace arrives packed
 // (stored buffers only, transferred) and is unpacked here with its lazy fields re-attached.
+// A spec that reads files (model.file, inputs.file) is loaded on this thread, its files read
+// asynchronously through the workspace file system, relative to the spec's folder
+// (src/runtime/specLoader.ts loadSpecAsync).
 
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { parseSpec } from '../engine/specParse';
 import { computeTrace } from '../engine/trace';
 import { unpackTrace } from '../engine/traceTransfer';
 import { CELLS } from '../engine/cells';
 import type { Spec } from '../engine/types';
-import type { ParseResult, SpecParser, TraceComputer } from '../runtime/session';
+import type { DocumentRef, ParseResult, SpecParser, TraceComputer } from '../runtime/session';
+import { loadSpecAsync } from '../runtime/specLoader';
 import type { TraceWorkerRequest, TraceWorkerResponse } from '../traceWorker';
 
 /** Forward + BPTT FLOPs of the cell table (docs/cli.md, `bench`): the estimate that picks the worker. */
@@ -66,17 +69,45 @@ export function createTraceComputer(options: TraceComputerOptions): TraceCompute
 }
 
 export function createSpecParser(options: TraceComputerOptions): SpecParser {
-  return async (text, signal) => {
-    if (text.length <= WORKER_PARSE_THRESHOLD_CHARS) return parseSpec(text);
+  return async (text, signal, ref) => {
+    // a spec that reads files (a model, inputs) is loaded here: the worker has no file reader
+    if (text.length <= WORKER_PARSE_THRESHOLD_CHARS || /"file"\s*:/.test(text)) return loadSpecAsync(text, { readFile: specFileReader(ref) });
     if (signal.aborted) return undefined;
     const response = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: `LSTM: parsing the spec (${Math.round(text.length / 1024)} KB)` },
       () => runInWorker({ kind: 'parse', text }, signal, undefined, options),
     );
     if (response?.kind !== 'parse') return undefined;
-    const result: ParseResult = { spec: response.spec, issues: response.issues };
+    const result: ParseResult = { spec: response.spec, issues: response.issues, dependencies: [] };
     return result;
   };
+}
+
+/**
+ * Reads the files a spec names (model.file, inputs.file), relative to the spec's folder. An
+ * untitled spec has no folder yet, so it can only name absolute paths ("New Spec from Model
+ * File…" writes them so).
+ */
+export function specFileReader(ref: DocumentRef | undefined): (file: string) => Promise<Uint8Array> {
+  return async file => {
+    const uri = ref && dependencyUri(ref, file);
+    if (!uri) {
+      const scheme = ref instanceof vscode.Uri ? ref.scheme : undefined;
+      throw new Error(scheme === 'untitled'
+        ? 'an untitled spec has no folder yet: save it first, or write an absolute path'
+        : `only specs on disk can read files by a relative path (this one is ${scheme ?? 'not a file'})`);
+    }
+    // the workspace file system: asynchronous, and remote or virtual folders work too
+    return vscode.workspace.fs.readFile(uri);
+  };
+}
+
+/** The file a spec's dependency names, as a Uri (undefined when it cannot be located: a relative path in an untitled spec). */
+export function dependencyUri(ref: DocumentRef, file: string): vscode.Uri | undefined {
+  if (path.isAbsolute(file)) return vscode.Uri.file(file);
+  const uri = ref instanceof vscode.Uri ? ref : undefined;
+  if (!uri || uri.scheme === 'untitled') return undefined;
+  return uri.scheme === 'file' ? vscode.Uri.file(path.resolve(path.dirname(uri.fsPath), file)) : vscode.Uri.joinPath(uri, '..', file);
 }
 
 type WorkerSuccess = Extract<TraceWorkerResponse, { ok: true }>;

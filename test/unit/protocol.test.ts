@@ -61,6 +61,7 @@ const WEBVIEW_EXAMPLES: { [K in WebviewToHostMessage['type']]: Extract<WebviewTo
   goTo: { type: 'goTo', phase: 'backward', t: 3 },
   selectUnits: { type: 'selectUnits', units: [2, 5] },
   chooseEquationUnit: { type: 'chooseEquationUnit', unit: 1 },
+  selectLayer: { type: 'selectLayer', index: 3 },
   setGateView: { type: 'setGateView', gateView: 'heatmap', heatmapField: 'f' },
   exportPng: { type: 'exportPng', requestId: 7, dataUrl: 'data:image/png;base64,AAAA' },
   rendered: { type: 'rendered', kind: 'snapshot', ms: 12.5 },
@@ -94,7 +95,7 @@ describe('chart panel protocol: message guards', () => {
       { type: 'selectUnits', units: [-1] }, { type: 'selectUnits', units: 'all' }, { type: 'selectUnits', units: [0.5] },
       { type: 'chooseEquationUnit', unit: -2 }, { type: 'setGateView', gateView: 'pie' },
       { type: 'exportPng', requestId: 'x' }, { type: 'rendered', kind: 'snapshot' }, { type: 'error' },
-      { type: 'ready', view: 'x' },
+      { type: 'ready', view: 'x' }, { type: 'selectLayer', index: -1 }, { type: 'selectLayer', index: '1' },
     ];
     for (const message of bad) assert.equal(isWebviewMessage(message), false, JSON.stringify(message));
   });
