@@ -22,14 +22,15 @@ import { stackLoss, type LinearHead, type StackLoss } from './loss';
 import { clipGradients, createOptimizer, globalNorm, type OptimizerOptions, type ParameterRange } from './optim';
 import { directionCount, layerInputSize, stackForward, type StackParams } from './stack';
 import { computeStackTrace, type StackSpec, type StackTrace } from './stackTrace';
+import { stackSpecOf, type Spec } from './types';
 
 /** How the spec names its parameters, which decides what a parameter is (see the opening comment). */
 export type ParameterNaming =
   /** textbook names (W_f, b_f, p_f, W_ir, …); a stack's entry k > 0 adds `_l{layer}` / `_reverse` */
   | { kind: 'textbook' }
   /**
-   * PyTorch's state_dict names under `prefix` (weight_ih_l0, …), with their initial values by
-   * full name (the textbook stack cannot give bias_ih and bias_hh apart)
+   * PyTorch's state_dict names under `prefix` (prefix.weight_ih_l0, …), with their initial values
+   * by unprefixed name (the textbook stack cannot give bias_ih and bias_hh apart)
    */
   | { kind: 'pytorch'; prefix: string; tensors: Record<string, Float64Array> };
 
@@ -93,6 +94,20 @@ export interface ParameterSet {
   load(): void;
   /** the trace's gradients of the mean loss, under the spec's names, into grad (P) */
   gather(trace: StackTrace, grad: Float64Array): void;
+}
+
+/**
+ * What training runs on for a parsed spec: its stack form (stackSpecOf; a display-only sequence
+ * is not trained on), named as the spec names its parameters: PyTorch names (inline or from a
+ * model file, under the file's prefix) or textbook names; the head `head.weight`/`head.bias`
+ * inline, `fc.weight`/`fc.bias` for {"from": "fc"}.
+ */
+export function trainModelOf(spec: Spec): TrainModel {
+  const { display: _display, ...stack } = stackSpecOf(spec);
+  const framework = spec.framework;
+  const headNames = framework?.headPrefix ? { weight: `${framework.headPrefix}.weight`, bias: `${framework.headPrefix}.bias` } : undefined;
+  const naming: ParameterNaming = framework?.tensors ? { kind: 'pytorch', prefix: framework.prefix, tensors: framework.tensors } : { kind: 'textbook' };
+  return { spec: stack, naming, ...(headNames ? { headNames } : {}) };
 }
 
 /** Textbook shape of a parameter of one entry: matrices (H, cols), vectors (H). */
@@ -236,9 +251,10 @@ export function parameterSet(model: TrainModel): ParameterSet {
   const theta = new Float64Array(P);
   let at = 0;
   for (const part of mapParts) { map.set(part, at); at += part.length; }
+  const unprefixed = (name: string): string => prefix === '' ? name : name.slice(prefix.length + 1);
   for (const p of parameters) {
     const isHead = headParameters.some(h => h.name === p.name);
-    const value = isHead ? (p.name === headNames.weight ? (head as LinearHead).weight : (head as LinearHead).bias) : tensors[p.name];
+    const value = isHead ? (p.name === headNames.weight ? (head as LinearHead).weight : (head as LinearHead).bias) : tensors[unprefixed(p.name)];
     if (!value) throw new Error(`${p.name}: tensor missing (expected shape [${p.shape.join(', ')}])`);
     if (value.length !== p.length) throw new Error(`${p.name}: expected ${p.length} numbers (shape [${p.shape.join(', ')}]), found ${value.length}`);
     theta.set(value, p.offset);

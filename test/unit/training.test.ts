@@ -13,8 +13,7 @@ import { run } from '../../src/cli';
 import { parseSpec } from '../../src/engine';
 import { pytorchToStackParams } from '../../src/engine/framework';
 import { clipGradients, createOptimizer, globalNorm } from '../../src/engine/optim';
-import { train, trainedWeights, type TrainModel } from '../../src/engine/train';
-import { trainModelFromSpec } from '../../src/engine/trainAdapter';
+import { train, trainedWeights, trainModelOf, type TrainModel } from '../../src/engine/train';
 import { flat } from './helpers/stackGolden';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'golden', 'training');
@@ -40,9 +39,7 @@ function modelOf(c: TrainingCase): TrainModel {
     const text = fs.readFileSync(path.join(DIR, c.spec), 'utf8');
     const { spec, issues } = parseSpec(text);
     assert.ok(spec, issues.map(i => i.message).join('\n'));
-    const adapted = trainModelFromSpec(spec, text);
-    assert.ok(adapted.model, adapted.issues.map(i => i.message).join('\n'));
-    return adapted.model;
+    return trainModelOf(spec);
   }
   const s = c.stack!;
   const config = { cell: s.cell, inputSize: s.inputSize, hiddenSize: s.hiddenSize, numLayers: s.numLayers, bidirectional: s.bidirectional };
@@ -210,7 +207,7 @@ describe('CLI train: errors', () => {
     fs.writeFileSync(bad, '{\n  "inputSize": 1, "hiddenSize": 1, "init": {"seed": 1}, "inputs": [[1]],\n  "loss": {"kind": "mse", "target": [0]},\n  "samples": [{"inputs": [[1]], "target": [0]}, {"inputs": [[1]]}]\n}\n');
     result = call(bad, '--steps', '1');
     assert.equal(result.code, 1);
-    assert.match(result.err.join('\n'), /bad\.lstm\.json:4:\d+: samples\[1\]\.target: expected 1 numbers/);
+    assert.match(result.err.join('\n'), /bad\.lstm\.json:4:\d+: samples\[1\]\.target: missing/);
     fs.rmSync(dir, { recursive: true });
   });
 });
