@@ -91,6 +91,7 @@ export function computeStackSpecTrace(spec: Spec): Trace {
   if (st.loss.perStep) loss.perStep = st.loss.perStep;
   if (st.loss.logits && st.loss.probs) { loss.logits = st.loss.logits; loss.probs = st.loss.probs; }
   if (st.loss.sampleLosses.length > 1) loss.sampleLosses = st.loss.sampleLosses;
+  if (st.loss.displayL !== undefined) loss.displayL = st.loss.displayL;
 
   const layers: LayerTrace[] = [];
   const zeros = new Float64Array(H);

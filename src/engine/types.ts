@@ -130,6 +130,8 @@ export interface Trace {
     probs?: Float64Array;
     /** with more than one sample: each sample's loss */
     sampleLosses?: Float64Array;
+    /** the display-only sequence's own loss, not part of L (docs/spec-format.md, "Samples") */
+    displayL?: number;
   };
   backward: {
     /** dL_dh, dL_dc (lstm kinds), pre-activation deltas dL_da_*, dL_dhn (gru): (T, H); dL_dx: (T, I) */
