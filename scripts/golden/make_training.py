@@ -228,6 +228,33 @@ def model_case(name, description, spec_name, model_file, L, bidirectional, H, op
                  'expected': {'loss': losses, 'gradNorm': norms, 'weights': {k: nested(v) for k, v in named.items()}}})
 
 
+def keras_case(name, description, spec_name, model_file, optimizer, lr, momentum, clip):
+    """`train` on a spec reading a Keras LSTM file: kernel (I, 4H), recurrent_kernel (H, 4H) and ONE
+    bias (4H), gates i, f, c, o, trained as the file's own three tensors (a hand-written forward)."""
+    specs = os.path.join(ROOT, 'test', 'fixtures', 'specs')
+    with open(os.path.join(specs, spec_name + '.lstm.json')) as f:
+        spec = json.load(f)
+    with open(os.path.join(ROOT, 'test', 'fixtures', 'models', model_file + '.expected.json')) as f:
+        named = {t['name']: torch.tensor(t['data']).reshape(t['shape']).requires_grad_(True) for t in json.load(f)['tensors']}
+    kernel, recurrent, bias = [named[k] for k in named]
+    x = torch.tensor(np.load(os.path.normpath(os.path.join(specs, spec['inputs']['file']))))
+    h0, c0 = torch.tensor(spec['h0']), torch.tensor(spec['c0'])
+    assert spec['loss'] == {'kind': 'sum'}
+
+    def loss_fn():
+        h, c = h0, c0
+        for t in range(x.shape[0]):
+            i, f, g, o = (x[t] @ kernel + h @ recurrent + bias).chunk(4)
+            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+            h = torch.sigmoid(o) * torch.tanh(c)
+        return h.sum()
+
+    losses, norms = run_training(list(named.values()), loss_fn, optimizer, lr, momentum, clip)
+    options = {'steps': STEPS, 'optimizer': optimizer, 'lr': lr, 'momentum': momentum if optimizer == 'sgd' else None, 'clipNorm': clip}
+    write(name, {'name': name, 'description': description, 'cliSpec': '../../specs/' + spec_name + '.lstm.json', 'options': options,
+                 'expected': {'loss': losses, 'gradNorm': norms, 'weights': {k: nested(v) for k, v in named.items()}}})
+
+
 def write(name, case, spec=None):
     with open(os.path.join(OUT, name + '.training.json'), 'w') as f:
         json.dump(case, f, separators=(',', ':'))
@@ -257,4 +284,6 @@ if __name__ == '__main__':
     #          name, description, spec, model file, L, bidirectional, H, optimizer, lr, momentum, clip
     model_case('model-pt-lstm2bi-ce-adam-clip', 'train on a .pt model file: 2-layer bidirectional nn.LSTM and its head fc, crossEntropy, Adam, clipping',
                'pt-lstm2bi-ce', 'lstm2bi_float32.pt', 2, True, 4, 'adam', 0.01, 0, 0.5)
+    keras_case('model-keras-lstm-sum-adam', 'train on a Keras .h5 LSTM: its own kernel, recurrent_kernel and one bias, sum loss, Adam',
+               'keras-lstm-sum', 'keras_lstm.h5', 'adam', 0.02, 0, None)
     print('wrote training cases to', os.path.normpath(OUT))
