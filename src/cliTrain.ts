@@ -10,10 +10,10 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseSpec, type SourceRange } from './engine';
+import type { SourceRange } from './engine';
 import type { OptimizerOptions } from './engine/optim';
-import { train, trainedWeights } from './engine/train';
-import { trainModelFromSpec } from './engine/trainAdapter';
+import { train, trainedWeights, trainModelOf } from './engine/train';
+import { loadSpec } from './runtime/specLoader';
 
 export const TRAIN_USAGE = `Usage:
   lstm-stepper train SPEC.lstm.json --steps N [--optimizer sgd|adam] [--lr X] [--momentum M]
@@ -117,14 +117,23 @@ export function runTrain(argv: string[], stdout: (line: string) => void, stderr:
     return 1;
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const { spec, issues } = parseSpec(text);
-  const adapted = spec ? trainModelFromSpec(spec, text) : undefined;
-  for (const issue of [...issues, ...(adapted?.issues ?? [])]) {
+  // files the spec names (model, inputs) are relative to the spec's folder
+  const folder = path.dirname(file);
+  const readFile = (name: string): Uint8Array => {
+    try {
+      return fs.readFileSync(path.resolve(folder, name));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new Error(`${name}: cannot read: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    }
+  };
+  const { spec, issues } = loadSpec(text, { readFile });
+  for (const issue of issues) {
     stderr(`${where(file, issue.range)}: ${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`);
   }
-  if (!adapted?.model) return 1;
+  if (!spec) return 1;
   try {
-    const result = train(adapted.model, { steps: args.steps, optimizer: args.optimizer, clipNorm: args.clipNorm });
+    const result = train(trainModelOf(spec), { steps: args.steps, optimizer: args.optimizer, clipNorm: args.clipNorm });
     const last = result.loss[result.loss.length - 1];
     if (!Number.isFinite(last)) stderr(`${file}: warning: the loss became non-finite (${last}); try a smaller --lr or --clip-norm`);
     if (args.json) {

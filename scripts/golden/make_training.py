@@ -13,8 +13,13 @@ parameters. Two kinds of case:
   hand-written forward in torch ops (autograd gives the gradients); PyTorch names (weight_ih_l0,
   ...) are trained as nn.LSTM / nn.GRU / nn.RNN's own parameters (bias_ih and bias_hh apart).
   `samples` (several sequences, mse targets each) make the loss their mean.
-- stack cases (no spec file: test/unit/training.test.ts builds the StackSpec): nn.LSTM / nn.GRU
-  stacks (layers, both directions) with a Linear head and a crossEntropy loss over samples.
+- stack cases: nn.LSTM / nn.GRU stacks (layers, both directions) with a Linear head and a
+  crossEntropy loss over samples; test/unit/training.test.ts builds the StackSpec itself, and the
+  same case is also written as a spec (<case>.lstm.json: PyTorch names inline, an inline head, so
+  its head is trained as head.weight / head.bias) for `lstm-stepper train`.
+- model cases (`train` on a spec of test/fixtures/specs that reads a model file): the file's
+  tensors (as test/fixtures/models/<file>.expected.json gives them) trained under the file's own
+  names, with its Linear head fc and a crossEntropy loss on the spec's inputs.
 
 Output: test/fixtures/golden/training/<case>.training.json (+ <case>.lstm.json for spec cases).
 Run: /usr/bin/python3 scripts/golden/make_training.py   (torch 1.13, a few seconds)
@@ -22,6 +27,7 @@ Run: /usr/bin/python3 scripts/golden/make_training.py   (torch 1.13, a few secon
 import json
 import os
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -179,7 +185,73 @@ def stack_case(name, description, cell, L, bidirectional, H, I, Ts, classes, opt
     stack = {'cell': cell, 'numLayers': L, 'bidirectional': bidirectional, 'hiddenSize': H, 'inputSize': I,
              'weights': init_weights, 'h0': nested(h0), 'c0': nested(c0) if cell == 'lstm' else None, 'head': {'classes': classes},
              'samples': [{'T': s['T'], 'inputs': nested(s['inputs']), 'loss': {'kind': 'crossEntropy', 'target': s['target']}} for s in samples]}
-    write(name, {'name': name, 'description': description, 'stack': stack, 'options': options,
+    spec = {'name': name, 'description': description, 'cell': cell, 'inputSize': I, 'hiddenSize': H, 'numLayers': L,
+            'bidirectional': bidirectional, 'weights': {k: v for k, v in init_weights.items() if not k.startswith('fc.')},
+            'h0': nested(h0), **({'c0': nested(c0)} if cell == 'lstm' else {}),
+            'loss': {'kind': 'crossEntropy', 'head': {'weight': init_weights['fc.weight'], 'bias': init_weights['fc.bias']}},
+            'samples': [{'inputs': nested(s['inputs']), 'target': s['target']} for s in samples]}
+    write(name, {'name': name, 'description': description, 'stack': stack, 'cliSpec': name + '.lstm.json', 'options': options,
+                 'expected': {'loss': losses, 'gradNorm': norms, 'weights': {k: nested(v) for k, v in named.items()}}}, spec)
+
+
+def model_case(name, description, spec_name, model_file, L, bidirectional, H, optimizer, lr, momentum, clip):
+    """`train` on test/fixtures/specs/<spec_name>.lstm.json (an nn.LSTM model file with head fc, no samples)."""
+    specs = os.path.join(ROOT, 'test', 'fixtures', 'specs')
+    with open(os.path.join(specs, spec_name + '.lstm.json')) as f:
+        spec = json.load(f)
+    with open(os.path.join(ROOT, 'test', 'fixtures', 'models', model_file + '.expected.json')) as f:
+        tensors = {t['name']: torch.tensor(t['data']).reshape(t['shape']) for t in json.load(f)['tensors']}
+    x = torch.tensor(np.load(os.path.normpath(os.path.join(specs, spec['inputs']['file']))))
+    prefix = [k for k in tensors if k.endswith('weight_ih_l0')][0][:-len('weight_ih_l0')]
+    I = x.shape[1]
+    module = nn.LSTM(I, H, num_layers=L, bidirectional=bidirectional)
+    D = 2 if bidirectional else 1
+    head = nn.Linear(D * H, tensors['fc.weight'].shape[0])
+    named = {}
+    with torch.no_grad():
+        for k, p in module.named_parameters():
+            p.copy_(tensors[prefix + k])
+            named[prefix + k] = p
+        for k, p in head.named_parameters():
+            p.copy_(tensors['fc.' + k])
+            named['fc.' + k] = p
+    h0, c0 = torch.tensor(spec['h0']), torch.tensor(spec['c0'])
+    target = spec['loss']['target']
+
+    def loss_fn():
+        out, _ = module(x.unsqueeze(1), (h0.unsqueeze(1), c0.unsqueeze(1)))
+        return -torch.log_softmax(head(out[-1, 0]), dim=0)[target]
+
+    losses, norms = run_training(list(named.values()), loss_fn, optimizer, lr, momentum, clip)
+    options = {'steps': STEPS, 'optimizer': optimizer, 'lr': lr, 'momentum': momentum if optimizer == 'sgd' else None, 'clipNorm': clip}
+    write(name, {'name': name, 'description': description, 'cliSpec': '../../specs/' + spec_name + '.lstm.json', 'options': options,
+                 'expected': {'loss': losses, 'gradNorm': norms, 'weights': {k: nested(v) for k, v in named.items()}}})
+
+
+def keras_case(name, description, spec_name, model_file, optimizer, lr, momentum, clip):
+    """`train` on a spec reading a Keras LSTM file: kernel (I, 4H), recurrent_kernel (H, 4H) and ONE
+    bias (4H), gates i, f, c, o, trained as the file's own three tensors (a hand-written forward)."""
+    specs = os.path.join(ROOT, 'test', 'fixtures', 'specs')
+    with open(os.path.join(specs, spec_name + '.lstm.json')) as f:
+        spec = json.load(f)
+    with open(os.path.join(ROOT, 'test', 'fixtures', 'models', model_file + '.expected.json')) as f:
+        named = {t['name']: torch.tensor(t['data']).reshape(t['shape']).requires_grad_(True) for t in json.load(f)['tensors']}
+    kernel, recurrent, bias = [named[k] for k in named]
+    x = torch.tensor(np.load(os.path.normpath(os.path.join(specs, spec['inputs']['file']))))
+    h0, c0 = torch.tensor(spec['h0']), torch.tensor(spec['c0'])
+    assert spec['loss'] == {'kind': 'sum'}
+
+    def loss_fn():
+        h, c = h0, c0
+        for t in range(x.shape[0]):
+            i, f, g, o = (x[t] @ kernel + h @ recurrent + bias).chunk(4)
+            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+            h = torch.sigmoid(o) * torch.tanh(c)
+        return h.sum()
+
+    losses, norms = run_training(list(named.values()), loss_fn, optimizer, lr, momentum, clip)
+    options = {'steps': STEPS, 'optimizer': optimizer, 'lr': lr, 'momentum': momentum if optimizer == 'sgd' else None, 'clipNorm': clip}
+    write(name, {'name': name, 'description': description, 'cliSpec': '../../specs/' + spec_name + '.lstm.json', 'options': options,
                  'expected': {'loss': losses, 'gradNorm': norms, 'weights': {k: nested(v) for k, v in named.items()}}})
 
 
@@ -209,4 +281,9 @@ if __name__ == '__main__':
                'lstm', 2, True, 3, 2, [4, 3, 5], 3, 'adam', 0.02, 0, 0.2, 9)
     stack_case('gru-stack-ce-samples-momentum', '2-layer nn.GRU, Linear head, crossEntropy over 2 samples, SGD momentum 0.9',
                'gru', 2, False, 3, 2, [4, 6], 4, 'sgd', 0.1, 0.9, None, 10)
+    #          name, description, spec, model file, L, bidirectional, H, optimizer, lr, momentum, clip
+    model_case('model-pt-lstm2bi-ce-adam-clip', 'train on a .pt model file: 2-layer bidirectional nn.LSTM and its head fc, crossEntropy, Adam, clipping',
+               'pt-lstm2bi-ce', 'lstm2bi_float32.pt', 2, True, 4, 'adam', 0.01, 0, 0.5)
+    keras_case('model-keras-lstm-sum-adam', 'train on a Keras .h5 LSTM: its own kernel, recurrent_kernel and one bias, sum loss, Adam',
+               'keras-lstm-sum', 'keras_lstm.h5', 'adam', 0.02, 0, None)
     print('wrote training cases to', os.path.normpath(OUT))

@@ -38,6 +38,7 @@ export function stackTraceToJson(trace: StackTrace): object {
 
   const loss: Record<string, unknown> = { kind: trace.loss.kind, L: trace.loss.L };
   if (trace.loss.sampleLosses.length > 1) loss.sampleLosses = Array.from(trace.loss.sampleLosses);
+  if (trace.loss.displayL !== undefined) loss.displayL = trace.loss.displayL;
   if (trace.loss.perStep) loss.perStep = Array.from(trace.loss.perStep);
   if (trace.loss.logits && trace.loss.probs) {
     // at: every gives one row of C per step (T, C); otherwise one vector (C)

@@ -5,6 +5,10 @@
 // With several samples L is the mean of the samples' losses; every gradient is a gradient of that
 // mean: the summed fields (weights, biases, peepholes, h0, c0, the head) add every sample's part,
 // the per-step fields (and dL_dx, dL_doutput) are the shown sample's part. No I/O here.
+// A `display` sample (the spec's top-level inputs when they are none of its samples, see
+// docs/spec-format.md "Samples") is run for the stepper only: it does not enter L nor the summed
+// fields; the per-step fields, dL_dx, dL_doutput, output and states are its own, its gradients
+// weighted 1/N as if it were one of the N samples.
 
 import { frameworkGrads, type NamedTensor } from './framework';
 import { firstNonFinite } from './kernels';
@@ -26,6 +30,11 @@ export interface StackSpec {
   samples: StackSample[];
   /** which sample the per-step records show; default 0 */
   shown?: number;
+  /**
+   * a sequence shown instead of samples[shown], outside the loss: it enters neither L nor the
+   * summed gradients; its per-step gradients are those of its own loss weighted 1/N
+   */
+  display?: StackSample;
   tokens?: string[];
   /** when the weights came with PyTorch names: the module's prefix ("" for none) and the head's */
   framework?: { prefix: string; headPrefix?: string };
@@ -45,6 +54,8 @@ export interface StackTrace {
     L: number; // mean over samples
     /** the shown sample's loss, and each sample's */
     sampleLosses: Float64Array; // (samples)
+    /** with spec.display: its own loss (not part of L) */
+    displayL?: number;
     perStep?: Float64Array; // (T) at: every, shown sample
     logits?: Float64Array; // (C) or (T, C), shown sample
     probs?: Float64Array;
@@ -168,13 +179,20 @@ export function computeStackTrace(spec: StackSpec): StackTrace {
       addScaled(head.dWeight, loss.dHeadWeight, 1 / N);
       addScaled(head.dBias, loss.dHeadBias, 1 / N);
     }
-    if (s === shown) shownRun = { cache, loss, grads };
+    if (s === shown && !spec.display) shownRun = { cache, loss, grads };
   });
+  if (spec.display) {
+    const { inputs, T, loss: displayLoss } = spec.display;
+    const cache = stackForward(params, inputs, h0, c0, T);
+    const loss = stackLoss(displayLoss, cache.output, cache.topFinal, T, W);
+    shownRun = { cache, loss, grads: stackBackward(loss.dL_doutput, loss.dL_dtopFinal, cache) };
+  }
   const { cache, loss, grads } = shownRun as NonNullable<typeof shownRun>;
   // the shown sample's summed fields become the mean loss's totals; its per-step fields its part
   const mine = summedFields(grads);
   mine.forEach((field, k) => field.set((totals as Float64Array[])[k]));
   const part = 1 / N;
+  const scale = N > 1 || spec.display !== undefined;
   const records = stackRecords(cache);
   const isLstm = params.cell === 'lstm' || params.cell === 'lstm_peephole';
   const trace: StackTrace = {
@@ -183,12 +201,12 @@ export function computeStackTrace(spec: StackSpec): StackTrace {
     output: cache.output, hN: cache.hN,
     stack: records.map((record, e) => {
       const entry = grads.entries[e];
-      return { ...record, backward: { ...entry, perStep: N === 1 ? entry.perStep : scaleRecord(entry.perStep, part) } };
+      return { ...record, backward: { ...entry, perStep: !scale ? entry.perStep : scaleRecord(entry.perStep, part) } };
     }),
     loss: { kind: samples[shown].loss.kind, L: sampleLosses.reduce((a, b) => a + b, 0) / N, sampleLosses },
     backward: {
-      dL_doutput: N === 1 ? loss.dL_doutput : scaled(loss.dL_doutput, part),
-      dL_dx: N === 1 ? grads.dL_dx : scaled(grads.dL_dx, part),
+      dL_doutput: !scale ? loss.dL_doutput : scaled(loss.dL_doutput, part),
+      dL_dx: !scale ? grads.dL_dx : scaled(grads.dL_dx, part),
       dL_dh0: grads.dL_dh0,
     },
   };
@@ -197,6 +215,7 @@ export function computeStackTrace(spec: StackSpec): StackTrace {
     trace.backward.dL_dc0 = grads.dL_dc0;
   }
   if (spec.tokens) trace.tokens = spec.tokens;
+  if (spec.display) trace.loss.displayL = loss.L;
   if (loss.perStep) trace.loss.perStep = loss.perStep;
   if (loss.logits && loss.probs) {
     trace.loss.logits = loss.logits;

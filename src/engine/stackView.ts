@@ -86,11 +86,12 @@ export function computeStackSpecTrace(spec: Spec): Trace {
   const config = st.config;
   const { hiddenSize: H, numLayers: L } = config;
   const D = directionCount(config), T = st.T;
-  const shownInputs = stackSpec.samples[stackSpec.shown ?? 0].inputs;
+  const shownInputs = (stackSpec.display ?? stackSpec.samples[stackSpec.shown ?? 0]).inputs;
   const loss: Trace['loss'] = { kind: st.loss.kind, L: st.loss.L };
   if (st.loss.perStep) loss.perStep = st.loss.perStep;
   if (st.loss.logits && st.loss.probs) { loss.logits = st.loss.logits; loss.probs = st.loss.probs; }
   if (st.loss.sampleLosses.length > 1) loss.sampleLosses = st.loss.sampleLosses;
+  if (st.loss.displayL !== undefined) loss.displayL = st.loss.displayL;
 
   const layers: LayerTrace[] = [];
   const zeros = new Float64Array(H);

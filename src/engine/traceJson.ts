@@ -44,6 +44,7 @@ function lossJson(trace: Trace): Record<string, unknown> {
     json.probs = every ? toNested(loss.probs, T, C) : Array.from(loss.probs);
   }
   if (loss.sampleLosses) json.sampleLosses = Array.from(loss.sampleLosses);
+  if (loss.displayL !== undefined) json.displayL = loss.displayL;
   return json;
 }
 

@@ -18,20 +18,27 @@
 // beyond the trace computeStackTrace returns; shouldStop() is checked between steps.
 
 import { GRU_BLOCKS, LSTM_BLOCKS, pytorchEntryNames } from './framework';
+import { GATHER_STRIDE, type FileLayout } from './spec/files';
 import { stackLoss, type LinearHead, type StackLoss } from './loss';
 import { clipGradients, createOptimizer, globalNorm, type OptimizerOptions, type ParameterRange } from './optim';
 import { directionCount, layerInputSize, stackForward, type StackParams } from './stack';
 import { computeStackTrace, type StackSpec, type StackTrace } from './stackTrace';
+import { stackSpecOf, type Spec } from './types';
 
 /** How the spec names its parameters, which decides what a parameter is (see the opening comment). */
 export type ParameterNaming =
   /** textbook names (W_f, b_f, p_f, W_ir, …); a stack's entry k > 0 adds `_l{layer}` / `_reverse` */
   | { kind: 'textbook' }
   /**
-   * PyTorch's state_dict names under `prefix` (weight_ih_l0, …), with their initial values by
-   * full name (the textbook stack cannot give bias_ih and bias_hh apart)
+   * PyTorch's state_dict names under `prefix` (prefix.weight_ih_l0, …), with their initial values
+   * by unprefixed name (the textbook stack cannot give bias_ih and bias_hh apart)
    */
-  | { kind: 'pytorch'; prefix: string; tensors: Record<string, Float64Array> };
+  | { kind: 'pytorch'; prefix: string; tensors: Record<string, Float64Array> }
+  /**
+   * a model file's own tensors (layout: which PyTorch-layout element each element is), with the
+   * initial PyTorch-layout values by unprefixed name
+   */
+  | { kind: 'file'; layout: FileLayout; tensors: Record<string, Float64Array> };
 
 export interface TrainModel {
   /** structure, h0, c0, samples and (textbook naming) the initial parameters; not modified */
@@ -93,6 +100,22 @@ export interface ParameterSet {
   load(): void;
   /** the trace's gradients of the mean loss, under the spec's names, into grad (P) */
   gather(trace: StackTrace, grad: Float64Array): void;
+}
+
+/**
+ * What training runs on for a parsed spec: its stack form (stackSpecOf; a display-only sequence
+ * is not trained on), named as the spec names its parameters: textbook names, PyTorch names
+ * inline, or a model file's own tensor names (its layout); the head `head.weight`/`head.bias`
+ * inline, `fc.weight`/`fc.bias` for {"from": "fc"}.
+ */
+export function trainModelOf(spec: Spec): TrainModel {
+  const { display: _display, ...stack } = stackSpecOf(spec);
+  const framework = spec.framework;
+  const headNames = framework?.headPrefix ? { weight: `${framework.headPrefix}.weight`, bias: `${framework.headPrefix}.bias` } : undefined;
+  const naming: ParameterNaming = !framework?.tensors ? { kind: 'textbook' }
+    : framework.layout ? { kind: 'file', layout: framework.layout, tensors: framework.tensors }
+      : { kind: 'pytorch', prefix: framework.prefix, tensors: framework.tensors };
+  return { spec: stack, naming, ...(headNames ? { headNames } : {}) };
 }
 
 /** Textbook shape of a parameter of one entry: matrices (H, cols), vectors (H). */
@@ -177,28 +200,20 @@ export function parameterSet(model: TrainModel): ParameterSet {
     return { parameters, theta: textbook, spec, load: () => undefined, gather: gatherTextbook };
   }
 
-  // PyTorch names: theta holds the state_dict tensors; map[k] is the textbook index theta[k] feeds
-  if (params.cell === 'lstm_peephole') throw new Error('lstm_peephole has no PyTorch names (nn.LSTM has no peepholes)');
-  const { prefix, tensors } = model.naming;
-  const G = params.cell === 'gru' ? 3 : params.cell === 'rnn' ? 1 : 4;
-  const parameters: TrainParameter[] = [];
-  const mapParts: Int32Array[] = [];
-  let P = 0;
+  // PyTorch layout: each unprefixed state_dict tensor (weight_ih_l0, …; p_i_l0 … for an ONNX
+  // peephole lstm) with, per element, the textbook index it feeds
   const offsetOf = (e: number, name: string): number => {
     const slot = textbookSlots.find(s => s.entry === e && s.name === name);
     if (!slot) throw new Error(`entry ${e} has no parameter ${name}`);
     return slot.offset;
   };
-  const add = (name: string, shape: number[], map: Int32Array): void => {
-    parameters.push({ name, shape, offset: P, length: map.length });
-    mapParts.push(map);
-    P += map.length;
-  };
+  const G = params.cell === 'gru' ? 3 : params.cell === 'rnn' ? 1 : 4;
+  const layoutMaps: { name: string; shape: number[]; map: Int32Array }[] = [];
   for (let layer = 0; layer < params.numLayers; layer++) {
     const I = layerInputSize(params, layer);
     for (let d = 0; d < D; d++) {
       const e = layer * D + d;
-      const names = pytorchEntryNames(prefix, layer, d === 1);
+      const names = pytorchEntryNames('', layer, d === 1);
       const wIh = new Int32Array(G * H * I), wHh = new Int32Array(G * H * H), bIh = new Int32Array(G * H), bHh = new Int32Array(G * H);
       for (let g = 0; g < G; g++) {
         for (let r = 0; r < H; r++) {
@@ -220,40 +235,87 @@ export function parameterSet(model: TrainModel): ParameterSet {
           }
         }
       }
-      add(names.wIh, [G * H, I], wIh);
-      add(names.wHh, [G * H, H], wHh);
-      add(names.bIh, [G * H], bIh);
-      add(names.bHh, [G * H], bHh);
+      layoutMaps.push({ name: names.wIh, shape: [G * H, I], map: wIh }, { name: names.wHh, shape: [G * H, H], map: wHh },
+        { name: names.bIh, shape: [G * H], map: bIh }, { name: names.bHh, shape: [G * H], map: bHh });
+      if (params.cell === 'lstm_peephole') {
+        for (const gate of ['i', 'o', 'f']) {
+          const p = offsetOf(e, `p_${gate}`);
+          layoutMaps.push({ name: `p_${gate}${names.wIh.slice('weight_ih'.length)}`, shape: [H], map: Int32Array.from({ length: H }, (_, r) => p + r) });
+        }
+      }
+    }
+  }
+  const { tensors } = model.naming;
+  const parameters: TrainParameter[] = [];
+  const mapParts: Int32Array[] = [];
+  const values: Float64Array[] = [];
+  let P = 0;
+  const add = (name: string, shape: number[], map: Int32Array, value: Float64Array): void => {
+    parameters.push({ name, shape, offset: P, length: map.length });
+    mapParts.push(map);
+    values.push(value);
+    P += map.length;
+  };
+  const base = new Float64Array(size); // (P_textbook) what the untrained elements add
+  const valueOf = (name: string, length: number, shape: number[]): Float64Array => {
+    const value = tensors[name];
+    if (!value) throw new Error(`${name}: tensor missing (expected shape [${shape.join(', ')}])`);
+    if (value.length !== length) throw new Error(`${name}: expected ${length} numbers (shape [${shape.join(', ')}]), found ${value.length}`);
+    return value;
+  };
+  if (model.naming.kind === 'pytorch') {
+    // PyTorch names: theta holds the state_dict tensors under the prefix
+    if (params.cell === 'lstm_peephole') throw new Error('lstm_peephole has no PyTorch names (nn.LSTM has no peepholes)');
+    const p = model.naming.prefix === '' ? '' : `${model.naming.prefix}.`;
+    for (const t of layoutMaps) add(p + t.name, t.shape, t.map, valueOf(t.name, t.map.length, t.shape));
+  } else {
+    // a model file's own tensors: element k is the PyTorch-layout element gather[k] names
+    // (FileLayout, spec/files.ts), so it feeds that element's textbook index; PyTorch-layout
+    // elements no file element names are constants (their values go into `base`)
+    const { layout } = model.naming;
+    const byName = new Map(layoutMaps.map(t => [t.name, t]));
+    const covered = new Map(layoutMaps.map(t => [t.name, new Uint8Array(t.map.length)]));
+    for (const t of layout.tensors) {
+      const map = new Int32Array(t.gather.length), value = new Float64Array(t.gather.length);
+      for (let k = 0; k < t.gather.length; k++) {
+        const code = t.gather[k];
+        if (code === 0) { map[k] = -1; continue; } // a constant of the file: feeds nothing
+        const source = layout.sources[Math.floor((code - 1) / GATHER_STRIDE)], element = (code - 1) % GATHER_STRIDE;
+        const target = byName.get(source);
+        if (!target) throw new Error(`${t.name}: names ${source}, which ${params.cell} has not`);
+        map[k] = target.map[element];
+        value[k] = valueOf(source, target.map.length, target.shape)[element];
+        (covered.get(source) as Uint8Array)[element] = 1;
+      }
+      add(t.name, t.shape, map, value);
+    }
+    for (const t of layoutMaps) {
+      const seen = covered.get(t.name) as Uint8Array, value = tensors[t.name];
+      if (value) for (let k = 0; k < t.map.length; k++) if (!seen[k]) base[t.map[k]] += value[k];
     }
   }
   for (const p of headParameters) {
-    const map = new Int32Array(p.length);
-    const base = p.name === headNames.weight ? headOffset : headOffset + (head as LinearHead).weight.length;
-    for (let k = 0; k < p.length; k++) map[k] = base + k;
-    add(p.name, p.shape, map);
+    const isWeight = p.name === headNames.weight;
+    const from = isWeight ? headOffset : headOffset + (head as LinearHead).weight.length;
+    add(p.name, p.shape, Int32Array.from({ length: p.length }, (_, k) => from + k), isWeight ? (head as LinearHead).weight : (head as LinearHead).bias);
   }
   const map = new Int32Array(P);
   const theta = new Float64Array(P);
-  let at = 0;
-  for (const part of mapParts) { map.set(part, at); at += part.length; }
-  for (const p of parameters) {
-    const isHead = headParameters.some(h => h.name === p.name);
-    const value = isHead ? (p.name === headNames.weight ? (head as LinearHead).weight : (head as LinearHead).bias) : tensors[p.name];
-    if (!value) throw new Error(`${p.name}: tensor missing (expected shape [${p.shape.join(', ')}])`);
-    if (value.length !== p.length) throw new Error(`${p.name}: expected ${p.length} numbers (shape [${p.shape.join(', ')}]), found ${value.length}`);
-    theta.set(value, p.offset);
-  }
+  parameters.forEach((p, k) => {
+    map.set(mapParts[k], p.offset);
+    theta.set(values[k], p.offset);
+  });
   const dTextbook = new Float64Array(size); // (P_textbook)
   const load = (): void => {
-    textbook.fill(0);
-    for (let k = 0; k < P; k++) textbook[map[k]] += theta[k];
+    textbook.set(base);
+    for (let k = 0; k < P; k++) if (map[k] >= 0) textbook[map[k]] += theta[k];
   };
   load();
   return {
     parameters, theta, spec, load,
     gather: (trace, grad) => {
       gatherTextbook(trace, dTextbook);
-      for (let k = 0; k < P; k++) grad[k] = dTextbook[map[k]];
+      for (let k = 0; k < P; k++) grad[k] = map[k] >= 0 ? dTextbook[map[k]] : 0;
     },
   };
 }

@@ -75,7 +75,26 @@ export interface Spec {
    * frameworkGrads are reported under them. `prefix` is the module's ("" for none), `headPrefix`
    * the head's ("fc"), `layout` maps PyTorch-layout gradients onto the file's own tensors.
    */
-  framework?: { prefix: string; headPrefix?: string; layout?: FileLayout };
+  framework?: {
+    prefix: string; headPrefix?: string; layout?: FileLayout;
+    /** the initial values in PyTorch's layout, unprefixed (weight_ih_l0 …): training needs bias_ih and bias_hh apart */
+    tensors?: Record<string, Float64Array>;
+  };
+}
+
+/**
+ * The stack form of any spec, the one place a single-layer spec becomes a one-entry StackSpec
+ * (one sample: its inputs and loss). Training (train.ts) runs on this.
+ */
+export function stackSpecOf(spec: Spec): StackSpec {
+  if (spec.stack) return spec.stack;
+  const loss: StackSpec['samples'][number]['loss'] = spec.loss.kind === 'mse' ? { kind: 'mse', target: spec.loss.target } : { kind: 'sum' };
+  return {
+    params: { cell: spec.cell, inputSize: spec.inputSize, hiddenSize: spec.hiddenSize, numLayers: 1, bidirectional: false, entries: [spec.params] },
+    h0: spec.h0, c0: spec.c0,
+    samples: [{ T: spec.T, inputs: spec.inputs, loss }],
+    ...(spec.tokens ? { tokens: spec.tokens } : {}),
+  };
 }
 
 /** The first place a NaN or ±Inf appeared, so it is reported instead of silently propagated. */
@@ -111,6 +130,8 @@ export interface Trace {
     probs?: Float64Array;
     /** with more than one sample: each sample's loss */
     sampleLosses?: Float64Array;
+    /** the display-only sequence's own loss, not part of L (docs/spec-format.md, "Samples") */
+    displayL?: number;
   };
   backward: {
     /** dL_dh, dL_dc (lstm kinds), pre-activation deltas dL_da_*, dL_dhn (gru): (T, H); dL_dx: (T, I) */

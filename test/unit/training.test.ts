@@ -13,8 +13,7 @@ import { run } from '../../src/cli';
 import { parseSpec } from '../../src/engine';
 import { pytorchToStackParams } from '../../src/engine/framework';
 import { clipGradients, createOptimizer, globalNorm } from '../../src/engine/optim';
-import { train, trainedWeights, type TrainModel } from '../../src/engine/train';
-import { trainModelFromSpec } from '../../src/engine/trainAdapter';
+import { train, trainedWeights, trainModelOf, type TrainModel } from '../../src/engine/train';
 import { flat } from './helpers/stackGolden';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'golden', 'training');
@@ -23,6 +22,8 @@ type Nested = number | Nested[];
 interface TrainingCase {
   name: string;
   spec?: string;
+  /** a spec for `lstm-stepper train` (a stack written as a spec, or a spec reading a model file) */
+  cliSpec?: string;
   stack?: {
     cell: 'lstm' | 'gru'; numLayers: number; bidirectional: boolean; hiddenSize: number; inputSize: number;
     weights: Record<string, Nested>; h0: Nested; c0: Nested | null; head: { classes: number };
@@ -40,9 +41,7 @@ function modelOf(c: TrainingCase): TrainModel {
     const text = fs.readFileSync(path.join(DIR, c.spec), 'utf8');
     const { spec, issues } = parseSpec(text);
     assert.ok(spec, issues.map(i => i.message).join('\n'));
-    const adapted = trainModelFromSpec(spec, text);
-    assert.ok(adapted.model, adapted.issues.map(i => i.message).join('\n'));
-    return adapted.model;
+    return trainModelOf(spec);
   }
   const s = c.stack!;
   const config = { cell: s.cell, inputSize: s.inputSize, hiddenSize: s.hiddenSize, numLayers: s.numLayers, bidirectional: s.bidirectional };
@@ -97,7 +96,7 @@ describe('training against torch.optim (50 steps, float64, 1e-9)', () => {
     for (const word of ['lstm', 'gru', 'rnn', 'peephole', 'sum', 'mse', 'ce', 'samples', 'clip', 'momentum', 'adam', 'sgd']) assert.match(names, new RegExp(word));
   });
 
-  for (const c of cases) {
+  for (const c of cases.filter(k => k.spec || k.stack)) {
     it(c.name, () => {
       const result = train(modelOf(c), optionsOf(c));
       assert.equal(result.stepsTaken, c.options.steps);
@@ -105,15 +104,25 @@ describe('training against torch.optim (50 steps, float64, 1e-9)', () => {
     });
   }
 
-  for (const c of cases.filter(k => k.spec && k.options.clipNorm !== null && k.options.optimizer === 'sgd').slice(0, 1)) {
-    it(`the CLI's train --json agrees (${c.name})`, () => {
+  // the CLI on a single-layer spec, on stacks written as specs (inline head: head.weight/head.bias)
+  // and on a spec reading a model file (the file's names, its head fc)
+  const cliCases = [...cases.filter(k => k.spec && k.options.clipNorm !== null && k.options.optimizer === 'sgd').slice(0, 1), ...cases.filter(k => k.cliSpec)];
+  it('the CLI cases include a stack spec and a model-file spec', () => {
+    assert.ok(cliCases.some(c => c.stack && c.cliSpec));
+    assert.ok(cliCases.some(c => !c.stack && c.cliSpec));
+  });
+  for (const c of cliCases) {
+    it(`the CLI's train --json agrees (${c.name}${c.cliSpec ? `, ${path.basename(c.cliSpec)}` : ''})`, () => {
       const o = c.options, out: string[] = [], err: string[] = [];
-      const argv = ['train', path.join(DIR, c.spec!), '--steps', String(o.steps), '--optimizer', o.optimizer, '--lr', String(o.lr), '--json'];
+      const argv = ['train', path.join(DIR, c.cliSpec ?? c.spec!), '--steps', String(o.steps), '--optimizer', o.optimizer, '--lr', String(o.lr), '--json'];
       if (o.momentum) argv.push('--momentum', String(o.momentum));
       if (o.clipNorm !== null) argv.push('--clip-norm', String(o.clipNorm));
       assert.equal(run(argv, line => out.push(line), line => err.push(line)), 0, err.join('\n'));
       assert.deepEqual(err, []);
-      compare(JSON.parse(out.join('\n')), c);
+      const got = JSON.parse(out.join('\n')) as { loss: Nested; gradNorm: Nested; weights: Record<string, Nested> };
+      // a stack written as a spec has an inline head, named head.weight / head.bias
+      const expected = c.stack ? { ...c, expected: { ...c.expected, weights: Object.fromEntries(Object.entries(c.expected.weights).map(([k, v]) => [k.replace(/^fc\./, 'head.'), v])) } } : c;
+      compare(got, expected);
     });
   }
 });
@@ -210,7 +219,7 @@ describe('CLI train: errors', () => {
     fs.writeFileSync(bad, '{\n  "inputSize": 1, "hiddenSize": 1, "init": {"seed": 1}, "inputs": [[1]],\n  "loss": {"kind": "mse", "target": [0]},\n  "samples": [{"inputs": [[1]], "target": [0]}, {"inputs": [[1]]}]\n}\n');
     result = call(bad, '--steps', '1');
     assert.equal(result.code, 1);
-    assert.match(result.err.join('\n'), /bad\.lstm\.json:4:\d+: samples\[1\]\.target: expected 1 numbers/);
+    assert.match(result.err.join('\n'), /bad\.lstm\.json:4:\d+: samples\[1\]\.target: missing/);
     fs.rmSync(dir, { recursive: true });
   });
 });

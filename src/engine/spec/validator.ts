@@ -63,7 +63,7 @@ interface Weights {
   stack: StackParams;
   single?: Record<string, Float64Array>;
   /** the names the weights came with (PyTorch names in `weights`, or a model file) */
-  framework?: { prefix: string; layout?: ResolvedModel['layout'] };
+  framework?: { prefix: string; layout?: ResolvedModel['layout']; tensors?: Record<string, Float64Array> };
 }
 
 /**
@@ -391,19 +391,31 @@ export class SpecValidator {
     if (samplesEntry && !samples) return undefined;
     if (inputsNode && !inputs) return undefined;
 
-    // the per-sample losses: the top-level inputs form one sample, `samples` the others
-    const sampleList: { inputs: { data: Float64Array; T: number }; target?: Node; dL_dy?: Node; path: Path }[] = [];
-    if (inputs) sampleList.push({ inputs, path: ['loss'] });
-    for (const sample of samples ?? []) sampleList.push(sample);
+    // the loss is the mean over `samples` only (docs/spec-format.md, "Samples"); without them the
+    // top-level inputs are the one sample. With both, the top-level inputs are what the stepper
+    // shows: the sample with equal inputs, else a display-only run outside the loss.
+    const sampleList: { inputs: { data: Float64Array; T: number }; target?: Node; dL_dy?: Node; path: Path }[] = samples ?? [];
+    if (!samples && inputs) sampleList.push({ inputs, path: ['loss'] });
     const stackSamples: StackSample[] = [];
     let lossesOk = true;
     for (const sample of sampleList) {
       const loss = this.sampleLoss(template, sample, D * H);
       if (!loss) lossesOk = false; else stackSamples.push({ T: sample.inputs.T, inputs: sample.inputs.data, loss });
     }
+    let shownIndex = 0;
+    let display: StackSample | undefined;
+    if (samples && inputs) {
+      const same = (a: Float64Array, b: Float64Array): boolean => a.length === b.length && a.every((v, k) => v === b[k]);
+      shownIndex = samples.findIndex(sample => sample.inputs.T === inputs.T && same(sample.inputs.data, inputs.data));
+      if (shownIndex < 0) {
+        shownIndex = 0;
+        const loss = this.sampleLoss(template, { inputs, path: ['loss'] }, D * H);
+        if (!loss) lossesOk = false; else display = { T: inputs.T, inputs: inputs.data, loss };
+      }
+    }
     if (!lossesOk) return undefined;
 
-    const shown = sampleList[0];
+    const shown = display ? { inputs } : sampleList[shownIndex];
     const h0Full = h0 ?? new Float64Array(LD * H);
     const c0Full = c0 ?? new Float64Array(LD * H);
     const framework = weights.framework ? { ...weights.framework, ...(template.headPrefix ? { headPrefix: template.headPrefix } : {}) } : undefined;
@@ -412,16 +424,16 @@ export class SpecValidator {
       cell,
       inputSize: I,
       hiddenSize: H,
-      T: shown.inputs.T,
+      T: shown.inputs!.T,
       params: weights.single ?? weights.stack.entries[0],
       h0: h0Full.slice(0, H),
       c0: c0Full.slice(0, H),
-      inputs: shown.inputs.data,
+      inputs: shown.inputs!.data,
       tokens,
       loss: needsStack ? { kind: 'sum' } : (stackSamples[0].loss as LossSpec),
     };
     if (framework) spec.framework = framework;
-    if (needsStack) spec.stack = { params: weights.stack, h0: h0Full, c0: c0Full, samples: stackSamples, ...(tokens ? { tokens } : {}) };
+    if (needsStack) spec.stack = { params: weights.stack, h0: h0Full, c0: c0Full, samples: stackSamples, ...(shownIndex ? { shown: shownIndex } : {}), ...(display ? { display } : {}), ...(tokens ? { tokens } : {}) };
     return spec;
   }
 
@@ -522,7 +534,7 @@ export class SpecValidator {
     if (!model || !config || weightsEntry) return undefined;
     try {
       const stack = modelStackParams(model, config);
-      return { stack, single: undefined, framework: { prefix: model.prefix, layout: model.layout } };
+      return { stack, single: undefined, framework: { prefix: model.prefix, layout: model.layout, tensors: model.tensors } };
     } catch (error) {
       const fileNode = props.get('model')?.value?.children?.find(p => p.children?.[0]?.value === 'file')?.children?.[1];
       this.error(fileNode ?? props.get('model')!.key, ['model', 'file'], `${model.file}: ${error instanceof Error ? error.message : String(error)}`);
@@ -705,7 +717,8 @@ export class SpecValidator {
     const T = sample.inputs.T;
     const own = sample.path[0] === 'samples';
     const pick = (sampleNode: Node | undefined, lossNode: Node | undefined, key: string): { node: Node; path: Path } | undefined =>
-      own && sampleNode ? { node: sampleNode, path: [...sample.path, key] } : lossNode ? { node: lossNode, path: ['loss', key] } : undefined;
+      // a sample's target / dL_dy is its own; loss.target / loss.dL_dy belong to the top-level inputs
+      own ? (sampleNode ? { node: sampleNode, path: [...sample.path, key] } : undefined) : lossNode ? { node: lossNode, path: ['loss', key] } : undefined;
     const missing = (key: string, what: string): undefined => {
       const anchor = this.root && own ? this.nodeAt(sample.path) : this.nodeAt(['loss']);
       const where: Path = own ? [...sample.path, key] : ['loss', key];
@@ -1004,7 +1017,7 @@ export class SpecValidator {
     if (!ok || H === undefined || I === undefined || !config) return undefined;
     const complete = values as Record<string, Float64Array>;
     if (!firstPytorch) return single(complete);
-    const framework = { prefix: '' };
+    const framework = { prefix: '', tensors: complete };
     if (L * D === 1 && config.resetAfter !== false) return { ...single(mapPyTorch(cell, H, I, complete)), framework };
     return { stack: pytorchToStackParams(config, complete, ''), framework };
   }
