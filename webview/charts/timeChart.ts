@@ -9,6 +9,7 @@ import type { Theme } from '../theme';
 import { withAlpha } from '../theme';
 import { Chart, applyChartChrome } from './setup';
 import { setStepMarker } from './stepMarker';
+import { linearTick, logTick } from './tickFormat';
 
 type Point = { x: number; y: number | null };
 
@@ -120,7 +121,7 @@ export class TimeChart {
     opts.plugins!.title!.text = data.title;
     const y = opts.scales!.y!;
     (y as { type: string }).type = data.logScale ? 'logarithmic' : 'linear';
-    (y as { ticks: { callback?: unknown } }).ticks.callback = data.logScale ? logTick : undefined;
+    (y as { ticks: { callback?: unknown } }).ticks.callback = data.logScale ? logTick : linearTick;
     (y as { min?: number }).min = data.yMin;
     (y as { max?: number }).max = data.yMax;
     (y as { title: { text: string } }).title.text = data.yLabel;
@@ -190,15 +191,6 @@ export function formatValue(v: number | null | undefined): string {
   return abs !== 0 && (abs < 1e-3 || abs >= 1e5) ? v.toExponential(3) : v.toFixed(4);
 }
 
-/** Log-axis labels: powers of ten as 1e-6 when the axis spans decades, else two significant digits. */
-function logTick(this: { min: number; max: number }, value: number | string): string {
-  const v = Number(value);
-  if (!(v > 0)) return '';
-  const decades = Math.log10(this.max / this.min);
-  const exponent = Math.log10(v);
-  if (decades > 2) return Math.abs(exponent - Math.round(exponent)) < 1e-9 ? `1e${Math.round(exponent)}` : '';
-  return Number(v.toPrecision(2)).toString();
-}
 
 /** Whole-step ticks: 1, then multiples of a round step (1, 2, 5, 10, …) up to T, about one per 60 px. */
 export function stepTicks(T: number, widthPx: number): number[] {
