@@ -125,7 +125,7 @@ function applySnapshot(next: Snapshot | undefined, status: string, freshness: Fr
   if (next.gates) gatesChart.setData({ ...next.gates, title: next.gates.title + unitsNote(next.view.units) }, next.T);
   if (next.heatmap && showHeatmap) {
     // the states (c, h) and an rnn's fields are no gates
-    const what = next.cell === 'rnn' || next.heatmap.field === 'c' || next.heatmap.field === 'h' ? 'Over time' : 'Gates over time';
+    const what = !next.hasGates || next.heatmap.field === 'c' || next.heatmap.field === 'h' ? 'Over time' : 'Gates over time';
     heatmapChart.setData(next.heatmap, next.T, `${what}: ${FIELD_NAMES[next.heatmap.field] ?? next.heatmap.field}, units × time (bucket means)`);
   }
   statesChart.setData({ ...next.states, title: next.states.title + unitsNote(next.view.units) }, next.T);
@@ -147,7 +147,7 @@ function applyStep(detail: StepDetail): void {
   statesChart.setMarker(forwardMarker, cursor.phase === 'backward');
   heatmapChart.setMarker(forwardMarker);
   decayChart.setMarker(cursor.phase === 'backward' ? cursor.t : undefined, false);
-  if (snapshot?.hasBelt) beltChart.setStep(detail, snapshot.cell);
+  if (snapshot?.belt) beltChart.setStep(detail, snapshot.belt);
   ui.equationsTitle.textContent = `Equations at ${detail.label}${detail.token ? ` (${detail.token})` : ''}, unit ${detail.equationUnit}`;
   // one span per line, the debugger's current equation marked (text only: user data never becomes markup)
   ui.equations.replaceChildren(...detail.equations.map((line, k) => {
@@ -171,7 +171,7 @@ function syncControls(next: Snapshot): void {
   if (document.activeElement !== ui.units) ui.units.value = formatUnits(next.view.units);
   ui.units.max = String(next.H - 1);
   ui.gateView.value = next.view.gateView;
-  ui.gateView.disabled = next.cell === 'rnn';
+  ui.gateView.disabled = !next.hasGates;
   ui.equationUnit.max = String(next.H - 1);
   const options = [...ui.heatmapField.options].map(o => o.value).join(',');
   if (options !== next.heatmapFields.join(',')) {
@@ -183,7 +183,7 @@ function syncControls(next: Snapshot): void {
     }));
   }
   ui.heatmapField.value = next.view.heatmapField;
-  ui.heatmapField.disabled = next.view.gateView !== 'heatmap' && next.cell !== 'rnn';
+  ui.heatmapField.disabled = next.view.gateView !== 'heatmap' && next.hasGates;
 }
 
 /** "0-3,5" for the Units field and chart titles. */

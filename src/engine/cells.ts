@@ -129,6 +129,8 @@ export interface PathDecayInfo {
 /** The conveyor belt the panel draws: what the carried state keeps and what is added. */
 export interface BeltInfo {
   labels: [string, string, string];
+  /** the update the belt draws, for its title */
+  equation: string;
   kept: (v: StepValues) => number;
   added: (v: StepValues) => number;
   result: string;
@@ -317,6 +319,7 @@ const LSTM_PATH_DECAY: PathDecayInfo = {
 
 const LSTM_BELT: BeltInfo = {
   labels: ['kept f·c_{t-1}', 'added i·g', 'result c_t'],
+  equation: 'c_t = f·c_{t-1} + i·g',
   kept: v => v('f') * v('c', -1),
   added: v => v('i') * v('g'),
   result: 'c',
@@ -443,6 +446,7 @@ const GRU: CellInfo = {
   },
   belt: {
     labels: ['kept z·h_{t-1}', 'added (1−z)·n', 'result h_t'],
+    equation: 'h_t = z·h_{t-1} + (1−z)·n',
     kept: v => v('z') * v('h', -1),
     added: v => (1 - v('z')) * v('n'),
     result: 'h',

@@ -137,6 +137,10 @@ export interface Snapshot {
   decimated: boolean;
   /** false for cells without a belt to show (rnn: no cell state and no update gate) */
   hasBelt: boolean;
+  /** the belt's update and the state it produces (from the cell table), when hasBelt */
+  belt?: { equation: string; result: string };
+  /** false for cells with no gates to chart (rnn): the gate view and its title follow */
+  hasGates: boolean;
   /** a stack's (layer, direction) views ("L1 →", "L1 ←", …) and the one shown; absent for a single layer */
   layers?: { labels: string[]; selected: number };
 }

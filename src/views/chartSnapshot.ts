@@ -395,5 +395,7 @@ export function buildSnapshot(source: SnapshotSource): Snapshot {
     warning: nf ? `a NaN or ±Inf first appears at ${nf.phase} t=${nf.t} in ${nf.field}` : undefined,
     decimated,
     hasBelt: CELLS[trace.cell].belt !== undefined,
+    ...(CELLS[trace.cell].belt ? { belt: { equation: CELLS[trace.cell].belt!.equation, result: CELLS[trace.cell].belt!.result } } : {}),
+    hasGates: CELLS[trace.cell].gates.length > 0,
   };
 }

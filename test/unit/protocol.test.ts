@@ -296,6 +296,23 @@ describe('chart panel protocol: snapshot', () => {
     assert.deepEqual(belts, { lstm: true, gru: true, rnn: false });
   });
 
+  // the webview names no cell: the belt's title and result, and whether there are gates to chart,
+  // come with the snapshot (mutation caught: the gru belt given the lstm equation, or rnn said to have gates)
+  it('carries the belt equation, its result state and whether the cell has gates', () => {
+    const seen: Record<string, unknown> = {};
+    for (const example of ['this-movie-is-good', 'gru-movie', 'rnn-movie']) {
+      const { spec } = parseSpec(fs.readFileSync(path.join(__dirname, `../../examples/${example}.lstm.json`), 'utf8'));
+      assert.ok(spec, example);
+      const snapshot = buildSnapshot({ trace: computeTrace(spec), cursor: { phase: 'forward', t: 1 }, fileName: example });
+      seen[spec.cell] = { belt: snapshot.belt, hasGates: snapshot.hasGates };
+    }
+    assert.deepEqual(seen, {
+      lstm: { belt: { equation: 'c_t = f·c_{t-1} + i·g', result: 'c' }, hasGates: true },
+      gru: { belt: { equation: 'h_t = z·h_{t-1} + (1−z)·n', result: 'h' }, hasGates: true },
+      rnn: { belt: undefined, hasGates: false },
+    });
+  });
+
   it('keeps user data (tokens, name) verbatim: the webview renders it as text', () => {
     const xss = '<img src=x onerror=alert(1)>';
     const trace = syntheticTrace(2, 1, 2, [xss, 'b']);

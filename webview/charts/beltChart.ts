@@ -40,12 +40,13 @@ export class BeltChart {
     this.applyTheme(theme, false);
   }
 
-  setStep(step: StepDetail, cell: string): void {
+  /** belt: the cell's update and its result state, from the snapshot (the cell table's entry) */
+  setStep(step: StepDetail, belt: { equation: string; result: string }): void {
     const c = this.chart;
     const t = step.cursor.t;
-    const result = cell === 'gru' ? 'h' : 'c';
+    const result = belt.result;
     c.options.plugins!.title!.text = t >= 1
-      ? `Conveyor belt at t=${t}: ${cell === 'gru' ? 'h_t = z·h_{t-1} + (1−z)·n' : 'c_t = f·c_{t-1} + i·g'}`
+      ? `Conveyor belt at t=${t}: ${belt.equation}`
       : `Conveyor belt (step to t=1 to fill the belt)`;
     (c.options.scales!.y as { title: { text: string } }).title.text = `contribution to ${result}_t`;
     this.units = step.belt.map(b => b.unit);
