@@ -18,10 +18,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CELLS, computeTrace, findSourceRange, formatNumber, rowMeans, rowNorms, setKernelBackend, traceToJson,
-  layerCount, layerView, type KernelBackend, type NonFiniteReport, type SourceRange, type Spec, type SpecIssue, type Trace,
+  layerCount, layerView, type KernelBackend, type NonFiniteReport, type Spec, type Trace,
 } from './engine';
 import { inspectModel, readModelFile, type InspectReport } from './models';
 import { loadSpec as loadSpecText } from './runtime/specLoader';
+import { formatIssue, readReason, readSpecText, specFileReader } from './cliFiles';
 import { runTrain, TRAIN_USAGE } from './cliTrain';
 
 const USAGE = `Usage:
@@ -138,38 +139,20 @@ function parseArguments(argv: string[]): Options {
   return { ...options, command, file };
 }
 
-function formatIssue(file: string, severity: SpecIssue['severity'], range: SourceRange, message: string): string {
-  const where = `${file}:${range.line}:${range.column}`;
-  return severity === 'warning' ? `${where}: warning: ${message}` : `${where}: ${message}`;
-}
 
 /**
  * Reads and validates the spec and prints its issues on stderr. Returns the spec and its text, or
  * undefined when it has errors: those lines are all the user gets, each with its position.
  */
-function readReason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-}
-
 function loadSpec(file: string, loss: 'sum' | 'mse' | undefined, stderr: (line: string) => void): { spec: Spec; text: string } | undefined {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readSpecText(file);
   } catch (error) {
-    throw new CliError(`cannot read ${file}: ${readReason(error)}`, 1);
+    throw new CliError((error as Error).message, 1);
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // files the spec names are relative to the spec's folder
-  const folder = path.dirname(file);
-  const readFile = (name: string): Uint8Array => {
-    try {
-      return fs.readFileSync(path.resolve(folder, name));
-    } catch (error) {
-      throw new Error(`${name}: cannot read: ${readReason(error)}`);
-    }
-  };
-  const { spec, issues } = loadSpecText(text, { loss, readFile });
+  const { spec, issues } = loadSpecText(text, { loss, readFile: specFileReader(file) });
   for (const issue of issues) stderr(formatIssue(file, issue.severity, issue.range, issue.message));
   return spec && { spec, text };
 }

@@ -8,11 +8,10 @@
 // and 0.001 for adam (torch's Adam default), momentum 0, no clipping. Usage errors exit 2; a bad
 // spec exits 1 with every issue as file:line:column: message on stderr.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { SourceRange } from './engine';
 import type { OptimizerOptions } from './engine/optim';
 import { train, trainedWeights, trainModelOf } from './engine/train';
+import { formatIssue, readSpecText, specFileReader } from './cliFiles';
 import { loadSpec } from './runtime/specLoader';
 
 export const TRAIN_USAGE = `Usage:
@@ -88,10 +87,6 @@ function parseTrainArguments(argv: string[]): TrainArguments | 'help' {
   return { file: positionals[0], steps, optimizer, ...(clipNorm === undefined ? {} : { clipNorm }), json };
 }
 
-function where(file: string, range: SourceRange): string {
-  return `${file}:${range.line}:${range.column}`;
-}
-
 /** `train …` (argv after the command word); returns the exit code. */
 export function runTrain(argv: string[], stdout: (line: string) => void, stderr: (line: string) => void): number {
   let args: TrainArguments | 'help';
@@ -109,28 +104,14 @@ export function runTrain(argv: string[], stdout: (line: string) => void, stderr:
   const { file } = args;
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readSpecText(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    stderr(`cannot read ${file}: ${reason}`);
+    stderr((error as Error).message);
     return 1;
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // files the spec names (model, inputs) are relative to the spec's folder
-  const folder = path.dirname(file);
-  const readFile = (name: string): Uint8Array => {
-    try {
-      return fs.readFileSync(path.resolve(folder, name));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new Error(`${name}: cannot read: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-    }
-  };
-  const { spec, issues } = loadSpec(text, { readFile });
-  for (const issue of issues) {
-    stderr(`${where(file, issue.range)}: ${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`);
-  }
+  const { spec, issues } = loadSpec(text, { readFile: specFileReader(file) });
+  for (const issue of issues) stderr(formatIssue(file, issue.severity, issue.range, issue.message));
   if (!spec) return 1;
   try {
     const result = train(trainModelOf(spec), { steps: args.steps, optimizer: args.optimizer, clipNorm: args.clipNorm });
