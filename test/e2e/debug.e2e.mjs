@@ -54,6 +54,10 @@ const scenarios = [
       await wb.runCommand('Debug: Add Conditional Breakpoint...');
       const widget = page.locator('.breakpoint-widget .inputContainer textarea, .breakpoint-widget textarea').first();
       await widget.waitFor({ timeout: 10000 });
+      // type only once the widget has the focus: on a loaded machine it appears before it takes it,
+      // and keys typed then land in the spec instead
+      await widget.focus();
+      await page.waitForFunction(() => document.activeElement?.closest('.breakpoint-widget') != null, undefined, { timeout: 10000 }); // eslint-disable-line no-undef -- runs in the page
       await page.keyboard.type('f[0] > 0.7');
       await page.keyboard.press('Enter');
       await page.locator('.editor-group-container.active .codicon-debug-breakpoint-conditional').first().waitFor({ timeout: 10000 });
