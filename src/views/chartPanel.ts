@@ -10,7 +10,7 @@
 // through the save dialog, since downloads are blocked in webviews; CSV and JSON are written in
 // chunks with a cancellable progress notification (traceExport.ts).
 
-import { randomBytes } from 'node:crypto';
+import { webviewDocument } from './webviewDocument';
 import * as vscode from 'vscode';
 import { traceToJson } from '../engine/traceJson';
 import type { Trace } from '../engine/types';
@@ -330,11 +330,6 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   };
 }
 
-/** 128 random bits from the OS's CSPRNG, base64 (what a CSP nonce-source allows). */
-function makeNonce(): string {
-  return randomBytes(16).toString('base64');
-}
-
 /** What the panel says instead of charts when the session has no trace (yet). */
 function noTraceStatus(session: Session | undefined, freshness: Freshness): string {
   if (!session) return 'No LSTM spec is open. Open a *.lstm.json file (or run "LSTM: New Spec from Example") to see its charts.';
@@ -346,21 +341,10 @@ function noTraceStatus(session: Session | undefined, freshness: Freshness): stri
 
 /** Static markup only: every piece of data arrives later by postMessage and is set as text. */
 function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = makeNonce();
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
-  const css = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'chart.css'));
-  const csp = `default-src 'none'; img-src ${webview.cspSource} data:; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${css}">
-<title>LSTM Charts</title>
-</head>
-<body>
-<header class="top">
+  return webviewDocument(webview, extensionUri, {
+    script: 'webview.js', stylesheet: 'chart.css', title: 'LSTM Charts',
+    extraCsp: webview => `img-src ${webview.cspSource} data:`,
+    body: `<header class="top">
   <h1 id="spec-name">LSTM Charts</h1>
   <span id="cursor-label" class="cursor-label" aria-live="polite"></span>
   <span id="cursor-token" class="cursor-token"></span>
@@ -402,10 +386,8 @@ function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
     <p id="decay-summary" class="summary"></p>
   </section>
 </main>
-<footer class="footer"><span class="hint">Keys: ← Step Back · → Step · Home Reset · End Run to End · Shift+End Run Backward · click a chart to go to a step</span></footer>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+<footer class="footer"><span class="hint">Keys: ← Step Back · → Step · Home Reset · End Run to End · Shift+End Run Backward · click a chart to go to a step</span></footer>`,
+  });
 }
 
 function safeJson(x: unknown): string {

@@ -8,7 +8,7 @@
 // theme's --vscode-* variables only, and sets every value with DOM APIs. Editing or replacing the
 // file on disk re-reads it.
 
-import { randomBytes } from 'node:crypto';
+import { webviewDocument } from './webviewDocument';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commands';
 import { reportError } from '../errorReporter';
@@ -110,21 +110,9 @@ export function registerModelEditor(context: vscode.ExtensionContext): void {
 
 /** Static markup only: the contents arrive by postMessage and are set as text. */
 function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'modelEditor.js'));
-  const css = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'modelEditor.css'));
-  const csp = `default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${css}">
-<title>LSTM Model File</title>
-</head>
-<body>
-<header class="top">
+  return webviewDocument(webview, extensionUri, {
+    script: 'modelEditor.js', stylesheet: 'modelEditor.css', title: 'LSTM Model File',
+    body: `<header class="top">
   <h1 id="file-name">Model file</h1>
   <span id="file-info" class="muted"></span>
   <span class="spacer"></span>
@@ -147,8 +135,6 @@ function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
     <table id="tensors"><thead><tr><th>name</th><th>shape</th><th>dtype</th></tr></thead><tbody></tbody></table>
     <p id="tensors-more" class="muted" hidden></p>
   </section>
-</main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+</main>`,
+  });
 }

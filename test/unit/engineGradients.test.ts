@@ -8,15 +8,8 @@
 import * as assert from 'node:assert/strict';
 import { computeTrace, type CellKind, type Spec, type Trace } from '../../src/engine';
 import { comparisonRnnSpec, randomSpec, referenceRun, type Injection, type InjectionTarget } from './helpers/referenceCells';
+import { assertGradient, EPS } from './helpers/finiteDifference';
 
-const EPS = 1e-5;
-const REL_TOL = 1e-6;
-const ABS_TOL = 1e-9;
-
-function assertGradient(analytic: number, numeric: number, what: string): void {
-  const tolerance = REL_TOL * Math.max(Math.abs(analytic), Math.abs(numeric)) + ABS_TOL;
-  assert.ok(Math.abs(analytic - numeric) <= tolerance, `${what}: BPTT ${analytic} vs finite difference ${numeric}`);
-}
 
 /** central difference of the reference loss when `array[index]` of a copy of the spec moves */
 function numericGradient(spec: Spec, pick: (s: Spec) => Float64Array, index: number): number {

@@ -10,15 +10,8 @@ import { reverseRows, type StackConfig } from '../../src/engine/stack';
 import { computeStackTrace, type StackSample, type StackSpec } from '../../src/engine/stackTrace';
 import { naiveLoss, naiveStack, type StackInjection } from './helpers/naiveStack';
 import { parameterShapes, seededRandom } from './helpers/referenceCells';
+import { assertGradient, EPS } from './helpers/finiteDifference';
 
-const EPS = 1e-5;
-const REL_TOL = 1e-6;
-const ABS_TOL = 1e-9;
-
-function assertGradient(analytic: number, numeric: number, what: string): void {
-  const tolerance = REL_TOL * Math.max(Math.abs(analytic), Math.abs(numeric)) + ABS_TOL;
-  assert.ok(Math.abs(analytic - numeric) <= tolerance, `${what}: BPTT ${analytic} vs finite difference ${numeric}`);
-}
 
 type Variant = 'lstm' | 'lstm_peephole' | 'gru' | 'gru_resetBefore' | 'rnn';
 

@@ -4,7 +4,7 @@
 // builds one from a byte reader and src/models). Every value here is plain data, so a Spec built
 // from it can be sent to a worker.
 
-import type { CellKind } from '../types';
+import type { StackConfig } from '../stack';
 
 /**
  * How gradients in PyTorch's layout map onto a model file's own tensors: a gather. For each file
@@ -30,17 +30,11 @@ export interface ResolvedHead {
 }
 
 /** One recurrent module of a model file, in PyTorch's layout. */
-export interface ResolvedModel {
+export interface ResolvedModel extends StackConfig {
   /** the file name as written in the spec, for messages */
   file: string;
   format: string;
   prefix: string;
-  cell: CellKind;
-  resetAfter?: boolean;
-  inputSize: number;
-  hiddenSize: number;
-  numLayers: number;
-  bidirectional: boolean;
   /** unprefixed PyTorch-layout tensors: weight_ih_l{k}[_reverse] (G·H, I_k), … (and p_i_l0 p_o_l0 p_f_l0 (H)) */
   tensors: Record<string, Float64Array>;
   /** the file's linear heads by prefix ("fc") */
