@@ -14,9 +14,10 @@
 // expected state is visible everywhere (polled by the driver, which does not affect the stamps) and
 // the targets have been quiet for --quiet-ms, the sample is the last painted change minus the keydown
 // (typing: the first). Figures are for this machine under its current load (printed with `uptime`);
-// nothing here is a test. Output: a table on stdout and test-output/bench-ui.json.
+// nothing here is a test. Output: a table on stdout and test-output/bench-ui.json (or --out), rewritten
+// after each row.
 // Usage: node scripts/benchUi.mjs [--reps N] [--sizes 64x32x100,256x128x400] [--actions step,stepBack,goTo,edit,open,typing]
-//        [--panel closed,open] [--quiet-ms 250] [--no-package | --vsix FILE]
+//        [--panel closed,open] [--quiet-ms 250] [--open-reps N] [--out FILE] [--no-package | --vsix FILE]
 // The functions handed to page.evaluate and waitForFunction run in the browser, hence its globals here.
 /* global window, document */
 import { execSync } from 'node:child_process';
@@ -34,6 +35,9 @@ const option = (name, fallback) => { const i = argv.indexOf('--' + name); return
 const list = (name, fallback) => option(name, fallback).split(',').map(s => s.trim()).filter(Boolean);
 
 const REPS = Number(option('reps', '20'));
+// opening is the slow action (seconds per sample at the large sizes): it may take fewer samples
+const OPEN_REPS = Number(option('open-reps', String(REPS)));
+const OUT_FILE = path.resolve(repoRoot, option('out', path.join('test-output', 'bench-ui.json')));
 const SIZES = list('sizes', '64x32x100,256x128x400,512x8x1000,512x256x1000').map(s => {
   const [H, I, T] = s.split('x').map(Number);
   if (![H, I, T].every(n => Number.isInteger(n) && n > 0)) { console.error(`[bench:ui] bad size ${s}: expected HxIxT`); process.exit(2); }
@@ -78,7 +82,7 @@ for (const size of SIZES) {
   // a fresh document per open sample, so none reuses a session; the name tells them apart
   if (ACTIONS.has('open')) {
     for (const panel of PANELS) {
-      for (let k = 1; k <= REPS; k++) {
+      for (let k = 1; k <= OPEN_REPS; k++) {
         const copy = makeScaleSpec({ ...size, name: `${specName(size)} open ${panel} ${k}` }).text;
         fs.writeFileSync(path.join(workspace, specFile(size, `-open-${panel}-${k}`)), copy);
       }
@@ -368,7 +372,7 @@ async function benchOpen(size, panel, frame) {
   const home = { phase: 'forward', t: 2, T };
   await goTo(home, frame);
   const samples = [];
-  for (let k = 1; k <= REPS; k++) {
+  for (let k = 1; k <= OPEN_REPS; k++) {
     const file = specFile(size, `-open-${panel}-${k}`);
     const name = `${specName(size)} open ${panel} ${k}`;
     await focusSpecEditor();
@@ -455,10 +459,10 @@ async function benchSize(size) {
 
 /** test-output/bench-ui.json, rewritten after every row so an interrupted run keeps what it measured. */
 function writeJson() {
-  fs.mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, 'bench-ui.json');
+  fs.mkdirSync(path.dirname(OUT_FILE), { recursive: true });
+  const file = OUT_FILE;
   fs.writeFileSync(file, JSON.stringify({
-    started: started.toISOString(), finished: new Date().toISOString(), reps: REPS, quietMs: QUIET_MS,
+    started: started.toISOString(), finished: new Date().toISOString(), reps: REPS, openReps: OPEN_REPS, quietMs: QUIET_MS,
     uptimeBefore, uptimeNow: execSync('uptime').toString().trim(), cpus: os.cpus().length, node: process.version,
     results,
   }, null, 2) + '\n');
@@ -478,7 +482,11 @@ function printTable() {
 
 let failed = false;
 try {
-  host = await startCodeServer({ vsix: [vsix], settings: { 'workbench.editor.enablePreview': false, 'workbench.editor.enablePreviewFromQuickOpen': false }, log });
+  host = await startCodeServer({ vsix: [vsix], settings: {
+    'workbench.editor.enablePreview': false, 'workbench.editor.enablePreviewFromQuickOpen': false,
+    // the web workbench asks before showing a file over 10 MB; the typing spec is ~12 MB
+    'workbench.editorLargeFileConfirmation': 64,
+  }, log });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(30000);
