@@ -356,11 +356,35 @@ export default [
       const snapshotKind = await renderTime.getAttribute('data-rendered-kind');
       const stepMs = [];
       await view.locator('#equations').click();
-      for (let k = 1; k <= 5; k++) {
+      // key press to pixels: the panel's label changes in a frame, and a message posted then
+      // arrives once that frame is painted (MessageChannel tasks run after the rendering step)
+      const pressToPaint = async key => {
+        const painted = view.locator('#cursor-label').evaluate(label => new Promise(resolve => {
+          /* eslint-disable no-undef */
+          const observer = new MutationObserver(() => {
+            observer.disconnect();
+            const channel = new MessageChannel();
+            channel.port1.onmessage = () => resolve(Date.now());
+            requestAnimationFrame(() => channel.port2.postMessage(0));
+          });
+          observer.observe(label, { childList: true, characterData: true, subtree: true });
+          /* eslint-enable no-undef */
+        }));
+        await wb.page.waitForTimeout(120);
         const started = Date.now();
-        await wb.page.keyboard.press('ArrowRight');
+        await wb.page.keyboard.press(key);
+        return (await painted) - started;
+      };
+      for (let k = 1; k <= 12; k++) {
+        const roundTrip = await pressToPaint('ArrowRight');
         await wb.waitForText(view.locator('#cursor-label'), `t=${k}/1000 forward`);
-        stepMs.push({ drawn: Number(await renderTime.getAttribute('data-rendered-ms')), roundTrip: Date.now() - started });
+        stepMs.push({ drawn: Number(await renderTime.getAttribute('data-rendered-ms')), roundTrip });
+      }
+      const stepBackMs = [];
+      for (let k = 11; k >= 4; k--) {
+        const roundTrip = await pressToPaint('ArrowLeft');
+        await wb.waitForText(view.locator('#cursor-label'), `t=${k}/1000 forward`);
+        stepBackMs.push(roundTrip);
       }
       // lines for a chosen unit subset: a new snapshot, drawn in place
       await view.locator('#gate-view').selectOption('lines');
@@ -415,10 +439,14 @@ export default [
       await view.locator('#decay-card').scrollIntoViewIfNeeded();
       await wb.screenshot('chart-panel-scale-lower');
       const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+      const p90 = values => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * 0.9))];
       const figures = {
         T: 1000, H: 512, firstDrawMs: snapshotMs, firstDrawKind: snapshotKind, linesSnapshotDrawMs: linesMs,
         stepDrawMs: stepMs.map(s => s.drawn), stepDrawMedianMs: median(stepMs.map(s => s.drawn)),
         stepRoundTripMedianMs: median(stepMs.map(s => s.roundTrip)),
+        stepRoundTripP90Ms: p90(stepMs.map(s => s.roundTrip)),
+        stepBackRoundTripMedianMs: median(stepBackMs), stepBackRoundTripP90Ms: p90(stepBackMs),
+        stepRoundTripMs: stepMs.map(s => s.roundTrip), stepBackRoundTripMs: stepBackMs,
       };
       // read by scripts/benchChartPanel.mjs (npm run bench)
       const fs = await import('node:fs');
