@@ -262,6 +262,7 @@ window.addEventListener('message', event => {
     case 'requestPng':
       // a snapshot that arrived just before is drawn first
       if (pendingSnapshot || pendingStep) render();
+      beltChart.flush();
       try {
         send({ type: 'exportPng', requestId: message.requestId, dataUrl: renderPng(theme, ui.specName.textContent ?? '', step?.equations ?? []) });
       } catch (error) {
