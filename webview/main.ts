@@ -1,8 +1,10 @@
 // The chart panel's browser side. It says `ready` (with the view choices kept in setState),
 // draws the snapshot the host answers with, and from then on only applies small updates: a
-// `cursor` message moves the step markers and refreshes the equations and the belt, a `trace`
-// message replaces the series in place. Messages are coalesced to one render per animation frame;
-// charts are created once and updated with chart.update('none'). Every piece of user data (spec
+// `cursor` message (the step's detail only, never the trace) repaints the overlays that hold the
+// step markers and the veil over the steps not reached yet (progressive reveal), and refreshes the
+// equations and the belt; a `trace` message replaces the series in place. Messages are coalesced
+// to one render per animation frame; charts are created once and updated with chart.update('none')
+// only by a snapshot or a theme change, never by a Step. Every piece of user data (spec
 // name, tokens) is set with textContent or drawn by chart.js, never parsed as HTML. Buttons and
 // keys send intents; the host owns the cursor. A banner says when the charts show an older trace
 // than the spec (errors, a computation running, failed or cancelled) and dims them.
@@ -13,6 +15,8 @@ import { formatUnitList, parseUnitsField } from '../src/protocol/unitsField';
 import { BeltChart } from './charts/beltChart';
 import { HeatmapChart } from './charts/heatmap';
 import { TimeChart } from './charts/timeChart';
+import { FAINT_VEIL_ALPHA } from './charts/overlay';
+import { revealFor } from './charts/overlayGeometry';
 import { renderPng } from './png';
 import { Theme, readTheme, watchTheme } from './theme';
 import { send, vscode } from './vscodeApi';
@@ -143,10 +147,13 @@ function applyStep(detail: StepDetail): void {
   ui.cursorToken.textContent = detail.token;
   ui.cursorToken.hidden = !detail.token;
   const forwardMarker = cursor.t >= 1 ? cursor.t : undefined;
-  gatesChart.setMarker(forwardMarker, cursor.phase === 'backward');
-  statesChart.setMarker(forwardMarker, cursor.phase === 'backward');
-  heatmapChart.setMarker(forwardMarker);
-  decayChart.setMarker(cursor.phase === 'backward' ? cursor.t : undefined, false);
+  // the future drawn faintly (a translucent veil) or hidden (lstmStepper.chart.showFuture off)
+  const veilAlpha = snapshot?.showFuture === false ? 1 : FAINT_VEIL_ALPHA;
+  const forward = { markerT: forwardMarker, dashed: cursor.phase === 'backward', reveal: revealFor('forward', cursor), veilAlpha };
+  gatesChart.setCursor(forward);
+  statesChart.setCursor(forward);
+  heatmapChart.setCursor(forward);
+  decayChart.setCursor({ markerT: cursor.phase === 'backward' ? cursor.t : undefined, dashed: false, reveal: revealFor('backward', cursor), veilAlpha });
   if (snapshot?.belt) beltChart.setStep(detail, snapshot.belt);
   ui.equationsTitle.textContent = `Equations at ${detail.label}${detail.token ? ` (${detail.token})` : ''}, unit ${detail.equationUnit}`;
   // one span per line, the debugger's current equation marked (text only: user data never becomes markup)
@@ -255,6 +262,7 @@ window.addEventListener('message', event => {
     case 'requestPng':
       // a snapshot that arrived just before is drawn first
       if (pendingSnapshot || pendingStep) render();
+      beltChart.flush();
       try {
         send({ type: 'exportPng', requestId: message.requestId, dataUrl: renderPng(theme, ui.specName.textContent ?? '', step?.equations ?? []) });
       } catch (error) {

@@ -143,6 +143,8 @@ export interface Snapshot {
   hasGates: boolean;
   /** a stack's (layer, direction) views ("L1 →", "L1 ←", …) and the one shown; absent for a single layer */
   layers?: { labels: string[]; selected: number };
+  /** lstmStepper.chart.showFuture: false hides the steps the cursor has not reached (else drawn faintly) */
+  showFuture?: boolean;
 }
 
 /** Where the session's trace computation stands (src/session/session.ts `computeState`). */

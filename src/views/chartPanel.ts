@@ -31,7 +31,7 @@ export interface ChartPanelTestState {
   visible: boolean;
   /** how many `ready` messages arrived (one per webview load) */
   readyCount: number;
-  /** the last messages posted to the webview, oldest first (bytes: JSON length, 0 for cursor updates) */
+  /** the last messages posted to the webview, oldest first (bytes: JSON length, counted once the test hooks are on) */
   posted: {
     type: HostToWebviewMessage['type']; bytes: number; buildMs: number; at: number; stepLabel?: string; equations?: string[];
     freshness?: Freshness;
@@ -110,6 +110,8 @@ class ChartPanel implements vscode.Disposable {
       onDidChangeDebugEquation(() => this.postCursor()),
       // a hidden webview is discarded; it says `ready` again when shown
       panel.onDidChangeViewState(e => { if (!e.webviewPanel.visible) this.ready = false; }),
+      // showing or hiding the future redraws the overlays: a new snapshot (rare, not a Step)
+      vscode.workspace.onDidChangeConfiguration(event => { if (event.affectsConfiguration('lstmStepper.chart.showFuture')) this.postSnapshot('trace'); }),
       sessions.onDidChangeActive(change => {
         if (change.trace) {
           this.postSnapshot('trace');
@@ -236,6 +238,7 @@ class ChartPanel implements vscode.Disposable {
       });
       const stack = session.trace?.stack;
       if (stack) snapshot.layers = { labels: stack.layers.map(entry => entry.label), selected: session.layer };
+      snapshot.showFuture = readShowFuture();
       this.snapshotPostedAt = Date.now();
       this.post({ type, snapshot, status: '', freshness }, started);
     } catch (error) {
@@ -267,7 +270,7 @@ class ChartPanel implements vscode.Disposable {
     if (freshness) this.postedFreshness = JSON.stringify(freshness);
     const step = message.type === 'cursor' ? message.step : message.type === 'snapshot' || message.type === 'trace' ? message.snapshot?.step : undefined;
     this.remember(this.posted, {
-      type: message.type, bytes: testHooks && message.type !== 'cursor' ? JSON.stringify(message).length : 0, buildMs, at: Date.now(),
+      type: message.type, bytes: testHooks ? JSON.stringify(message).length : 0, buildMs, at: Date.now(),
       stepLabel: step?.label, equations: step?.equations, freshness,
     });
   }
@@ -321,6 +324,11 @@ class ChartPanel implements vscode.Disposable {
     this.disposables.splice(0).forEach(d => d.dispose());
     this.panel.dispose();
   }
+}
+
+/** lstmStepper.chart.showFuture: the steps not reached yet drawn faintly (true) or hidden. */
+function readShowFuture(): boolean {
+  return vscode.workspace.getConfiguration('lstmStepper').get<boolean>('chart.showFuture', true) !== false;
 }
 
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {

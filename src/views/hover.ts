@@ -110,7 +110,7 @@ function inputRowHover(session: Session, trace: Trace, t: number, p: number): st
   // the input the trace was computed from, not a newer spec's
   const x = trace.source.inputs.subarray((t - 1) * I, t * I);
   const parts = [`**x_${t}**${x ? ` = ${formatVector(x, p, 8)}` : ''} · ${stepHeading(trace, t)} · ${cursorNote(session, t)}`];
-  parts.push(`**Forward** (${forwardReached(session.cursor, t) ? 'reached' : 'ahead of the cursor'})\n\n${table(trace, FORWARD_FIELDS[trace.cell], t, p)}`);
+  parts.push(`**Forward** (${forwardReached(session.cursor, t) ? 'reached' : 'not reached yet'})\n\n${table(trace, FORWARD_FIELDS[trace.cell], t, p)}`);
   if (backwardReached(session.cursor, t)) {
     parts.push(`**Backward** (gradients have flowed back to t=${t})\n\n${table(trace, backwardFields(trace.cell), t, p)}`);
     const dx = trace.backward.perStep.dL_dx?.subarray((t - 1) * I, t * I);

@@ -345,7 +345,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
         if (t === 0) item.description = current ? '← start' : '';
         else if (reachedBack) item.description = `${current ? '← backward  ' : ''}dL/dh=${formatVector(fieldRow(trace, 'dL_dh', t) ?? [], p, 3)}`;
         else if (forwardReached(cursor, t)) item.description = `${current ? '← forward  ' : ''}h=${formatVector(fieldRow(trace, 'h', t) ?? [], p, 3)}`;
-        else item.description = 'not computed yet';
+        else item.description = 'not reached yet';
         item.iconPath = current
           ? new vscode.ThemeIcon('debug-stackframe', new vscode.ThemeColor('debugIcon.stepOverForeground'))
           : new vscode.ThemeIcon(reachedBack ? 'arrow-left' : forwardReached(cursor, t) ? 'circle-filled' : 'circle-outline');

@@ -1,6 +1,7 @@
 // The chart panel driven as a user would, in code-server with the VSIX installed: open the seed's
 // example and the panel from the palette, step with "LSTM: Step" and read the panel (the step
-// marker moves, the equations show the seed's σ(0.2000) = 0.5498 at t = 1), click a chart point
+// marker moves on the charts' overlays without the charts being redrawn, the steps not reached
+// yet are veiled, the equations show the seed's σ(0.2000) = 0.5498 at t = 1), click a chart point
 // and see the cursor (panel and status bar) move (in the backward phase it stays there), use the
 // panel's keys and buttons, check that a token `<img src=x onerror=alert(1)>` shows literally,
 // screenshot light, dark and high-contrast themes, break the spec and see the stale-trace banner,
@@ -109,6 +110,46 @@ export default [
       await waitForMarker(wb, '#gates-chart', 2);
       const x2 = Number(await view.locator('#gates-chart').getAttribute('data-marker-x'));
       check(x2 > x1 + 5, `the marker did not move right: ${x1} -> ${x2}`);
+      // a Step repaints the overlays only: the charts themselves are not drawn again
+      const charts = ['#gates-chart', '#states-chart', '#decay-chart'];
+      const counts = () => Promise.all(charts.map(async id => ({
+        chart: Number(await view.locator(id).getAttribute('data-chart-draws')),
+        overlay: Number(await view.locator(id).getAttribute('data-overlay-draws')),
+      })));
+      await wb.page.waitForTimeout(300);
+      const before = await counts();
+      await wb.runCommand('LSTM: Step');
+      await wb.waitForText(view.locator('#cursor-label'), 't=3/4 forward');
+      await waitForMarker(wb, '#gates-chart', 3);
+      await waitForMarker(wb, '#states-chart', 3);
+      const after = await counts();
+      charts.forEach((id, k) => {
+        check(before[k].chart > 0 && after[k].chart === before[k].chart, `${id} was redrawn by a Step: ${before[k].chart} -> ${after[k].chart} draws`);
+        check(after[k].overlay > before[k].overlay, `${id}'s overlay was not repainted: ${before[k].overlay} -> ${after[k].overlay}`);
+      });
+      const x3 = Number(await view.locator('#gates-chart').getAttribute('data-marker-x'));
+      check(x3 > x2 + 5, `the marker did not move right: ${x2} -> ${x3}`);
+      // progressive reveal: the future (after the marker) under a translucent veil, the gradient chart all veiled
+      const veil = async id => ({
+        left: Number(await view.locator(id).getAttribute('data-veil-left')), right: Number(await view.locator(id).getAttribute('data-veil-right')),
+        alpha: Number(await view.locator(id).getAttribute('data-veil-alpha')),
+      });
+      const future = await veil('#gates-chart');
+      check(Math.abs(future.left - x3) < 1 && future.right > future.left && future.alpha > 0 && future.alpha < 1, `the future's veil: ${JSON.stringify(future)} (marker ${x3})`);
+      const decayVeil = await veil('#decay-chart');
+      check(decayVeil.right > decayVeil.left && decayVeil.alpha > 0, `the gradient chart is not veiled in the forward phase: ${JSON.stringify(decayVeil)}`);
+      // the veil is painted: the overlay's pixels right of the marker are the theme's background, translucent
+      const painted = await view.locator('#gates-chart + canvas.chart-overlay').evaluate((overlay, x) => {
+        const dpr = window.devicePixelRatio || 1; // eslint-disable-line no-undef
+        const px = overlay.getContext('2d').getImageData(Math.round((x + 20) * dpr), Math.round(overlay.height / 2), 1, 1).data;
+        return Array.from(px);
+      }, x3);
+      check(painted[3] > 100 && painted[3] < 255, `no translucent veil pixel right of the marker: ${painted}`);
+      await wb.runCommand('LSTM: Step Back');
+      await wb.waitForText(view.locator('#cursor-label'), 't=2/4 forward');
+      await waitForMarker(wb, '#gates-chart', 2);
+      const back = await counts();
+      charts.forEach((id, k) => check(back[k].chart === before[k].chart, `${id} was redrawn by Step Back: ${before[k].chart} -> ${back[k].chart} draws`));
       // the seed's table: c_2 = 0.422, h_2 = 0.258
       await wb.waitForText(view.locator('#equations'), /c_2 = .* = 0\.422\d/);
       // no debug figures in the panel ("cursor drawn in 18.9 ms"): the draw time is kept for the
@@ -117,7 +158,24 @@ export default [
       check(!/drawn in|\d\s*ms\b/.test(panelText), `debug text in the panel: ${panelText.match(/.{0,30}(drawn in|\d\s*ms\b).{0,30}/)?.[0]}`);
       check(Number.isFinite(Number(await view.locator('body').getAttribute('data-rendered-ms'))), 'no draw time for the benchmark');
       await wb.screenshot('chart-panel-step2');
-      return { markerPx: [x1, x2], token: await view.locator('#cursor-token').innerText() };
+      // lstmStepper.chart.showFuture off hides the future (an opaque veil); on again, faint
+      const fs = await import('node:fs');
+      const path = await import('node:path');
+      const settingsFile = path.join(wb.workspace, '.vscode', 'settings.json');
+      const kept = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
+      const veilAlpha = () => view.locator('#gates-chart').getAttribute('data-veil-alpha');
+      const waitForAlpha = async (alpha, what) => {
+        for (const deadline = Date.now() + 15000; (await veilAlpha()) !== alpha; await wb.page.waitForTimeout(100)) {
+          check(Date.now() < deadline, `${what}: veil alpha ${await veilAlpha()}`);
+        }
+      };
+      fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+      fs.writeFileSync(settingsFile, JSON.stringify({ ...(kept ? JSON.parse(kept) : {}), 'lstmStepper.chart.showFuture': false }));
+      await waitForAlpha('1', 'showFuture off');
+      await wb.screenshot('chart-panel-future-hidden');
+      if (kept === undefined) fs.writeFileSync(settingsFile, '{}'); else fs.writeFileSync(settingsFile, kept);
+      await waitForAlpha('0.7', 'showFuture on again');
+      return { markerPx: [x1, x2, x3], draws: { before, after, back }, future, token: await view.locator('#cursor-token').innerText() };
     },
   },
   {
@@ -154,6 +212,12 @@ export default [
       await clickStep(wb, '#decay-chart', 3);
       await wb.waitForText(view.locator('#cursor-label'), 't=3/4 backward');
       await wb.waitForStatusBar(/LSTM t=3\/4 backward/);
+      // backward: the gradients not reached yet (t < 3) are veiled on the decay chart, the forward charts not at all
+      await waitForMarker(wb, '#decay-chart', 3);
+      const decay = view.locator('#decay-chart');
+      const [veilLeft, veilRight, decayMarker] = await Promise.all(['data-veil-left', 'data-veil-right', 'data-marker-x'].map(a => decay.getAttribute(a).then(Number)));
+      check(veilLeft < veilRight && Math.abs(veilRight - decayMarker) < 1, `the unreached gradients' veil: ${veilLeft}..${veilRight}, marker ${decayMarker}`);
+      check((await view.locator('#gates-chart').getAttribute('data-veil-left')) === null, 'a veil over the forward values in the backward phase');
       await view.locator('button[data-intent="reset"]').click();
       await wb.waitForText(view.locator('#cursor-label'), 't=0/4 forward');
       await view.locator('button[data-intent="runToEnd"]').click();
@@ -356,11 +420,35 @@ export default [
       const snapshotKind = await renderTime.getAttribute('data-rendered-kind');
       const stepMs = [];
       await view.locator('#equations').click();
-      for (let k = 1; k <= 5; k++) {
+      // key press to pixels: the panel's label changes in a frame, and a message posted then
+      // arrives once that frame is painted (MessageChannel tasks run after the rendering step)
+      const pressToPaint = async key => {
+        const painted = view.locator('#cursor-label').evaluate(label => new Promise(resolve => {
+          /* eslint-disable no-undef */
+          const observer = new MutationObserver(() => {
+            observer.disconnect();
+            const channel = new MessageChannel();
+            channel.port1.onmessage = () => resolve(Date.now());
+            requestAnimationFrame(() => channel.port2.postMessage(0));
+          });
+          observer.observe(label, { childList: true, characterData: true, subtree: true });
+          /* eslint-enable no-undef */
+        }));
+        await wb.page.waitForTimeout(120);
         const started = Date.now();
-        await wb.page.keyboard.press('ArrowRight');
+        await wb.page.keyboard.press(key);
+        return (await painted) - started;
+      };
+      for (let k = 1; k <= 12; k++) {
+        const roundTrip = await pressToPaint('ArrowRight');
         await wb.waitForText(view.locator('#cursor-label'), `t=${k}/1000 forward`);
-        stepMs.push({ drawn: Number(await renderTime.getAttribute('data-rendered-ms')), roundTrip: Date.now() - started });
+        stepMs.push({ drawn: Number(await renderTime.getAttribute('data-rendered-ms')), roundTrip });
+      }
+      const stepBackMs = [];
+      for (let k = 11; k >= 4; k--) {
+        const roundTrip = await pressToPaint('ArrowLeft');
+        await wb.waitForText(view.locator('#cursor-label'), `t=${k}/1000 forward`);
+        stepBackMs.push(roundTrip);
       }
       // lines for a chosen unit subset: a new snapshot, drawn in place
       await view.locator('#gate-view').selectOption('lines');
@@ -415,10 +503,14 @@ export default [
       await view.locator('#decay-card').scrollIntoViewIfNeeded();
       await wb.screenshot('chart-panel-scale-lower');
       const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+      const p90 = values => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * 0.9))];
       const figures = {
         T: 1000, H: 512, firstDrawMs: snapshotMs, firstDrawKind: snapshotKind, linesSnapshotDrawMs: linesMs,
         stepDrawMs: stepMs.map(s => s.drawn), stepDrawMedianMs: median(stepMs.map(s => s.drawn)),
         stepRoundTripMedianMs: median(stepMs.map(s => s.roundTrip)),
+        stepRoundTripP90Ms: p90(stepMs.map(s => s.roundTrip)),
+        stepBackRoundTripMedianMs: median(stepBackMs), stepBackRoundTripP90Ms: p90(stepBackMs),
+        stepRoundTripMs: stepMs.map(s => s.roundTrip), stepBackRoundTripMs: stepBackMs,
       };
       // read by scripts/benchChartPanel.mjs (npm run bench)
       const fs = await import('node:fs');

@@ -1,6 +1,9 @@
 // The conveyor belt at the cursor's step, as grouped bars per unit: how much of c_{t-1} was
 // kept (f·c_{t-1}), how much was added (i·g) and the result c_t = kept + added (GRU: z·h_{t-1},
-// (1−z)·n, h_t). One bar chart, data replaced in place on every step.
+// (1−z)·n, h_t). One bar chart of at most 8 units × 3 bars: a Step replaces its few values in
+// place and redraws it only when they changed, and only while it is on screen: a belt scrolled out
+// of view keeps the latest step and draws it when it comes back (its draws are counted in
+// data-chart-draws).
 
 import type { StepDetail } from '../../src/protocol/messages';
 import type { Theme } from '../theme';
@@ -12,6 +15,12 @@ export class BeltChart {
   private theme: Theme;
 
   private units: number[] = [];
+  /** what the belt shows now (title, labels, values): a step that leaves it unchanged draws nothing */
+  private shown = '';
+  private draws = 0;
+  /** whether the canvas is in the viewport; a step that arrives while it is not waits in `pending` */
+  private onScreen = true;
+  private pending: { step: StepDetail; belt: { equation: string; result: string } } | undefined;
 
   /** `onPickUnit`: a click on a unit's bars shows that unit's equations. */
   constructor(readonly canvas: HTMLCanvasElement, theme: Theme, onPickUnit: (unit: number) => void) {
@@ -19,6 +28,7 @@ export class BeltChart {
     this.chart = new Chart<'bar', number[], string>(canvas, {
       type: 'bar',
       data: { labels: [], datasets: [0, 1, 2].map(() => ({ label: '', data: [] as number[], borderWidth: 1 })) },
+      plugins: [{ id: 'countDraws', afterDraw: () => { this.draws++; canvas.dataset.chartDraws = String(this.draws); } }],
       options: {
         animation: false,
         onClick: (event, _elements, chart) => {
@@ -38,13 +48,39 @@ export class BeltChart {
       },
     });
     this.applyTheme(theme, false);
+    new IntersectionObserver(entries => {
+      this.onScreen = entries[entries.length - 1]?.isIntersecting ?? true;
+      const pending = this.pending;
+      if (this.onScreen && pending) {
+        this.pending = undefined;
+        this.setStep(pending.step, pending.belt);
+      }
+    }).observe(canvas);
+  }
+
+  /** Draws a step kept while off screen (before a PNG export, which copies the canvas). */
+  flush(): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (!pending) return;
+    const onScreen = this.onScreen;
+    this.onScreen = true;
+    this.setStep(pending.step, pending.belt);
+    this.onScreen = onScreen;
   }
 
   /** belt: the cell's update and its result state, from the snapshot (the cell table's entry) */
   setStep(step: StepDetail, belt: { equation: string; result: string }): void {
+    if (!this.onScreen) {
+      this.pending = { step, belt };
+      return;
+    }
     const c = this.chart;
     const t = step.cursor.t;
     const result = belt.result;
+    const shown = `${t}\u0000${belt.equation}\u0000${result}\u0000${step.beltLabels.join('\u0000')}\u0000${step.belt.map(b => `${b.unit}:${b.kept}:${b.added}:${b.result}`).join(',')}`;
+    if (shown === this.shown) return;
+    this.shown = shown;
     c.options.plugins!.title!.text = t >= 1
       ? `Conveyor belt at t=${t}: ${belt.equation}`
       : `Conveyor belt (step to t=1 to fill the belt)`;

@@ -1,6 +1,8 @@
 // The units × time heatmap for large H, drawn on a canvas directly: the grid (≤ 256 × 256 bucket
 // means, built by the host) goes into an ImageData once per snapshot and is scaled up without
-// smoothing; axes, title, colour bar and the step marker are drawn around it. Gates (0..1)
+// smoothing; axes, title and colour bar are drawn around it. The step marker and the veil over the
+// steps not reached yet are on an overlay canvas (overlay.ts), so a Step repaints only that; the
+// heatmap's own draws are counted in its canvas's data-chart-draws. Gates (0..1)
 // use a sequential scale from the background to --vscode-charts-blue; signed fields a diverging
 // scale blue ← background → red, scaled by the largest value the grid carries, cells without a
 // finite value in the theme's error colour (scale and labels: src/protocol/heatmapScale.ts).
@@ -12,13 +14,16 @@ import type { HeatmapRange } from '../../src/protocol/heatmapScale';
 import type { Heatmap } from '../../src/protocol/messages';
 import type { Theme } from '../theme';
 import { toRgba } from '../theme';
+import { ChartOverlay, NO_OVERLAY, OverlayState } from './overlay';
 
 const MARGIN = { left: 64, right: 72, top: 30, bottom: 40 };
 
 export class HeatmapChart {
   private heatmap: Heatmap | undefined;
   private T = 1;
-  private markerT: number | undefined;
+  private overlayState: OverlayState = NO_OVERLAY;
+  private readonly overlay: ChartOverlay;
+  private draws = 0;
   private image: HTMLCanvasElement = document.createElement('canvas');
   private title = '';
 
@@ -26,6 +31,7 @@ export class HeatmapChart {
     readonly canvas: HTMLCanvasElement, private theme: Theme, private readonly onPick: (t: number) => void,
     private readonly readout: HTMLElement, private readonly tokens: () => readonly string[],
   ) {
+    this.overlay = new ChartOverlay(canvas);
     canvas.addEventListener('mousemove', event => this.showReadout(event));
     canvas.addEventListener('mouseleave', () => { this.readout.hidden = true; });
     canvas.addEventListener('click', event => {
@@ -73,9 +79,25 @@ export class HeatmapChart {
     this.draw();
   }
 
-  setMarker(t: number | undefined): void {
-    this.markerT = t;
-    this.draw();
+  /** Moves the marker and the veil: repaints the overlay only. */
+  setCursor(state: OverlayState): void {
+    this.overlayState = state;
+    this.paintOverlay();
+  }
+
+  private paintOverlay(): void {
+    const box = this.canvas.parentElement;
+    const cssW = box?.clientWidth ?? this.canvas.clientWidth;
+    const cssH = box?.clientHeight ?? this.canvas.clientHeight;
+    if (!this.heatmap || cssW === 0 || cssH === 0) return;
+    const w = cssW - MARGIN.left - MARGIN.right;
+    const h = cssH - MARGIN.top - MARGIN.bottom;
+    const T = this.T;
+    const area = { left: MARGIN.left, right: MARGIN.left + w, top: MARGIN.top, bottom: MARGIN.top + h };
+    const theme = this.theme;
+    // the marker on the column's centre; the veil from the right edge of the cursor's column
+    this.overlay.paint(area, t => MARGIN.left + ((t - 0.5) / T) * w, this.overlayState, theme,
+      `${theme.fontSize}px ${theme.fontFamily || 'sans-serif'}`, t => MARGIN.left + (t / T) * w);
   }
 
   applyTheme(theme: Theme): void {
@@ -198,19 +220,9 @@ export class HeatmapChart {
     ctx.fillText(middle, barX + 16, MARGIN.top + h / 2);
     ctx.fillText(bottom, barX + 16, MARGIN.top + h - 4);
     canvas.dataset.scale = `${top} ${middle} ${bottom}`;
-    // step marker
-    canvas.dataset.markerT = this.markerT === undefined ? '' : String(this.markerT);
-    if (this.markerT !== undefined && this.markerT >= 1) {
-      const px = MARGIN.left + ((this.markerT - 0.5) / this.T) * w;
-      canvas.dataset.markerX = px.toFixed(1);
-      ctx.strokeStyle = theme.marker || theme.foreground;
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      ctx.moveTo(px, MARGIN.top);
-      ctx.lineTo(px, MARGIN.top + h);
-      ctx.stroke();
-      ctx.lineWidth = 1;
-    }
+    this.draws++;
+    canvas.dataset.chartDraws = String(this.draws);
+    this.paintOverlay();
   }
 }
 

@@ -1,5 +1,6 @@
 // Chart.js, tree-shaken: only the controllers, elements, scales and plugins the panel uses are
-// registered, animation is off globally (steps are not animated), and the step-marker plugin.
+// registered, and animation is off globally (steps are not animated; the step marker is on an
+// overlay canvas, overlay.ts).
 
 import {
   BarController, BarElement, CategoryScale, Chart, Legend, LineController, LineElement, LinearScale,
@@ -7,10 +8,9 @@ import {
 } from 'chart.js';
 import type { Theme } from '../theme';
 import { withAlpha } from '../theme';
-import { stepMarkerPlugin } from './stepMarker';
 
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, LogarithmicScale,
-  CategoryScale, Title, Tooltip, Legend, stepMarkerPlugin);
+  CategoryScale, Title, Tooltip, Legend);
 Chart.defaults.animation = false;
 Chart.defaults.maintainAspectRatio = false;
 Chart.defaults.responsive = true;

@@ -1,14 +1,18 @@
 // One line chart over time steps (gates, states, gradient decay): created once, then its
-// datasets and the step marker are updated in place with chart.update('none') on every
-// snapshot, step and theme change. Lines are coloured by field (theme --vscode-charts-*) and
-// told apart by dash per unit; the legend shows one entry per field and toggles all its units.
-// A click anywhere in the plot area asks the host to go to that step.
+// datasets are updated in place with chart.update('none') on a snapshot or a theme change. A Step
+// never redraws the chart: the step marker and the veil over the steps not reached yet are on an
+// overlay canvas above it (overlay.ts), placed from the chart's own x scale. Each chart draw
+// counts itself in the canvas's data-chart-draws (the end-to-end test checks that a Step adds
+// none) and publishes where steps sit on screen (data-x-first / data-x-last / data-plot-y).
+// Lines are coloured by field (theme --vscode-charts-*) and told apart by dash per unit; the
+// legend shows one entry per field and toggles all its units. A click anywhere in the plot area
+// asks the host to go to that step.
 
 import type { ChartData as ProtocolChart, LineSeries, Phase } from '../../src/protocol/messages';
 import type { Theme } from '../theme';
 import { withAlpha } from '../theme';
 import { Chart, applyChartChrome } from './setup';
-import { setStepMarker } from './stepMarker';
+import { ChartOverlay, NO_OVERLAY, OverlayState } from './overlay';
 import { linearTick, logTick } from './tickFormat';
 
 type Point = { x: number; y: number | null };
@@ -32,13 +36,18 @@ export class TimeChart {
   private lines: LineSeries[] = [];
   private T = 1;
   private theme: Theme;
-  private marker: { t?: number; dashed: boolean } = { dashed: false };
+  private overlayState: OverlayState = NO_OVERLAY;
+  private readonly overlay: ChartOverlay;
+  private draws = 0;
 
   constructor(readonly canvas: HTMLCanvasElement, theme: Theme, private readonly options: TimeChartOptions) {
     this.theme = theme;
+    this.overlay = new ChartOverlay(canvas);
     this.chart = new Chart<'line', Point[]>(canvas, {
       type: 'line',
       data: { datasets: [] },
+      // after every chart draw (data, theme, resize, legend): the overlay follows the new scales
+      plugins: [{ id: 'cursorLayer', afterDraw: () => this.afterChartDraw() }],
       options: {
         parsing: false,
         normalized: true,
@@ -152,16 +161,37 @@ export class TimeChart {
     this.chart.update('none');
   }
 
-  /** Moves the step marker (t undefined hides it). */
-  setMarker(t: number | undefined, dashed: boolean): void {
-    this.marker = { t, dashed };
-    this.applyMarker();
-    this.chart.update('none');
+  /**
+   * Moves the step marker (t undefined hides it) and the veil over the steps not reached yet:
+   * repaints the overlay only, never the chart.
+   */
+  setCursor(state: OverlayState): void {
+    this.overlayState = { ...state, label: state.markerT === undefined ? undefined : `t=${state.markerT}` };
+    this.paintOverlay();
   }
 
-  private applyMarker(): void {
-    const t = this.marker.t;
-    setStepMarker(this.chart, { t, color: this.theme.marker || this.theme.foreground, dashed: this.marker.dashed, label: t === undefined ? undefined : `t=${t}` });
+  private afterChartDraw(): void {
+    const chart = this.chart;
+    const canvas = this.canvas;
+    this.draws++;
+    canvas.dataset.chartDraws = String(this.draws);
+    const x = chart?.scales.x;
+    if (x) {
+      // where steps sit on screen (CSS px): lets a test click the point of a given step
+      canvas.dataset.xFirst = `${x.min}:${x.getPixelForValue(x.min).toFixed(1)}`;
+      canvas.dataset.xLast = `${x.max}:${x.getPixelForValue(x.max).toFixed(1)}`;
+      canvas.dataset.plotY = ((chart.chartArea.top + chart.chartArea.bottom) / 2).toFixed(1);
+    }
+    this.paintOverlay();
+  }
+
+  private paintOverlay(): void {
+    const chart = this.chart;
+    // the first draw runs inside the constructor, before this.chart is set
+    const x = chart?.scales.x;
+    if (!x || !chart.chartArea) return;
+    const font = `${Math.round((chart.options.font?.size as number | undefined) ?? 12)}px ${chart.options.font?.family ?? 'sans-serif'}`;
+    this.overlay.paint(chart.chartArea, t => x.getPixelForValue(t), this.overlayState, this.theme, font);
   }
 
   /** Colours per field from the theme; new dataset objects, since Chart.js caches resolved options per dataset object. */
@@ -179,7 +209,6 @@ export class TimeChart {
     this.theme = theme;
     applyChartChrome(this.chart, theme);
     this.colorDatasets();
-    this.applyMarker();
     // a full update (animation is off): 'none' keeps the points' shared resolved options
     if (update) this.chart.update();
   }
