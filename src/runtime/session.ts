@@ -6,6 +6,9 @@
 // progress) is injected as a TraceComputer / SpecParser taking an AbortSignal.
 // The trace shown may be older than the text (an invalid edit, a computation running, failed or
 // cancelled): `freshness()` says whether it is current and if not why, for every view.
+// An edit marks the trace stale at once (`markEdited`, before its debounce and parse), and an
+// update is 'computing' from its start, so no view shows old values unmarked while a large
+// text is parsed.
 // Each update may carry the document version of its text; issues are tagged with the version
 // they were parsed from (`issuesFor(version)`), so a view never positions problems of an older
 // text against a newer document.
@@ -15,6 +18,7 @@ import { layerCount, layerLabel, layerView } from '../engine/stackView';
 import type { Spec, SpecIssue, Trace } from '../engine/types';
 import { Cursor, START, clampCursor, cursorAt, cursorIndex, lastIndex, sameCursor } from './cursor';
 import { Emitter } from './emitter';
+import { timing } from './timing';
 
 /** What changed in one `onDidChange`: views redraw only what they must. */
 export interface SessionChange {
@@ -90,6 +94,8 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   /** the last text given to update(), kept for recompute() */
   private _latestText: string | undefined;
   private _computeState: ComputeState = 'idle';
+  /** an edit arrived that no update() has taken yet (the manager's debounce is running) */
+  private _editPending = false;
   private _computeError: string | undefined;
   private _computation: AbortController | undefined;
   /** the computation the user cancelled (as opposed to one superseded by a newer edit) */
@@ -117,6 +123,8 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   /** the files the spec reads (model, inputs), as written in it: watch them and recompute */
   get dependencies(): readonly string[] { return this._dependencies; }
   get T(): number { return this._trace?.T ?? 0; }
+  /** the length of the last text given to update() (0 before any): sizes the edit debounce without reading the document */
+  get textLength(): number { return this._latestText?.length ?? 0; }
   get hasErrors(): boolean { return this._issues.some(issue => issue.severity === 'error'); }
 
   /** Where the computation of the current text stands (idle = done, or nothing to compute). */
@@ -128,7 +136,17 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
    * errors, or its computation is pending, failed or was cancelled.
    */
   get stale(): boolean {
-    return this._trace !== undefined && (this._spec === undefined || this._computeState !== 'idle');
+    return this._trace !== undefined && (this._spec === undefined || this._computeState !== 'idle' || this._editPending);
+  }
+
+  /**
+   * The document changed and an update will follow (after the debounce): the trace shown is
+   * stale from now on. Cheap (no text is read), and fires only when freshness changes.
+   */
+  markEdited(): void {
+    if (this._disposed || this._editPending) return;
+    this._editPending = true;
+    this.fire({ cursor: false, trace: false, issues: false });
   }
 
   /**
@@ -164,12 +182,16 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
    */
   async update(text: string, options: UpdateOptions = {}): Promise<void> {
     if (this._disposed) return;
+    const wasEdited = this._editPending;
+    this._editPending = false;
     if (text === this._text && !options.force) {
       // the same text under a newer version (an undo back to it): its issues hold for that version too
       if (options.version !== undefined && options.version !== this._textVersion) {
         this._textVersion = options.version;
-        if (!this._parsing) { this._issuesVersion = options.version; this.fire({ cursor: false, trace: false, issues: false, parsed: true }); }
+        if (!this._parsing) { this._issuesVersion = options.version; this.fire({ cursor: false, trace: false, issues: false, parsed: true }); return; }
       }
+      // back to the text already shown or under way: stale only if its computation is
+      if (wasEdited) this.fire({ cursor: false, trace: false, issues: false });
       return;
     }
     this._text = text;
@@ -183,11 +205,17 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
     const superseded = () => this._disposed || (signal.aborted && this._cancelledByUser !== controller);
     /** true when the user cancelled this computation */
     const cancelledByUser = () => this._cancelledByUser === controller;
+    // stale from the start: a large text's parse (in the worker) takes a while
+    this._computeState = 'computing';
+    this._computeError = undefined;
+    this.fire({ cursor: false, trace: false, issues: false });
     try {
       let parsed: ParseResult | undefined;
       this._parsing = true;
+      timing.mark(`session: parse ${text.length} chars`);
       try {
         parsed = signal.aborted ? undefined : await this.parse(text, signal, this.uri);
+        timing.mark('session: parsed');
       } catch (error) {
         if (!superseded()) this.fail(error);
         return;
@@ -204,6 +232,7 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
       this._computeState = parsed.spec ? 'computing' : 'idle';
       this._computeError = undefined;
       this.fire({ cursor: false, trace: false, issues: issuesChanged, parsed: true });
+      timing.mark('session: parse event delivered');
       if (!parsed.spec) return;
       // a cancel that came before the computation started (while parsing, or from a listener of
       // the event just fired) is honoured: nothing is computed
@@ -212,6 +241,7 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
       let trace: Trace | undefined;
       try {
         trace = await this.computeTrace(parsed.spec, signal);
+        timing.mark('session: trace computed');
       } catch (error) {
         if (!superseded()) this.fail(error);
         return;
@@ -226,6 +256,7 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
       const cursorMoved = !sameCursor(clamped, this._cursor);
       this._cursor = clamped;
       this.fire({ cursor: cursorMoved, trace: true, issues: false });
+      timing.mark('session: trace event delivered');
     } finally {
       if (this._computation === controller) this._computation = undefined;
       if (this._cancelledByUser === controller) this._cancelledByUser = undefined;
