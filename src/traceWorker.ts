@@ -3,7 +3,8 @@
 // trace of a validated Spec. The thread stays up between jobs (src/runtime/workerPool.ts: the
 // bundle is loaded and the WebAssembly kernels compiled once); the host terminates it only to
 // cancel a running job. Each message is a job `{ id, request }`, answered `{ id, response }`.
-// A parsed spec goes back transferred, and the worker keeps its own copy under a spec id, so the
+// A parse also scans where each input row ends (the inline values' positions), so the host
+// never scans a large text itself. A parsed spec goes back transferred, and the worker keeps its own copy under a spec id, so the
 // trace job that follows names that id instead of sending the spec's arrays back (a copy of
 // ~15 MB at (H, I, T) = (512, 256, 1000)). A trace goes back packed (packTrace: its lazy gate
 // fields are not forced, the host re-attaches them) with its buffers in the transfer list, so
@@ -15,6 +16,7 @@ import { computeTrace } from './engine/trace';
 import { PackedTrace, packTrace, storedBuffers } from './engine/traceTransfer';
 import type { Spec, SpecIssue } from './engine/types';
 import type { JobAnswer, JobMessage } from './runtime/workerPool';
+import { scanInputRowEnds } from './views/specTree';
 
 export type TraceWorkerRequest =
   | { kind: 'trace'; spec: Spec }
@@ -24,7 +26,7 @@ export type TraceWorkerRequest =
 export type TraceWorkerResponse =
   | { ok: true; kind: 'trace'; trace: PackedTrace; ms: number }
   /** `specId` names the worker's copy of `spec`, for a trace job on the same thread */
-  | { ok: true; kind: 'parse'; spec?: Spec; specId?: number; issues: SpecIssue[]; ms: number }
+  | { ok: true; kind: 'parse'; spec?: Spec; specId?: number; issues: SpecIssue[]; inputRowEnds: number[]; ms: number }
   | { ok: false; message: string; missing?: boolean };
 
 /** The specs parsed here, by id, until a trace job takes them; only the last few are kept. */
@@ -43,7 +45,9 @@ function run(request: TraceWorkerRequest): { response: TraceWorkerResponse; tran
       parsedSpecs.set(specId, structuredClone(parsed.spec));
       for (const id of parsedSpecs.keys()) if (parsedSpecs.size > KEPT_SPECS) parsedSpecs.delete(id);
     }
-    const response: TraceWorkerResponse = { ok: true, kind: 'parse', spec: parsed.spec, specId, issues: parsed.issues, ms: performance.now() - start };
+    // the inline values' row positions, scanned here rather than on the host's thread
+    const inputRowEnds = scanInputRowEnds(request.text);
+    const response: TraceWorkerResponse = { ok: true, kind: 'parse', spec: parsed.spec, specId, issues: parsed.issues, inputRowEnds, ms: performance.now() - start };
     return { response, transfer: storedBuffers(response) };
   }
   let spec: Spec | undefined;

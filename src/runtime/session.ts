@@ -6,9 +6,9 @@
 // progress) is injected as a TraceComputer / SpecParser taking an AbortSignal.
 // The trace shown may be older than the text (an invalid edit, a computation running, failed or
 // cancelled): `freshness()` says whether it is current and if not why, for every view.
-// An edit marks the trace stale at once (`markEdited`, before its debounce and parse), and an
-// update is 'computing' from its start, so no view shows old values unmarked while a large
-// text is parsed.
+// An edit marks the trace stale at once (`markEdited`, before its debounce and parse), and it
+// stays stale through the parse, so no view shows old values unmarked while a large text is
+// parsed; computeState turns 'computing' once the parse is done and the engine runs.
 // Each update may carry the document version of its text; issues are tagged with the version
 // they were parsed from (`issuesFor(version)`), so a view never positions problems of an older
 // text against a newer document.
@@ -44,7 +44,8 @@ export type TraceComputer = (spec: Spec, signal: AbortSignal) => Trace | undefin
 
 /** Parses and validates a spec's text; may run in a worker for a large text. undefined = cancelled; throws = failed. */
 export type SpecParser = (text: string, signal: AbortSignal, ref?: DocumentRef) => ParseResult | undefined | Promise<ParseResult | undefined>;
-export type ParseResult = { spec?: Spec; issues: SpecIssue[]; dependencies?: string[] };
+/** `inputRowEnds`: the offset just after each row of `inputs`, when the parser scanned them (a worker). */
+export type ParseResult = { spec?: Spec; issues: SpecIssue[]; dependencies?: string[]; inputRowEnds?: number[] };
 
 /** Why the trace shown is not the current text's. */
 export type StaleReason = 'errors' | 'computing' | 'failed' | 'cancelled';
@@ -83,6 +84,8 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   private _cursor: Cursor = START;
   /** the stack entry (PyTorch order: l0 forward, l0 reverse, l1 forward, …) the views show */
   private _layer = 0;
+  /** where each input row of the text of `issuesVersion` ends, when the parser said */
+  private _inputRowEnds: number[] | undefined;
   /** the files the current spec reads (model, inputs), as written in it */
   private _dependencies: readonly string[] = [];
   /** the text whose parse and trace are done or under way; cleared after a failure so the same text recomputes */
@@ -94,7 +97,7 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   /** the last text given to update(), kept for recompute() */
   private _latestText: string | undefined;
   private _computeState: ComputeState = 'idle';
-  /** an edit arrived that no update() has taken yet (the manager's debounce is running) */
+  /** an edit arrived whose text is not parsed yet (the manager's debounce, or the parse, is running) */
   private _editPending = false;
   private _computeError: string | undefined;
   private _computation: AbortController | undefined;
@@ -111,6 +114,8 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   get issues(): readonly SpecIssue[] { return this._issues; }
   /** the document version the issues were parsed from (undefined when updates carry no version) */
   get issuesVersion(): number | undefined { return this._issuesVersion; }
+  /** the input rows' end offsets in the text of `issuesVersion`, when its parser gave them */
+  get inputRowEnds(): number[] | undefined { return this._inputRowEnds; }
   get cursor(): Cursor { return this._cursor; }
   /** the selected stack entry (0 for a single layer): every view shows `view`, this entry's single-layer Trace */
   get layer(): number { return this._layer; }
@@ -182,16 +187,16 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
    */
   async update(text: string, options: UpdateOptions = {}): Promise<void> {
     if (this._disposed) return;
-    const wasEdited = this._editPending;
-    this._editPending = false;
     if (text === this._text && !options.force) {
       // the same text under a newer version (an undo back to it): its issues hold for that version too
+      // back to the text already shown or under way: stale only while that one is parsed or computed
+      const wasPending = this._editPending && !this._parsing;
+      if (wasPending) this._editPending = false;
       if (options.version !== undefined && options.version !== this._textVersion) {
         this._textVersion = options.version;
         if (!this._parsing) { this._issuesVersion = options.version; this.fire({ cursor: false, trace: false, issues: false, parsed: true }); return; }
       }
-      // back to the text already shown or under way: stale only if its computation is
-      if (wasEdited) this.fire({ cursor: false, trace: false, issues: false });
+      if (wasPending) this.fire({ cursor: false, trace: false, issues: false });
       return;
     }
     this._text = text;
@@ -205,9 +210,8 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
     const superseded = () => this._disposed || (signal.aborted && this._cancelledByUser !== controller);
     /** true when the user cancelled this computation */
     const cancelledByUser = () => this._cancelledByUser === controller;
-    // stale from the start: a large text's parse (in the worker) takes a while
-    this._computeState = 'computing';
-    this._computeError = undefined;
+    // stale from the start (not yet 'computing': that says the parse is done and the engine runs)
+    this._editPending = true;
     this.fire({ cursor: false, trace: false, issues: false });
     try {
       let parsed: ParseResult | undefined;
@@ -225,8 +229,10 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
       if (superseded()) return;
       if (!parsed) { this.cancelled(); return; }
       const issuesChanged = !sameIssues(this._issues, parsed.issues);
+      this._editPending = false;
       this._issues = parsed.issues;
       this._issuesVersion = this._textVersion;
+      this._inputRowEnds = parsed.inputRowEnds;
       this._spec = parsed.spec;
       this._dependencies = parsed.dependencies ?? [];
       this._computeState = parsed.spec ? 'computing' : 'idle';
@@ -279,12 +285,14 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   }
 
   private cancelled(): void {
+    this._editPending = false;
     this._text = undefined; // the same text must compute again on the next update
     this._computeState = 'cancelled';
     this.fire({ cursor: false, trace: false, issues: false });
   }
 
   private fail(error: unknown): void {
+    this._editPending = false;
     this._text = undefined;
     this._computeState = 'failed';
     this._computeError = error instanceof Error ? error.message : String(error);

@@ -9,6 +9,7 @@ import type { Session } from '../runtime/session';
 import { SessionManager, SessionManagerOptions } from '../runtime/sessionManager';
 import { timing } from '../runtime/timing';
 import { isSpecDocument } from './specDocument';
+import { seedInputRowEnds } from './specTree';
 
 /** A runtime session whose document is a VS Code text document. */
 export type SpecSession = Session<vscode.Uri>;
@@ -36,6 +37,12 @@ export class DocumentSessions implements vscode.Disposable {
     this.onDidChangeSession = this.manager.onDidChangeSession;
     this.onDidCloseSession = this.manager.onDidCloseSession;
     this.disposables.push(
+      // first listener of every session event: a worker's parse brings the input rows' positions,
+      // given to the views' cache before any view asks (no second scan of the text on this thread)
+      this.manager.onDidChangeSession(({ session, change }) => {
+        const document = this.documents.get(session.uri.toString());
+        if (change.parsed && document && session.inputRowEnds) seedInputRowEnds(document, session.issuesVersion, session.inputRowEnds);
+      }),
       vscode.workspace.onDidOpenTextDocument(document => { timing.mark(`host: document opened ${document.uri.path.split('/').pop()}`); this.open(document); }),
       vscode.workspace.onDidCloseTextDocument(document => this.close(document)),
       // a document whose language was just switched to lstm-spec arrives as close + open: edit() ignores unknown ones
