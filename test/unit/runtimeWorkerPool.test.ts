@@ -84,6 +84,17 @@ describe('runtime WarmWorker', () => {
     assert.equal(worker.generation, 2);
   });
 
+  it('cancelling the running job with nothing queued still leaves a fresh thread warming up', async () => {
+    const { worker, threads } = pool();
+    const cancel = new AbortController();
+    const running = worker.run(job('slow'), cancel.signal);
+    cancel.abort();
+    assert.equal(await running, undefined);
+    assert.equal(threads.length, 2, 'started in the background, before any next job');
+    assert.equal(threads[1].terminated, false);
+    assert.equal(threads[1].received.length, 0);
+  });
+
   it('a thread that dies during a job rejects that job; the next job gets a new thread', async () => {
     const { worker, threads } = pool();
     const failing = worker.run(job('boom'), new AbortController().signal);
@@ -126,9 +137,20 @@ describe('runtime showProgressAfter', () => {
     showProgressAfter(work, 400, () => shown++, scheduler);
     assert.equal([...scheduler.timers.values()][0].ms, 400);
     await work; await tick();
+    assert.equal(scheduler.timers.size, 0, 'the timer was cancelled when the job ended');
     scheduler.fireAll();
     assert.equal(shown, 0);
-    assert.equal(scheduler.timers.size, 0, 'the timer was cancelled when the job ended');
+  });
+
+  it('a timer that fires after the job ended (its cancel came too late) shows nothing', async () => {
+    const scheduler = new ManualScheduler();
+    scheduler.cancel = () => undefined; // the timer's callback was already on its way
+    let shown = 0;
+    const work = Promise.resolve('quick');
+    showProgressAfter(work, 400, () => shown++, scheduler);
+    await work; await tick();
+    scheduler.fireAll();
+    assert.equal(shown, 0);
   });
 
   it('a job still running after the delay shows progress once; a failed one counts as ended', async () => {
