@@ -8,7 +8,8 @@
 // trace job that follows names that id instead of sending the spec's arrays back (a copy of
 // ~15 MB at (H, I, T) = (512, 256, 1000)). A trace goes back packed (packTrace: its lazy gate
 // fields are not forced, the host re-attaches them) with its buffers in the transfer list, so
-// nothing is computed twice or copied on the way back.
+// nothing is computed twice or copied on the way back. The States view's saturation figure (a
+// scan of every pre-activation, ~100 ms at (512, 256, 1000)) is computed here too.
 
 import { parentPort } from 'node:worker_threads';
 import { parseSpec } from './engine/specParse';
@@ -17,6 +18,7 @@ import { PackedTrace, packTrace, storedBuffers } from './engine/traceTransfer';
 import type { Spec, SpecIssue } from './engine/types';
 import type { JobAnswer, JobMessage } from './runtime/workerPool';
 import { scanInputRowEnds } from './views/specTree';
+import { gateSaturation, type SaturationReport } from './views/traceFields';
 
 export type TraceWorkerRequest =
   | { kind: 'trace'; spec: Spec }
@@ -24,7 +26,8 @@ export type TraceWorkerRequest =
   | { kind: 'trace'; specId: number }
   | { kind: 'parse'; text: string };
 export type TraceWorkerResponse =
-  | { ok: true; kind: 'trace'; trace: PackedTrace; ms: number }
+  /** `saturation`: the States view's saturated-gates figure, a scan of every pre-activation done here */
+  | { ok: true; kind: 'trace'; trace: PackedTrace; saturation: SaturationReport; ms: number }
   /** `specId` names the worker's copy of `spec`, for a trace job on the same thread */
   | { ok: true; kind: 'parse'; spec?: Spec; specId?: number; issues: SpecIssue[]; inputRowEnds: number[]; ms: number }
   | { ok: false; message: string; missing?: boolean };
@@ -58,8 +61,10 @@ function run(request: TraceWorkerRequest): { response: TraceWorkerResponse; tran
   } else {
     spec = request.spec;
   }
-  const { plain, buffers } = packTrace(computeTrace(spec));
-  return { response: { ok: true, kind: 'trace', trace: plain, ms: performance.now() - start }, transfer: buffers };
+  const trace = computeTrace(spec);
+  const saturation = gateSaturation(trace);
+  const { plain, buffers } = packTrace(trace);
+  return { response: { ok: true, kind: 'trace', trace: plain, saturation, ms: performance.now() - start }, transfer: buffers };
 }
 
 parentPort?.on('message', ({ id, request }: JobMessage<TraceWorkerRequest>) => {

@@ -104,7 +104,7 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   /** the computation the user cancelled (as opposed to one superseded by a newer edit) */
   private _cancelledByUser: AbortController | undefined;
   /** freshness as last fired, to fire `state` only on a change */
-  private _firedState = 'false|idle|';
+  private _firedState = 'false|idle||false';
   private _disposed = false;
 
   constructor(readonly uri: Ref, private readonly computeTrace: TraceComputer, private readonly parse: SpecParser = parseInline) {}
@@ -340,7 +340,8 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   /** Fires `change`, with `state` set when freshness changed since the last event; nothing when nothing changed. */
   private fire(change: SessionChange): void {
     if (this._disposed) return;
-    const state = `${this.stale}|${this._computeState}|${this._computeError ?? ''}`;
+    // the pending edit is part of it: stale while parsing, then stale for errors, is a change of reason
+    const state = `${this.stale}|${this._computeState}|${this._computeError ?? ''}|${this.stale && this._editPending}`;
     const stateChanged = state !== this._firedState;
     this._firedState = state;
     if (!change.cursor && !change.trace && !change.issues && !change.parsed && !change.layer && !stateChanged) return;

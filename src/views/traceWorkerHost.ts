@@ -27,6 +27,7 @@ import { loadSpecAsync } from '../runtime/specLoader';
 import { timing } from '../runtime/timing';
 import { PreparedRequest, showProgressAfter, WarmWorker } from '../runtime/workerPool';
 import type { TraceWorkerRequest, TraceWorkerResponse } from '../traceWorker';
+import { rememberGateSaturation } from './traceFields';
 
 /** Forward + BPTT FLOPs of the cell table (docs/cli.md, `bench`): the estimate that picks the worker. */
 export function estimateFlops(spec: Pick<Spec, 'cell' | 'hiddenSize' | 'inputSize' | 'T'>): number {
@@ -164,6 +165,7 @@ export function createTraceComputer(options: TraceComputerOptions, workers: Trac
       const response = await running;
       if (response?.kind !== 'trace') return undefined;
       const unpacked = unpackTrace(response.trace);
+      rememberGateSaturation(unpacked, response.saturation);
       timing.mark('host: trace unpacked');
       return unpacked;
     } finally {

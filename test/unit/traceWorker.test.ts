@@ -1,7 +1,7 @@
 // The real trace worker (dist/traceWorker.js) behind the runtime's WarmWorker, on
 // worker_threads as in the extension host: one thread parses, keeps the spec under an id and
 // computes its trace from that id; the trace it transfers back equals the one computed on this
-// thread; an id it no longer keeps is answered `missing`; a cancelled running job terminates
+// thread, and so does the saturation figure it scans; an id it no longer keeps is answered `missing`; a cancelled running job terminates
 // the thread and the next job runs on a fresh one. The bundle is built first if missing.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import { computeTrace } from '../../src/engine/trace';
 import { unpackTrace } from '../../src/engine/traceTransfer';
 import { WarmWorker } from '../../src/runtime/workerPool';
 import type { TraceWorkerRequest, TraceWorkerResponse } from '../../src/traceWorker';
+import { gateSaturation } from '../../src/views/traceFields';
 
 const root = path.resolve(__dirname, '../..');
 const workerPath = path.join(root, 'dist/traceWorker.js');
@@ -62,6 +63,7 @@ describe('the trace worker behind a WarmWorker', function () {
     assert.equal(fromWorker.loss.L, here.loss.L);
     for (const field of ['h', 'c', 'f', 'o']) assert.deepEqual([...fromWorker.forward[field]], [...here.forward[field]], field);
     assert.deepEqual([...fromWorker.backward.dL_dW.W_f], [...here.backward.dL_dW.W_f]);
+    assert.deepEqual(traced.saturation, gateSaturation(here), 'the States view\'s saturation figure, scanned in the worker');
     const again = await pool.run(() => ({ request: { kind: 'trace', specId: parsed.specId! } }), signal);
     assert.ok(again && !again.ok && again.missing, 'the worker handed its copy to the first trace job');
     assert.equal(threads, 1, 'one thread for all three jobs');
