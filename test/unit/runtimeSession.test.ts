@@ -321,4 +321,14 @@ describe('runtime Session: stale at once on an edit', () => {
     assert.equal(session.stale, false);
     assert.equal(changes.filter(change => change.state).length, 2);
   });
+
+  it('stale while parsing, then stale for errors, is announced as a change of state (the debugger reports the second)', async () => {
+    const session = new Session('a.lstm.json', countingComputer().computer);
+    await session.update(specText(2));
+    const reasons: string[] = [];
+    session.onDidChange(change => { if (change.state) reasons.push(reasonOf(session.freshness())); });
+    session.markEdited();
+    await session.update(brokenText(2));
+    assert.deepEqual(reasons, ['computing', 'errors']);
+  });
 });
