@@ -215,6 +215,43 @@ const heapNow = async () => {
   trace = undefined;
 }
 
+// What the extension host keeps for an open spec at (512, 256, 1000) whose trace came from the
+// worker: the trace packed there (lazy gate fields left out), moved through a MessageChannel
+// with its buffers transferred (as worker_threads does), unpacked with its lazy fields
+// re-attached; then with those fields read; then with the session's parsed spec next to it.
+// A copy made on the way (a buffer cloned instead of transferred) shows here as extra growth.
+async function hostRetainedMemory() {
+  const transferOut = path.join(root, 'out/bench/transfer.cjs');
+  await esbuild.build({
+    entryPoints: [path.join(root, 'src/engine/traceTransfer.ts')], outfile: transferOut, mainFields: ['module', 'main'], bundle: true, platform: 'node', format: 'cjs', target: 'es2022', logLevel: 'warning', plugins: [watPlugin],
+  });
+  const { packTrace, unpackTrace } = createRequire(import.meta.url)(transferOut);
+  const { MessageChannel } = await import('node:worker_threads');
+  const [H, I, T] = [512, 256, 1000];
+  const MB = n => (n / 1e6).toFixed(1);
+  let spec = lstmSpec(H, I, T);
+  const { port1, port2 } = new MessageChannel();
+  const received = new Promise(resolve => port2.once('message', resolve));
+  {
+    const { plain, buffers } = packTrace(engine.computeTrace(spec));
+    port1.postMessage(plain, buffers);
+  }
+  const packed = await received;
+  port1.close(); port2.close();
+  const before = await heapNow();
+  let trace = unpackTrace(packed);
+  const base = await heapNow();
+  // growth relative to the moment the packed trace arrived (its buffers are already counted)
+  const held = (await heapNow()) - before + bufferBytes(trace);
+  for (const field of Object.keys(trace.forward)) void trace.forward[field];
+  if (trace.pathDecay) void Object.values(trace.pathDecay);
+  const read = (await heapNow()) - base + bufferBytes(packed.trace);
+  const specBytes = Object.values(spec.params).reduce((n, a) => n + a.byteLength, 0) + spec.inputs.byteLength + spec.h0.byteLength + spec.c0.byteLength;
+  console.log(`host-side trace from the worker (H,I,T)=(${H},${I},${T}): ${MB(held)} MB as received, ${MB(read)} MB with the lazy fields read (limit 80 MB); the session's spec adds ${MB(specBytes)} MB`);
+  trace = undefined; spec = undefined;
+}
+await hostRetainedMemory();
+
 if (!process.argv.includes('--engine-only')) {
   const run = (title, args, env = {}) => {
     console.log(`\n${title}`);

@@ -9,7 +9,6 @@
 import * as vscode from 'vscode';
 import { registerErrorReporter, reportError, reportMessage } from './errorReporter';
 import { Emitter } from './runtime/emitter';
-import { EDIT_DEBOUNCE_MS } from './runtime/sessionManager';
 import { registerChartPanel } from './views/chartPanel';
 import { lastStatusMessage, registerCommands } from './views/commandHost';
 import { registerDebugger } from './views/debugger';
@@ -86,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): LstmStepperApi {
     modelEditorPost: uri => modelEditorPosts.get(uri.toString()),
     activationMs: performance.now() - start,
     setWorkerThresholdMs: ms => { thresholdOverride = ms; },
-    setEditDebounceMs: ms => { sessions.manager.debounceMs = ms ?? EDIT_DEBOUNCE_MS; },
+    setEditDebounceMs: ms => { sessions.manager.debounceMs = ms; },
   };
 }
 

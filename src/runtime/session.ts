@@ -6,6 +6,9 @@
 // progress) is injected as a TraceComputer / SpecParser taking an AbortSignal.
 // The trace shown may be older than the text (an invalid edit, a computation running, failed or
 // cancelled): `freshness()` says whether it is current and if not why, for every view.
+// An edit marks the trace stale at once (`markEdited`, before its debounce and parse), and it
+// stays stale through the parse, so no view shows old values unmarked while a large text is
+// parsed; computeState turns 'computing' once the parse is done and the engine runs.
 // Each update may carry the document version of its text; issues are tagged with the version
 // they were parsed from (`issuesFor(version)`), so a view never positions problems of an older
 // text against a newer document.
@@ -15,6 +18,7 @@ import { layerCount, layerLabel, layerView } from '../engine/stackView';
 import type { Spec, SpecIssue, Trace } from '../engine/types';
 import { Cursor, START, clampCursor, cursorAt, cursorIndex, lastIndex, sameCursor } from './cursor';
 import { Emitter } from './emitter';
+import { timing } from './timing';
 
 /** What changed in one `onDidChange`: views redraw only what they must. */
 export interface SessionChange {
@@ -40,7 +44,8 @@ export type TraceComputer = (spec: Spec, signal: AbortSignal) => Trace | undefin
 
 /** Parses and validates a spec's text; may run in a worker for a large text. undefined = cancelled; throws = failed. */
 export type SpecParser = (text: string, signal: AbortSignal, ref?: DocumentRef) => ParseResult | undefined | Promise<ParseResult | undefined>;
-export type ParseResult = { spec?: Spec; issues: SpecIssue[]; dependencies?: string[] };
+/** `inputRowEnds`: the offset just after each row of `inputs`, when the parser scanned them (a worker). */
+export type ParseResult = { spec?: Spec; issues: SpecIssue[]; dependencies?: string[]; inputRowEnds?: number[] };
 
 /** Why the trace shown is not the current text's. */
 export type StaleReason = 'errors' | 'computing' | 'failed' | 'cancelled';
@@ -79,6 +84,8 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   private _cursor: Cursor = START;
   /** the stack entry (PyTorch order: l0 forward, l0 reverse, l1 forward, …) the views show */
   private _layer = 0;
+  /** where each input row of the text of `issuesVersion` ends, when the parser said */
+  private _inputRowEnds: number[] | undefined;
   /** the files the current spec reads (model, inputs), as written in it */
   private _dependencies: readonly string[] = [];
   /** the text whose parse and trace are done or under way; cleared after a failure so the same text recomputes */
@@ -90,12 +97,14 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   /** the last text given to update(), kept for recompute() */
   private _latestText: string | undefined;
   private _computeState: ComputeState = 'idle';
+  /** an edit arrived whose text is not parsed yet (the manager's debounce, or the parse, is running) */
+  private _editPending = false;
   private _computeError: string | undefined;
   private _computation: AbortController | undefined;
   /** the computation the user cancelled (as opposed to one superseded by a newer edit) */
   private _cancelledByUser: AbortController | undefined;
   /** freshness as last fired, to fire `state` only on a change */
-  private _firedState = 'false|idle|';
+  private _firedState = 'false|idle||false';
   private _disposed = false;
 
   constructor(readonly uri: Ref, private readonly computeTrace: TraceComputer, private readonly parse: SpecParser = parseInline) {}
@@ -105,6 +114,8 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   get issues(): readonly SpecIssue[] { return this._issues; }
   /** the document version the issues were parsed from (undefined when updates carry no version) */
   get issuesVersion(): number | undefined { return this._issuesVersion; }
+  /** the input rows' end offsets in the text of `issuesVersion`, when its parser gave them */
+  get inputRowEnds(): number[] | undefined { return this._inputRowEnds; }
   get cursor(): Cursor { return this._cursor; }
   /** the selected stack entry (0 for a single layer): every view shows `view`, this entry's single-layer Trace */
   get layer(): number { return this._layer; }
@@ -117,6 +128,8 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   /** the files the spec reads (model, inputs), as written in it: watch them and recompute */
   get dependencies(): readonly string[] { return this._dependencies; }
   get T(): number { return this._trace?.T ?? 0; }
+  /** the length of the last text given to update() (0 before any): sizes the edit debounce without reading the document */
+  get textLength(): number { return this._latestText?.length ?? 0; }
   get hasErrors(): boolean { return this._issues.some(issue => issue.severity === 'error'); }
 
   /** Where the computation of the current text stands (idle = done, or nothing to compute). */
@@ -128,7 +141,17 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
    * errors, or its computation is pending, failed or was cancelled.
    */
   get stale(): boolean {
-    return this._trace !== undefined && (this._spec === undefined || this._computeState !== 'idle');
+    return this._trace !== undefined && (this._spec === undefined || this._computeState !== 'idle' || this._editPending);
+  }
+
+  /**
+   * The document changed and an update will follow (after the debounce): the trace shown is
+   * stale from now on. Cheap (no text is read), and fires only when freshness changes.
+   */
+  markEdited(): void {
+    if (this._disposed || this._editPending) return;
+    this._editPending = true;
+    this.fire({ cursor: false, trace: false, issues: false });
   }
 
   /**
@@ -166,10 +189,14 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
     if (this._disposed) return;
     if (text === this._text && !options.force) {
       // the same text under a newer version (an undo back to it): its issues hold for that version too
+      // back to the text already shown or under way: stale only while that one is parsed or computed
+      const wasPending = this._editPending && !this._parsing;
+      if (wasPending) this._editPending = false;
       if (options.version !== undefined && options.version !== this._textVersion) {
         this._textVersion = options.version;
-        if (!this._parsing) { this._issuesVersion = options.version; this.fire({ cursor: false, trace: false, issues: false, parsed: true }); }
+        if (!this._parsing) { this._issuesVersion = options.version; this.fire({ cursor: false, trace: false, issues: false, parsed: true }); return; }
       }
+      if (wasPending) this.fire({ cursor: false, trace: false, issues: false });
       return;
     }
     this._text = text;
@@ -183,11 +210,16 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
     const superseded = () => this._disposed || (signal.aborted && this._cancelledByUser !== controller);
     /** true when the user cancelled this computation */
     const cancelledByUser = () => this._cancelledByUser === controller;
+    // stale from the start (not yet 'computing': that says the parse is done and the engine runs)
+    this._editPending = true;
+    this.fire({ cursor: false, trace: false, issues: false });
     try {
       let parsed: ParseResult | undefined;
       this._parsing = true;
+      timing.mark(`session: parse ${text.length} chars`);
       try {
         parsed = signal.aborted ? undefined : await this.parse(text, signal, this.uri);
+        timing.mark('session: parsed');
       } catch (error) {
         if (!superseded()) this.fail(error);
         return;
@@ -197,13 +229,16 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
       if (superseded()) return;
       if (!parsed) { this.cancelled(); return; }
       const issuesChanged = !sameIssues(this._issues, parsed.issues);
+      this._editPending = false;
       this._issues = parsed.issues;
       this._issuesVersion = this._textVersion;
+      this._inputRowEnds = parsed.inputRowEnds;
       this._spec = parsed.spec;
       this._dependencies = parsed.dependencies ?? [];
       this._computeState = parsed.spec ? 'computing' : 'idle';
       this._computeError = undefined;
       this.fire({ cursor: false, trace: false, issues: issuesChanged, parsed: true });
+      timing.mark('session: parse event delivered');
       if (!parsed.spec) return;
       // a cancel that came before the computation started (while parsing, or from a listener of
       // the event just fired) is honoured: nothing is computed
@@ -212,6 +247,7 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
       let trace: Trace | undefined;
       try {
         trace = await this.computeTrace(parsed.spec, signal);
+        timing.mark('session: trace computed');
       } catch (error) {
         if (!superseded()) this.fail(error);
         return;
@@ -226,6 +262,7 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
       const cursorMoved = !sameCursor(clamped, this._cursor);
       this._cursor = clamped;
       this.fire({ cursor: cursorMoved, trace: true, issues: false });
+      timing.mark('session: trace event delivered');
     } finally {
       if (this._computation === controller) this._computation = undefined;
       if (this._cancelledByUser === controller) this._cancelledByUser = undefined;
@@ -248,12 +285,14 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   }
 
   private cancelled(): void {
+    this._editPending = false;
     this._text = undefined; // the same text must compute again on the next update
     this._computeState = 'cancelled';
     this.fire({ cursor: false, trace: false, issues: false });
   }
 
   private fail(error: unknown): void {
+    this._editPending = false;
     this._text = undefined;
     this._computeState = 'failed';
     this._computeError = error instanceof Error ? error.message : String(error);
@@ -301,7 +340,8 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   /** Fires `change`, with `state` set when freshness changed since the last event; nothing when nothing changed. */
   private fire(change: SessionChange): void {
     if (this._disposed) return;
-    const state = `${this.stale}|${this._computeState}|${this._computeError ?? ''}`;
+    // the pending edit is part of it: stale while parsing, then stale for errors, is a change of reason
+    const state = `${this.stale}|${this._computeState}|${this._computeError ?? ''}|${this.stale && this._editPending}`;
     const stateChanged = state !== this._firedState;
     this._firedState = state;
     if (!change.cursor && !change.trace && !change.issues && !change.parsed && !change.layer && !stateChanged) return;

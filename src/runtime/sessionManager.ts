@@ -2,14 +2,25 @@
 // thin adapter (src/views/documentSessions.ts in the extension, later the debug adapter) feeds it
 // documents as they open, change and close, and says which one the user is looking at. Edits are
 // debounced (the text is read only when the timer fires, so a burst of keystrokes reads it once),
-// and the cursor survives them (Session clamps it). Views subscribe to `onDidChangeActive` for
+// and the cursor survives them (Session clamps it). An edit marks its session stale at once,
+// before the debounce. The debounce grows with the text's size (editDebounceMs): a small spec
+// is recomputed almost at once (its parse and trace take a few ms), a large one waits for the
+// typing to pause, up to EDIT_DEBOUNCE_MS. Views subscribe to `onDidChangeActive` for
 // the active session, or to `onDidChangeSession` for every session (diagnostics).
 // The clock is injected (`Scheduler`), so the debounce is unit tested without waiting.
 
 import { Emitter } from './emitter';
 import { DocumentRef, Session, SessionChange, SpecParser, TraceComputer } from './session';
 
+/** The longest edit debounce (texts of about 1 MB and more). */
 export const EDIT_DEBOUNCE_MS = 150;
+/** The shortest (a small spec): still coalesces a key held down (its repeats come ~30 ms apart). */
+export const EDIT_DEBOUNCE_MIN_MS = 20;
+
+/** The debounce of an edit to a text of `chars` UTF-16 units: 20 ms plus 1 ms per 8 KB, at most 150 ms. */
+export function editDebounceMs(chars: number): number {
+  return Math.min(EDIT_DEBOUNCE_MS, EDIT_DEBOUNCE_MIN_MS + Math.floor(chars / 8192));
+}
 
 /** A document's text at one version, read when an update actually runs. */
 export interface DocumentText { readonly text: string; readonly version?: number }
@@ -28,6 +39,7 @@ export const timerScheduler: Scheduler = {
 export interface SessionManagerOptions {
   computeTrace: TraceComputer;
   parse?: SpecParser;
+  /** a fixed debounce instead of editDebounceMs (tests) */
   debounceMs?: number;
   scheduler?: Scheduler;
   /** an update that threw (not a failed computation, which the session records): report it */
@@ -48,8 +60,8 @@ export class SessionManager<Ref extends DocumentRef = DocumentRef> {
   private readonly _sessions = new Map<string, Entry<Ref>>();
   private _active: Session<Ref> | undefined;
   private readonly scheduler: Scheduler;
-  /** how long an edit waits for the next one; mutable for tests that hold edits back */
-  debounceMs: number;
+  /** a fixed debounce overriding editDebounceMs; mutable for tests that hold edits back (undefined = the rule) */
+  debounceMs: number | undefined;
 
   private readonly _onDidChangeActiveSession = new Emitter<Session<Ref> | undefined>();
   /** the active session switched (or went away) */
@@ -68,7 +80,7 @@ export class SessionManager<Ref extends DocumentRef = DocumentRef> {
 
   constructor(private readonly options: SessionManagerOptions) {
     this.scheduler = options.scheduler ?? timerScheduler;
-    this.debounceMs = options.debounceMs ?? EDIT_DEBOUNCE_MS;
+    this.debounceMs = options.debounceMs;
   }
 
   /** the session the user is looking at (the active spec editor's, else the last one used) */
@@ -99,12 +111,16 @@ export class SessionManager<Ref extends DocumentRef = DocumentRef> {
     if (!entry) return;
     if (entry.timer !== undefined) this.scheduler.cancel(entry.timer);
     entry.pending = read;
+    // the views show the old values as stale from this keystroke on
+    entry.session.markEdited();
+    // sized by the last text seen: reading the document now would cost O(text) per keystroke
+    const delay = this.debounceMs ?? editDebounceMs(entry.session.textLength);
     entry.timer = this.scheduler.schedule(() => {
       entry.timer = undefined;
       const pending = entry.pending;
       entry.pending = undefined;
       if (pending) void this.run(entry.session, pending());
-    }, this.debounceMs);
+    }, delay);
   }
 
   /** Makes `session` the active one (the user looked at it, or a command used it). */

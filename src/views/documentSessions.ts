@@ -7,7 +7,9 @@
 import * as vscode from 'vscode';
 import type { Session } from '../runtime/session';
 import { SessionManager, SessionManagerOptions } from '../runtime/sessionManager';
+import { timing } from '../runtime/timing';
 import { isSpecDocument } from './specDocument';
+import { seedInputRowEnds } from './specTree';
 
 /** A runtime session whose document is a VS Code text document. */
 export type SpecSession = Session<vscode.Uri>;
@@ -27,13 +29,21 @@ export class DocumentSessions implements vscode.Disposable {
   readonly onDidCloseSession: SessionManager<vscode.Uri>['onDidCloseSession'];
 
   constructor(options: SessionManagerOptions) {
+    // the opt-in timeline (LSTM_TIMING=1), read by the in-host benches
+    if (process.env.LSTM_TIMING === '1') { timing.enabled = true; (globalThis as { __lstmTiming?: unknown }).__lstmTiming = timing; }
     this.manager = new SessionManager<vscode.Uri>(options);
     this.onDidChangeActiveSession = this.manager.onDidChangeActiveSession;
     this.onDidChangeActive = this.manager.onDidChangeActive;
     this.onDidChangeSession = this.manager.onDidChangeSession;
     this.onDidCloseSession = this.manager.onDidCloseSession;
     this.disposables.push(
-      vscode.workspace.onDidOpenTextDocument(document => this.open(document)),
+      // first listener of every session event: a worker's parse brings the input rows' positions,
+      // given to the views' cache before any view asks (no second scan of the text on this thread)
+      this.manager.onDidChangeSession(({ session, change }) => {
+        const document = this.documents.get(session.uri.toString());
+        if (change.parsed && document && session.inputRowEnds) seedInputRowEnds(document, session.issuesVersion, session.inputRowEnds);
+      }),
+      vscode.workspace.onDidOpenTextDocument(document => { timing.mark(`host: document opened ${document.uri.path.split('/').pop()}`); this.open(document); }),
       vscode.workspace.onDidCloseTextDocument(document => this.close(document)),
       // a document whose language was just switched to lstm-spec arrives as close + open: edit() ignores unknown ones
       vscode.workspace.onDidChangeTextDocument(event => this.manager.edit(event.document.uri, documentText(event.document))),

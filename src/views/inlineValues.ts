@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { DocumentSessions } from './documentSessions';
 import { reportError } from '../errorReporter';
 import { lstmDebugging } from './debugger';
-import { inputRowEnds } from './specTree';
+import { inputRowEnds, latestInputRowEnds } from './specTree';
 import { backwardReached, fieldRow, formatVector, forwardReached, readPrecision } from './traceFields';
 import { OffsetRange, rowsInView } from './visibleRows';
 
@@ -59,8 +59,10 @@ export function registerInlineValues(context: vscode.ExtensionContext, sessions:
       // during an lstm debug session the debugger's InlineValuesProvider shows these values instead
       if (!enabled || !session || !trace || lstmDebugging()) { apply(editor, [], [], ''); return; }
       const p = readPrecision(vscode.workspace.getConfiguration('lstmStepper'));
-      const rows = inputRowEnds(editor.document);
-      const mark = session.freshness().fresh ? '' : STALE_MARK;
+      const fresh = session.freshness().fresh;
+      // stale values of a large text keep the last known row positions: no scan of the text per keystroke
+      const rows = fresh || session.textLength <= 256 * 1024 ? inputRowEnds(editor.document) : latestInputRowEnds(editor.document);
+      const mark = fresh ? '' : STALE_MARK;
       const options: vscode.DecorationOptions[] = [];
       const texts: string[] = [];
       const keys: string[] = [];

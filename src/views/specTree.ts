@@ -10,6 +10,8 @@ import type * as vscode from 'vscode';
 interface Entry { version: number; root?: JsonNode | null; inputRowEnds?: number[] }
 
 const cache = new WeakMap<vscode.TextDocument, Entry>();
+/** the row ends of the latest version they were known for, per document */
+const latestRowEnds = new WeakMap<vscode.TextDocument, number[]>();
 
 function entry(document: vscode.TextDocument): Entry {
   const cached = cache.get(document);
@@ -30,7 +32,30 @@ export function specTree(document: vscode.TextDocument): JsonNode | undefined {
 export function inputRowEnds(document: vscode.TextDocument): number[] {
   const current = entry(document);
   current.inputRowEnds ??= scanInputRowEnds(document.getText());
+  latestRowEnds.set(document, current.inputRowEnds);
   return current.inputRowEnds;
+}
+
+/**
+ * Gives the row ends of `version` found elsewhere (the worker that parsed a large text scans
+ * them there), so the host does not scan the text again; ignored unless `version` is current.
+ */
+export function seedInputRowEnds(document: vscode.TextDocument, version: number | undefined, ends: number[]): void {
+  if (version !== document.version) return;
+  const current = entry(document);
+  current.inputRowEnds ??= ends;
+  latestRowEnds.set(document, current.inputRowEnds);
+}
+
+/**
+ * The row ends of the current version if known, else those of the latest version they were
+ * known for (a few characters off after an edit, never a scan): for values already marked
+ * stale while a large text's parse runs. Scans only when none were ever known.
+ */
+export function latestInputRowEnds(document: vscode.TextDocument): number[] {
+  const current = cache.get(document);
+  if (current?.version === document.version && current.inputRowEnds) return current.inputRowEnds;
+  return latestRowEnds.get(document) ?? inputRowEnds(document);
 }
 
 /**

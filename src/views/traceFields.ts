@@ -159,7 +159,23 @@ const TANH_SATURATED = Math.atanh(0.99);
  * Gate values within 0.01 of their limits (σ near 0 or 1, tanh near ±1): their gradients vanish.
  * Read from the pre-activations, so the lazy gate fields of a large trace are not computed.
  */
+/** Reports already computed, per trace: the worker computes a large trace's (off this thread) and hands it over. */
+const saturationReports = new WeakMap<Trace, SaturationReport>();
+
+/** Records the report of `trace` computed elsewhere (the trace worker), so gateSaturation does not scan it again. */
+export function rememberGateSaturation(trace: Trace, report: SaturationReport): void {
+  saturationReports.set(trace, report);
+}
+
 export function gateSaturation(trace: Trace): SaturationReport {
+  const known = saturationReports.get(trace);
+  if (known) return known;
+  const report = scanGateSaturation(trace);
+  saturationReports.set(trace, report);
+  return report;
+}
+
+function scanGateSaturation(trace: Trace): SaturationReport {
   // every activation of a pre-activation: the gates, and states such as the rnn's h = tanh(a)
   const cell = CELLS[trace.cell];
   const gates = [...cell.gates, ...cell.states.flatMap(state => (state.activationOf ? [{ name: state.name, ...state.activationOf }] : []))]

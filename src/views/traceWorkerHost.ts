@@ -1,14 +1,17 @@
 // Decides where a spec is parsed and its trace computed. Small specs run inline (a few ms, no
-// worker start-up); a spec whose trace would take more than about 50 ms goes to a worker_threads
-// Worker (dist/traceWorker.js) behind a cancellable progress notification, and a large spec text
-// (over 256 KB) is parsed in a worker too, so typing in a large spec never blocks the extension
-// host. Cancel (the notification's button, or the session's AbortSignal: a newer edit or a user's
-// cancel) terminates the worker at once; a cancel that comes before the worker started means no
-// worker is started at all. Cancelled resolves undefined; a failure is reported (onError) and rejects, so
-// the session can tell the two apart and offer a recompute. The worker's trace arrives packed
-// (stored buffers only, transferred) and is unpacked here with its lazy fields re-attached.
-// A spec that reads files (model.file, inputs.file) is loaded on this thread, its files read
-// asynchronously through the workspace file system, relative to the spec's folder
+// worker start-up); a spec whose trace would take more than about 50 ms goes to the worker
+// (dist/traceWorker.js), and a large spec text (over 256 KB) is parsed there too, so typing in a
+// large spec never blocks the extension host. One warm worker serves every job in turn
+// (src/runtime/workerPool.ts): it is started once, not per job. A trace job shows a cancellable
+// progress notification, but only once it has run PROGRESS_DELAY_MS, so a quick job never
+// flashes one. Cancel (the notification's button, or the session's AbortSignal: a newer edit or
+// a user's cancel) terminates the worker at once and a fresh one warms up behind it; a cancel
+// before the job started drops it. Cancelled resolves undefined; a failure is reported (onError)
+// and rejects, so the session can tell the two apart and offer a recompute. A spec parsed in
+// the worker stays there under an id, so its trace job does not copy the spec back; the trace
+// arrives packed (stored buffers only, transferred) and is unpacked here with its lazy fields
+// re-attached. A spec that reads files (model.file, inputs.file) is loaded on this thread, its
+// files read asynchronously through the workspace file system, relative to the spec's folder
 // (src/runtime/specLoader.ts loadSpecAsync).
 
 import * as path from 'node:path';
@@ -19,8 +22,12 @@ import { unpackTrace } from '../engine/traceTransfer';
 import { CELLS } from '../engine/cells';
 import type { Spec } from '../engine/types';
 import type { DocumentRef, ParseResult, SpecParser, TraceComputer } from '../runtime/session';
+import { timerScheduler } from '../runtime/sessionManager';
 import { loadSpecAsync } from '../runtime/specLoader';
+import { timing } from '../runtime/timing';
+import { PreparedRequest, showProgressAfter, WarmWorker } from '../runtime/workerPool';
 import type { TraceWorkerRequest, TraceWorkerResponse } from '../traceWorker';
+import { rememberGateSaturation } from './traceFields';
 
 /** Forward + BPTT FLOPs of the cell table (docs/cli.md, `bench`): the estimate that picks the worker. */
 export function estimateFlops(spec: Pick<Spec, 'cell' | 'hiddenSize' | 'inputSize' | 'T'>): number {
@@ -33,6 +40,8 @@ export function estimateMs(spec: Pick<Spec, 'cell' | 'hiddenSize' | 'inputSize' 
 }
 
 export const WORKER_THRESHOLD_MS = 50;
+/** A trace job shows its (cancellable) notification only after running this long. */
+export const PROGRESS_DELAY_MS = 400;
 /** Texts longer than this (UTF-16 units) are parsed in a worker: jsonc-parser and validation take ~25 ms per 400 KB. */
 export const WORKER_PARSE_THRESHOLD_CHARS = 256 * 1024;
 
@@ -45,7 +54,86 @@ export interface TraceComputerOptions {
   onError: (message: string) => void;
 }
 
-export function createTraceComputer(options: TraceComputerOptions): TraceComputer {
+type WorkerSuccess = Extract<TraceWorkerResponse, { ok: true }>;
+
+/** The warm worker shared by the trace computer and the spec parser of one extension host. */
+export class TraceWorkers {
+  readonly worker: WarmWorker<TraceWorkerRequest, TraceWorkerResponse>;
+  /** the worker's copy of each spec it parsed: its id, valid on the thread of that generation */
+  private readonly parsedIn = new WeakMap<Spec, { generation: number; specId: number }>();
+
+  constructor(private readonly options: TraceComputerOptions) {
+    this.worker = new WarmWorker(events => {
+      timing.mark('host: worker start');
+      const worker = new Worker(options.workerPath);
+      worker.unref(); // an idle warm worker never keeps the extension host's process alive
+      if (timing.enabled) worker.once('online', () => timing.mark('host: worker online'));
+      worker.on('message', data => events.message(data));
+      worker.on('error', error => events.error(error));
+      worker.on('exit', code => events.exit(code));
+      return {
+        postMessage: (message, transfer) => worker.postMessage(message, transfer as ArrayBuffer[] | undefined),
+        terminate: () => { void worker.terminate(); },
+      };
+    });
+  }
+
+  /** Parses `text` in the worker; undefined when cancelled, rejects (reported) on failure. */
+  async parse(text: string, signal: AbortSignal): Promise<ParseResult | undefined> {
+    const response = await this.job(() => ({ request: { kind: 'parse', text } }), signal, 'spec could not be parsed');
+    if (!response || response === 'missing' || response.kind !== 'parse') return undefined;
+    if (response.spec && response.specId !== undefined) this.parsedIn.set(response.spec, { generation: this.worker.generation, specId: response.specId });
+    return { spec: response.spec, issues: response.issues, dependencies: [], inputRowEnds: response.inputRowEnds };
+  }
+
+  /** The trace of `spec` from the worker (the worker's own copy when it parsed it); undefined when cancelled. */
+  async trace(spec: Spec, signal: AbortSignal): Promise<WorkerSuccess | undefined> {
+    const kept = this.parsedIn.get(spec);
+    this.parsedIn.delete(spec); // the worker hands its copy to this one job
+    const prepare = (generation: number): PreparedRequest<TraceWorkerRequest> =>
+      kept && kept.generation === generation ? { request: { kind: 'trace', specId: kept.specId } } : { request: { kind: 'trace', spec } };
+    let response = await this.job(prepare, signal, 'trace could not be computed', true);
+    // the worker no longer had its copy (it parsed other specs meanwhile): send the spec itself
+    if (response === 'missing') response = await this.job(() => ({ request: { kind: 'trace', spec } }), signal, 'trace could not be computed');
+    return response === 'missing' ? undefined : response;
+  }
+
+  private async job(prepare: (generation: number) => PreparedRequest<TraceWorkerRequest>, signal: AbortSignal,
+    failure: string, allowMissing = false): Promise<WorkerSuccess | 'missing' | undefined> {
+    let response: TraceWorkerResponse | undefined;
+    try {
+      response = await this.worker.run(generation => {
+        const prepared = prepare(generation);
+        timing.mark(`host: job posted (${prepared.request.kind}${'specId' in prepared.request ? `, spec kept in the worker` : ''})`);
+        return prepared;
+      }, signal);
+    } catch (error) {
+      const message = `LSTM: ${messageOf(error)}`;
+      this.options.onError(message);
+      throw new Error(message);
+    }
+    if (!response) return undefined;
+    timing.mark(`host: worker answered (${response.ok ? `${response.kind}, ${response.ms.toFixed(0)} ms in the worker` : 'failed'})`);
+    if (response.ok) return response;
+    if (allowMissing && response.missing) return 'missing';
+    const message = `LSTM: the ${failure}: ${response.message}`;
+    this.options.onError(message);
+    throw new Error(message);
+  }
+
+  dispose(): void { this.worker.dispose(); }
+}
+
+const shared = new Map<string, TraceWorkers>();
+
+/** The one TraceWorkers of `options.workerPath`, so the parser and the trace computer share one warm worker. */
+export function sharedTraceWorkers(options: TraceComputerOptions): TraceWorkers {
+  let workers = shared.get(options.workerPath);
+  if (!workers) shared.set(options.workerPath, workers = new TraceWorkers(options));
+  return workers;
+}
+
+export function createTraceComputer(options: TraceComputerOptions, workers: TraceWorkers = sharedTraceWorkers(options)): TraceComputer {
   return async (spec, signal) => {
     if (signal.aborted) return undefined;
     const threshold = options.thresholdMs?.() ?? WORKER_THRESHOLD_MS;
@@ -59,27 +147,42 @@ export function createTraceComputer(options: TraceComputerOptions): TraceCompute
       }
     }
     const label = spec.name ? `"${spec.name}"` : `${spec.cell} H=${spec.hiddenSize} I=${spec.inputSize}`;
-    const response = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `LSTM: computing the trace of ${label}, T=${spec.T}`, cancellable: true },
-      // the notification's Cancel stops the worker and resolves undefined: the session records a cancel
-      (_progress, progressToken) => runInWorker({ kind: 'trace', spec }, signal, progressToken, options),
-    );
-    return response?.kind === 'trace' ? unpackTrace(response.trace) : undefined;
+    // the notification's Cancel aborts this job (and only this one) like a newer edit would
+    const cancel = new AbortController();
+    const onAbort = () => cancel.abort();
+    signal.addEventListener('abort', onAbort);
+    const running = workers.trace(spec, cancel.signal);
+    showProgressAfter(running, PROGRESS_DELAY_MS, () => {
+      void vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `LSTM: computing the trace of ${label}, T=${spec.T}`, cancellable: true },
+        (_progress, token) => {
+          token.onCancellationRequested(onAbort);
+          return running.catch(() => undefined);
+        },
+      );
+    }, timerScheduler);
+    try {
+      const response = await running;
+      if (response?.kind !== 'trace') return undefined;
+      const unpacked = unpackTrace(response.trace);
+      rememberGateSaturation(unpacked, response.saturation);
+      timing.mark('host: trace unpacked');
+      return unpacked;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
   };
 }
 
-export function createSpecParser(options: TraceComputerOptions): SpecParser {
+export function createSpecParser(options: TraceComputerOptions, workers: TraceWorkers = sharedTraceWorkers(options)): SpecParser {
   return async (text, signal, ref) => {
     // a spec that reads files (a model, inputs) is loaded here: the worker has no file reader
     if (text.length <= WORKER_PARSE_THRESHOLD_CHARS || /"file"\s*:/.test(text)) return loadSpecAsync(text, { readFile: specFileReader(ref) });
     if (signal.aborted) return undefined;
-    const response = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `LSTM: parsing the spec (${Math.round(text.length / 1024)} KB)` },
-      () => runInWorker({ kind: 'parse', text }, signal, undefined, options),
-    );
-    if (response?.kind !== 'parse') return undefined;
-    const result: ParseResult = { spec: response.spec, issues: response.issues, dependencies: [] };
-    return result;
+    const parsing = workers.parse(text, signal);
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `LSTM: parsing the spec (${Math.round(text.length / 1024)} KB)` },
+      () => parsing.catch(() => undefined));
+    return parsing;
   };
 }
 
@@ -108,41 +211,6 @@ export function dependencyUri(ref: DocumentRef, file: string): vscode.Uri | unde
   const uri = ref instanceof vscode.Uri ? ref : undefined;
   if (!uri || uri.scheme === 'untitled') return undefined;
   return uri.scheme === 'file' ? vscode.Uri.file(path.resolve(path.dirname(uri.fsPath), file)) : vscode.Uri.joinPath(uri, '..', file);
-}
-
-type WorkerSuccess = Extract<TraceWorkerResponse, { ok: true }>;
-
-/** Runs one job in a fresh worker; resolves undefined when cancelled, rejects when it failed (failures are reported). */
-function runInWorker(request: TraceWorkerRequest, signal: AbortSignal, progressToken: vscode.CancellationToken | undefined,
-  options: TraceComputerOptions): Promise<WorkerSuccess | undefined> {
-  return new Promise((resolve, reject) => {
-    // cancelled before anything started: no worker at all
-    if (signal.aborted || progressToken?.isCancellationRequested) { resolve(undefined); return; }
-    let settled = false;
-    const worker = new Worker(options.workerPath);
-    const finish = (response: WorkerSuccess | undefined, failure?: string) => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      progressSubscription?.dispose();
-      void worker.terminate();
-      if (failure === undefined) { resolve(response); return; }
-      options.onError(failure);
-      reject(new Error(failure));
-    };
-    const onAbort = () => finish(undefined);
-    signal.addEventListener('abort', onAbort);
-    const progressSubscription = progressToken?.onCancellationRequested(onAbort);
-    worker.on('message', (response: TraceWorkerResponse) => {
-      if (response.ok) finish(response);
-      else finish(undefined, `LSTM: the ${request.kind === 'trace' ? 'trace could not be computed' : 'spec could not be parsed'}: ${response.message}`);
-    });
-    worker.on('error', error => finish(undefined, `LSTM: the worker failed: ${messageOf(error)}`));
-    // an exit before any answer (and not a cancel, which settles first) is a crash, e.g. out of memory
-    worker.on('exit', code => finish(undefined, `LSTM: the worker stopped unexpectedly (exit code ${code})`));
-    // A spec's arrays are copied (the session keeps its spec); the worker's results come back transferred.
-    worker.postMessage(request);
-  });
 }
 
 export function workerPathFor(extensionPath: string): string {

@@ -3,7 +3,7 @@
 // close. The clock is a hand-driven Scheduler, so nothing waits on real time.
 import * as assert from 'node:assert/strict';
 import type { SessionChange } from '../../src/runtime/session';
-import { Scheduler, SessionManager } from '../../src/runtime/sessionManager';
+import { EDIT_DEBOUNCE_MS, Scheduler, SessionManager, editDebounceMs } from '../../src/runtime/sessionManager';
 import { countingComputer, specText } from './helpers/runtime';
 
 /** A Scheduler whose timers run only when the test says so. */
@@ -122,5 +122,37 @@ describe('runtime SessionManager', () => {
     assert.equal(session.computeError, 'parser crashed');
     assert.deepEqual(errors, []);
     failing.dispose();
+  });
+});
+
+describe('runtime SessionManager: the edit debounce and the stale mark', () => {
+  it('editDebounceMs grows with the text: 20 ms for a small spec, 1 ms more per 8 KB, at most EDIT_DEBOUNCE_MS', () => {
+    assert.equal(editDebounceMs(0), 20);
+    assert.equal(editDebounceMs(24 * 1024), 23); // (H, I, T) = (64, 32, 100) is about 24 KB
+    assert.equal(editDebounceMs(8192 * 50), 70);
+    assert.equal(editDebounceMs(8192 * 130), EDIT_DEBOUNCE_MS);
+    assert.equal(editDebounceMs(10e6), EDIT_DEBOUNCE_MS);
+  });
+
+  it('an edit waits the debounce of the text last seen, and marks the session stale before any timer fires', async () => {
+    const scheduler = new ManualScheduler();
+    const manager = new SessionManager<string>({ computeTrace: countingComputer().computer, scheduler });
+    try {
+      const session = manager.open('a', () => ({ text: specText(2) }));
+      await settled();
+      assert.equal(session.freshness().fresh, true);
+      const states: boolean[] = [];
+      session.onDidChange(change => { if (change.state) states.push(session.stale); });
+      manager.edit('a', () => ({ text: specText(3) }));
+      assert.equal(session.stale, true, 'stale at the keystroke, before the debounce and the parse');
+      assert.deepEqual(states, [true]);
+      assert.equal([...scheduler.timers.values()][0].ms, editDebounceMs(specText(2).length));
+      scheduler.fireAll();
+      await settled();
+      assert.equal(session.T, 3);
+      assert.equal(session.stale, false);
+    } finally {
+      manager.dispose();
+    }
   });
 });

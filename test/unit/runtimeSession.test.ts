@@ -285,3 +285,50 @@ describe('runtime Session', () => {
     assert.equal(events, 0);
   });
 });
+
+describe('runtime Session: stale at once on an edit', () => {
+  it('an update is stale ("computing") from its start, while the text is still being parsed', async () => {
+    const parser = new ControlledParser();
+    const session = new Session('a.lstm.json', spec => countingComputer().computer(spec, new AbortController().signal), parser.parser);
+    const first = session.update(specText(2));
+    await settle();
+    parser.last.resolve(parser.last.parsed());
+    await first;
+    assert.equal(reasonOf(session.freshness()), 'fresh');
+    const { changes } = record(session);
+    const second = session.update(specText(3));
+    // the parse has not answered yet: the old trace must already be marked
+    assert.equal(session.stale, true);
+    assert.equal(reasonOf(session.freshness()), 'computing');
+    assert.ok(changes.some(change => change.state), 'a state event told the views before the parse ended');
+    parser.last.resolve(parser.last.parsed());
+    await second;
+    assert.equal(reasonOf(session.freshness()), 'fresh');
+    assert.equal(session.T, 3);
+  });
+
+  it('markEdited marks the trace stale at once, fires one state event per burst, and an update back to the same text clears it', async () => {
+    const session = new Session('a.lstm.json', countingComputer().computer);
+    await session.update(specText(2));
+    const { changes } = record(session);
+    session.markEdited();
+    session.markEdited();
+    assert.equal(session.stale, true);
+    assert.equal(reasonOf(session.freshness()), 'computing');
+    assert.equal(changes.filter(change => change.state).length, 1);
+    // an undo back to the text shown: nothing to compute, and fresh again
+    await session.update(specText(2));
+    assert.equal(session.stale, false);
+    assert.equal(changes.filter(change => change.state).length, 2);
+  });
+
+  it('stale while parsing, then stale for errors, is announced as a change of state (the debugger reports the second)', async () => {
+    const session = new Session('a.lstm.json', countingComputer().computer);
+    await session.update(specText(2));
+    const reasons: string[] = [];
+    session.onDidChange(change => { if (change.state) reasons.push(reasonOf(session.freshness())); });
+    session.markEdited();
+    await session.update(brokenText(2));
+    assert.deepEqual(reasons, ['computing', 'errors']);
+  });
+});
