@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { compareCells } from '../engine/compare';
 import type { Trace } from '../engine/types';
-import type { AnalyticsPayload, ComparePayload, HostToWebviewMessage, ViewOptions } from '../protocol/messages';
+import { AnalyticsPayload, ComparePayload, HostToWebviewMessage, ViewOptions, normalizeView } from '../protocol/messages';
 import { buildAnalytics } from './analyticsSnapshot';
 import { buildCompare, initOptionsOf } from './compareSnapshot';
 import type { DocumentSessions, SpecSession } from './documentSessions';
@@ -59,8 +59,9 @@ export class PanelSections {
     this.postCompare(payload, '');
   }
 
-  units(): number[] {
-    return this.view().units ?? [];
+  /** The units the panel draws for a spec of H units (its default choice when none was made). */
+  units(H: number): number[] {
+    return normalizeView(this.view(), H, []).units;
   }
 
   private postCompare(compare: ComparePayload | undefined, status: string): void {
@@ -99,7 +100,7 @@ export async function compareCellsCommand(sessions: DocumentSessions, openPanel:
   const comparison = compareCells(spec, init, trace);
   const sections = await openPanel();
   const name = spec.name ?? session.uri.path.split('/').pop() ?? '';
-  const payload = buildCompare(comparison, name, sections?.units() ?? [0, 1, 2, 3]);
+  const payload = buildCompare(comparison, name, sections?.units(spec.hiddenSize) ?? [0]);
   sections?.showCompare(session, trace, payload);
   return payload;
 }
