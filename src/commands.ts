@@ -67,6 +67,7 @@ export const COMMANDS = {
   debugSpec: 'lstm.debugSpec',
   newSpecFromModel: 'lstm.newSpecFromModel',
   selectLayer: 'lstm.selectLayer',
+  compareCells: 'lstm.compareCells',
 } as const;
 
 /** The chart panel's stepping intents (webview message type → command): the panel runs these table entries. */
@@ -174,6 +175,8 @@ export const COMMAND_TABLE: readonly CommandEntry[] = [
     // the explorer's context menu and the model editor pass the file's Uri; tests pass the choices too
     run: (context, file, choices, inputFile) => context.ui.newSpecFromModel?.(file, choices, inputFile),
   },
+  // runs the spec through lstm, gru and rnn and shows them in the panel's Compare section (src/views/panelSections.ts)
+  { id: COMMANDS.compareCells, title: 'Compare Cells', registeredBy: 'chartPanel' },
 ];
 
 /**

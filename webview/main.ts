@@ -21,6 +21,8 @@ import { renderPng } from './png';
 import { Theme, readTheme, watchTheme } from './theme';
 import { send, vscode } from './vscodeApi';
 import { syncLayerPicker, watchLayerPicker } from './layerPicker';
+import { mountAnalyticsSection } from './sections/analytics';
+import { mountCompareSection } from './sections/compare';
 
 const byId = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -62,6 +64,9 @@ const chooseEquationUnit = (unit: number): void => {
   vscode.setState({ view: { ...kept, equationUnit: unit } });
 };
 const beltChart = new BeltChart(byId('belt-chart'), theme, chooseEquationUnit);
+// the Analytics and Compare sections (webview/sections/), each fed by its own message
+const analyticsSection = mountAnalyticsSection(byId('analytics-card'), pick);
+const compareSection = mountCompareSection(byId('compare-card'), pick);
 const heatmapChart = new HeatmapChart(byId('gates-heatmap'), theme, t => pick(currentPhase(), t), byId('heatmap-readout'), () => snapshot?.tokens ?? []);
 
 const ui = {
@@ -269,6 +274,8 @@ window.addEventListener('message', event => {
         send({ type: 'exportPng', requestId: message.requestId, error: error instanceof Error ? error.message : String(error) });
       }
       return;
+    case 'analytics': analyticsSection(message.analytics); return;
+    case 'compare': compareSection(message.compare, message.status); return;
     default:
       assertNever(message);
   }

@@ -226,7 +226,11 @@ export type HostToWebviewMessage =
   /** The spec changed (or its computation started, failed or was cancelled) but the trace did not: the banner only. */
   | { type: 'freshness'; freshness: Freshness }
   /** Render the charts to a PNG and reply with `exportPng`. */
-  | { type: 'requestPng'; requestId: number };
+  | { type: 'requestPng'; requestId: number }
+  /** The Analytics section, once per trace (not per step); undefined hides it. */
+  | { type: 'analytics'; analytics?: AnalyticsPayload }
+  /** The Compare section, once per "LSTM: Compare Cells"; undefined clears it and shows `status`. */
+  | { type: 'compare'; compare?: ComparePayload; status: string };
 
 export type WebviewMessageType = WebviewToHostMessage['type'];
 export type HostMessageType = HostToWebviewMessage['type'];
@@ -296,6 +300,10 @@ export function isHostMessage(x: unknown): x is HostToWebviewMessage {
       return isObject(m.step);
     case 'requestPng':
       return isInt(m.requestId);
+    case 'analytics':
+      return m.analytics === undefined || (isObject(m.analytics) && Array.isArray(m.analytics.findings) && Array.isArray(m.analytics.saturation));
+    case 'compare':
+      return typeof m.status === 'string' && (m.compare === undefined || (isObject(m.compare) && Array.isArray(m.compare.cells) && isObject(m.compare.states)));
     default:
       return assertNeverSoft(m.type);
   }
@@ -324,4 +332,54 @@ export function normalizeView(view: Partial<ViewOptions> | undefined, H: number,
   const gateView: GateView = view?.gateView === 'lines' || view?.gateView === 'heatmap' ? view.gateView : H > MAX_LINE_UNITS ? 'heatmap' : 'lines';
   const heatmapField = view?.heatmapField && heatmapFields.includes(view.heatmapField) ? view.heatmapField : (heatmapFields[0] ?? '');
   return { units, equationUnit, gateView, heatmapField };
+}
+
+// ---- the Analytics and Compare sections (docs/analytics.md) ------------------------------------
+
+/** One gate and unit: the share of steps saturated low (< 0.1) and high (> 0.9), and the mean slope g(1−g). */
+export interface SaturationRow {
+  gate: string;
+  unit: number;
+  lowShare: number;
+  highShare: number;
+  meanSlope: number;
+}
+
+/** One finding of src/engine/analytics.ts, with its steps already written as ranges ("1–5, 8"). */
+export interface FindingRow {
+  kind: 'saturated' | 'cellGrowth' | 'vanishing' | 'exploding';
+  field: string;
+  units: number[];
+  steps: string;
+  equation: string;
+  message: string;
+}
+
+/** The Analytics section for one trace; built by src/views/analyticsSnapshot.ts. */
+export interface AnalyticsPayload {
+  title: string;
+  /** at most a bounded number of rows: the units named by a finding first */
+  saturation: SaturationRow[];
+  /** "24 of 1536 gate units shown" ('' when all are) */
+  saturationNote: string;
+  findings: FindingRow[];
+  /** ‖dL/dh_t‖ (log), absent without gradients */
+  gradient?: ChartData;
+  /** the peak of ‖dL/dh_t‖ and the steps where it is not finite: huge values are said, not only drawn */
+  gradientNote: string;
+  /** the seeds' constant-factor curves w^k beside the spec's ungated RNN and path decay (log) */
+  idealised: ChartData;
+  /** the figures at t = 1 and why the spec's RNN differs from w^k */
+  idealisedNotes: string[];
+}
+
+/** The Compare section: one run per cell, overlaid; built by src/views/compareSnapshot.ts. */
+export interface ComparePayload {
+  title: string;
+  cells: { cell: CellKind; label: string; own: boolean; L: number; nonFinite?: string }[];
+  /** h_t of the chosen units, one line per cell and unit (field = the cell kind) */
+  states: ChartData;
+  /** ‖dL/dh_t‖ per cell (field = the cell kind) and the path-decay means (field = kind + ':path'), log */
+  decay: ChartData;
+  summary: string[];
 }

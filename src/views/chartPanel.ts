@@ -22,6 +22,7 @@ import { EquationExtras, InitialState, buildSnapshot, buildStepDetail, heatmapFi
 import { debugEquationOf, onDidChangeDebugEquation } from './debugger';
 import { traceCsvLineCount, traceCsvLines } from './traceCsv';
 import { ChunkSink, fileSink, jsonPieces, memorySink, writeChunked } from './traceExport';
+import { PanelSections, compareCellsCommand, registerPanelSectionsTestHook } from './panelSections';
 
 export const CHART_VIEW_TYPE = 'lstmStepper.chart';
 
@@ -92,6 +93,8 @@ class ChartPanel implements vscode.Disposable {
   private readonly readyWaiters: (() => void)[] = [];
   /** the freshness last posted, to post a `freshness` message only when it changed */
   private postedFreshness = '';
+  /** the Analytics and Compare sections (panelSections.ts) */
+  readonly sections = new PanelSections(message => this.post(message, Date.now()), () => this.view);
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -144,6 +147,7 @@ class ChartPanel implements vscode.Disposable {
         this.ready = true;
         this.readyCount++;
         if (message.view) this.view = { ...this.view, ...message.view };
+        this.sections.onReady();
         // after a window reload the restored panel may have focus and no spec editor be active: the
         // manager then follows a visible spec, and its onDidChangeActive posts the snapshot
         if (this.sessions.activeSession || !this.sessions.followVisibleSpec()) this.postSnapshot('snapshot');
@@ -241,6 +245,7 @@ class ChartPanel implements vscode.Disposable {
       snapshot.showFuture = readShowFuture();
       this.snapshotPostedAt = Date.now();
       this.post({ type, snapshot, status: '', freshness }, started);
+      this.sections.afterSnapshot(session, type === 'snapshot');
     } catch (error) {
       this.log.error(`chart panel: could not build the snapshot: ${String(error)}`);
       this.post({ type, status: `Could not draw this trace: ${String(error)}`, freshness }, started);
@@ -393,6 +398,8 @@ function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
     <div class="canvas-box"><canvas id="decay-chart" aria-label="Backward gradient decay"></canvas></div>
     <p id="decay-summary" class="summary"></p>
   </section>
+  <section class="card" id="analytics-card" aria-label="Analytics: saturation, growth and gradients" hidden></section>
+  <section class="card" id="compare-card" aria-label="Compare cells" hidden></section>
 </main>
 <footer class="footer"><span class="hint">Keys: ← Step Back · → Step · Home Reset · End Run to End · Shift+End Run Backward · click a chart to go to a step</span></footer>`,
   });
@@ -452,10 +459,12 @@ export function registerChartPanel(context: vscode.ExtensionContext, sessions: S
     }
   };
 
+  registerPanelSectionsTestHook(context);
   context.subscriptions.push(
     log,
     { dispose: () => ChartPanel.current?.dispose() },
     vscode.commands.registerCommand('lstm.openChartPanel', () => { open(); }),
+    vscode.commands.registerCommand('lstm.compareCells', guard('Compare Cells', () => compareCellsCommand(sessions, async () => { const chart = open(); return (await chart.whenReady(15000)) ? chart.sections : undefined; }))),
     vscode.commands.registerCommand('lstm.exportChartPng', guard('Export Chart as PNG', async (arg) => {
       const chart = open();
       if (!(await chart.whenReady(15000))) throw new Error('the chart panel did not load');

@@ -21,6 +21,7 @@ import { Cursor, describeCursor } from '../runtime/cursor';
 import type { SessionChange } from '../runtime/session';
 import type { DocumentSessions, SpecSession as Session } from './documentSessions';
 import { reportError } from '../errorReporter';
+import { analyticsLines } from './analyticsTree';
 import {
   FORWARD_FIELDS, backwardFields, backwardReached, fieldRow, formatNumber, formatVector, forwardReached,
   gateSaturation, hasCellState, labelOf, parameterCount, pathDecayLabel, readPrecision, stepLabel, unitEquation,
@@ -467,6 +468,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
         tooltip: 'gate values within 0.01 of their limits: their local gradients nearly vanish',
       });
     }
+    lines.push(...analyticsLines(trace, warning)); // saturation and findings (analyticsTree.ts)
     const warnings = session.issues.filter(issue => issue.severity === 'warning').length;
     if (warnings > 0) lines.push({ label: 'spec warnings', description: String(warnings), icon: warning });
     return lines;

@@ -91,6 +91,32 @@ describe('analytics', () => {
     assert.deepEqual(f.units, [0, 1, 2]);
   });
 
+  it('seed 003 example 3: f = 1 exactly and c_t = c_{t−1} + i_t·g_t accumulated step by step is a running sum, and f is saturated', () => {
+    // i·g = 0.5·0.4 = 0.2 added at every step, accumulated here (not by the analytics)
+    const c = new Float64Array(T * H);
+    let sum = 0;
+    for (let t = 1; t <= T; t++) { sum += 0.5 * 0.4; for (let j = 0; j < H; j++) c[(t - 1) * H + j] = sum; }
+    const { findings, saturation } = analyzeTrace(lstmTrace({ f: field(() => 1), g: field(() => 0.4), c }));
+    const growth = findings.filter(x => x.kind === 'cellGrowth');
+    assert.deepEqual(growth.map(x => x.units), [[0], [1]]);
+    assert.deepEqual(growth[0].steps, Array.from({ length: T - 1 }, (_, k) => k + 2));
+    assert.match(growth[0].message, /from 0\.200 to 4\.00/);
+    const f = findings.find(x => x.kind === 'saturated' && x.field === 'f');
+    assert.ok(f);
+    assert.deepEqual(f.units, [0, 1]);
+    // f(1 − f) = 0 exactly: the gate has stopped learning
+    assert.ok(saturation.filter(s => s.gate === 'f').every(s => s.meanSlope === 0));
+  });
+
+  it('a gradient that overflows to Inf or NaN is flagged as exploding, not hidden', () => {
+    const dh = field(t => (t <= 3 ? Infinity : t === 4 ? NaN : 1));
+    const { findings } = analyzeTrace(lstmTrace({}, dh));
+    const exploding = findings.filter(x => x.kind === 'exploding');
+    assert.equal(exploding.length, 1);
+    assert.deepEqual(exploding[0].steps, [1, 2, 3, 4]);
+    assert.match(exploding[0].message, /non-finite/);
+  });
+
   it('the seed example gives no warning', () => {
     const text = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'this-movie-is-good.lstm.json'), 'utf8');
     const trace = computeTrace(parseSpec(text).spec!);

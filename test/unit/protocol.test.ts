@@ -77,6 +77,8 @@ const HOST_EXAMPLES: { [K in HostToWebviewMessage['type']]: Extract<HostToWebvie
   trace: { type: 'trace', status: '', freshness: { stale: true, computeState: 'failed', hasErrors: false, error: 'out of memory' } },
   freshness: { type: 'freshness', freshness: { stale: true, computeState: 'computing', hasErrors: false } },
   requestPng: { type: 'requestPng', requestId: 1 },
+  analytics: { type: 'analytics' },
+  compare: { type: 'compare', status: 'run it again' },
 };
 
 describe('chart panel protocol: message guards', () => {
@@ -106,6 +108,7 @@ describe('chart panel protocol: message guards', () => {
       // a snapshot must say whether it is current
       { type: 'snapshot', status: '' }, { type: 'trace', status: '', freshness: { stale: 'yes', computeState: 'idle', hasErrors: false } },
       { type: 'freshness', freshness: { stale: true, computeState: 'paused', hasErrors: false } }, { type: 'freshness' },
+      { type: 'analytics', analytics: { findings: 'none' } }, { type: 'compare' }, { type: 'compare', status: '', compare: { cells: [] } },
     ]) {
       assert.equal(isHostMessage(message), false, JSON.stringify(message));
     }
