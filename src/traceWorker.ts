@@ -9,6 +9,7 @@ import { parseSpec } from './engine/specParse';
 import { computeTrace } from './engine/trace';
 import { PackedTrace, packTrace, storedBuffers } from './engine/traceTransfer';
 import type { Spec, SpecIssue } from './engine/types';
+import { defaultThreads, startSecondCore } from './parallelHost'; // a large trace gets a helper thread (kept warm)
 
 export type TraceWorkerRequest = { kind: 'trace'; spec: Spec } | { kind: 'parse'; text: string };
 export type TraceWorkerResponse =
@@ -26,6 +27,7 @@ parentPort?.on('message', (request: TraceWorkerRequest) => {
       response = { ok: true, kind: 'parse', spec: parsed.spec, issues: parsed.issues, ms: performance.now() - start };
       transfer = storedBuffers(response);
     } else {
+      if (defaultThreads(request.spec) === 2) startSecondCore();
       const { plain, buffers } = packTrace(computeTrace(request.spec));
       response = { ok: true, kind: 'trace', trace: plain, ms: performance.now() - start };
       transfer = buffers;
