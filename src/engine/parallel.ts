@@ -51,8 +51,10 @@ export interface SharedGemmOptions {
   /** Called once when the helper stopped answering and the executor retired (the edge ends the thread). */
   onRetire?: () => void;
   /**
-   * Tests: before claiming, wait (up to this many ms) until the helper has claimed a block, so that
-   * every split product really has rows computed by the helper. 0 (default): never wait.
+   * Tests: before claiming, wait (up to this many ms) until the helper has claimed a block, and
+   * wait as long for the blocks it claimed, so that every split product really has rows computed
+   * by the helper. 0 (default): never wait before claiming, and for the helper's blocks only
+   * about as long as a block takes on this side.
    */
   waitForHelperMs?: number;
 }
@@ -167,7 +169,7 @@ export function createSharedGemm(memory: SharedArrayBuffer, options: SharedGemmO
       // is still running now. Wait for it about as long as a block takes here; past that (a helper
       // the machine's load keeps off its core) this side computes it too and ignores the helper's.
       const blockMs = mineCount > 0 ? (Date.now() - started) / mineCount : HELPER_TIMEOUT_MS;
-      const deadline = Date.now() + Math.max(1, 1.5 * blockMs);
+      const deadline = Date.now() + (options.waitForHelperMs || Math.max(1, 1.5 * blockMs));
       const pending = (): number => {
         for (let block = 0; block < count; block++) {
           if (!(mine & (1 << block)) && Atomics.load(control, FLAGS + block) !== job) return block;
