@@ -47,9 +47,9 @@ inspect lists the recurrent modules and every tensor of a model file (.pt/.pth, 
         .npz, .onnx, .keras/.h5); --json prints {"modules": [...], "tensors": [...]}.
 ${TRAIN_USAGE.slice(TRAIN_USAGE.indexOf('train   '))}
 --kernels KIND  the matrix products' back end: wasm (WebAssembly SIMD, the default) or js
---threads N     1: one core; 2: a helper thread computes half the rows of the products that
-                do not depend on the recurrence (same results, bit for bit). Default: 2 when
-                the machine has 2 cores and the spec has at least 1e8 FLOPs
+--threads N     1: one core; 2: a helper thread computes rows of the products that do not
+                depend on the recurrence (same results, bit for bit). Default: 2 when the
+                machine has 2 cores, one of them free, and the spec has at least 1e8 FLOPs
 
 A spec with errors prints each as file:line:column: message on stderr and exits with 1,
 as do a file that cannot be read and an unknown --loss value; other usage errors exit with 2.`;

@@ -40,9 +40,14 @@ export function specFlops(spec: Spec): number {
   return perStep * stack.samples.reduce((steps, sample) => steps + sample.T, 0);
 }
 
-/** The default of --threads: 2 where there are two cores and the spec is large enough. */
+/**
+ * The default of --threads: 2 where there are two cores, one of them free (the 1-minute load
+ * average below cores - 1: on a machine busy with other work the helper only competes for the
+ * same cores, and measured slower), and the spec is large enough.
+ */
 export function defaultThreads(spec: Spec): 1 | 2 {
-  return availableCores() >= 2 && specFlops(spec) >= SECOND_CORE_MIN_FLOPS ? 2 : 1;
+  const cores = availableCores();
+  return cores >= 2 && os.loadavg()[0] < cores - 1 && specFlops(spec) >= SECOND_CORE_MIN_FLOPS ? 2 : 1;
 }
 
 export interface SecondCoreOptions extends SharedGemmOptions {

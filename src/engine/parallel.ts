@@ -14,8 +14,9 @@
 // claims blocks from the front while the helper claims them from the back, so a helper that is
 // slow to wake (a busy machine) just takes fewer blocks, and one that never wakes takes none. The
 // caller writes its own blocks straight into C; the helper's rows come back from the shared copy.
-// If the helper fails on a block it flags it and the caller computes it; if it stops answering
-// (HELPER_TIMEOUT_MS) the caller computes what is missing and this executor retires itself.
+// If the helper fails on a block it flags it and the caller computes it; if it is late (the
+// machine's load) the caller computes that block too; if it stops answering for HELPER_TIMEOUT_MS
+// this executor retires itself and the engine is back on one core.
 
 import { gemmNTOneCore, kernelBackend, setKernelBackend, type KernelBackend, type ParallelGemm } from './kernels';
 
@@ -33,10 +34,9 @@ const MAX_BLOCKS = 8;
 export const CONTROL_BYTES = 256;
 /** How long the caller waits for the helper when it has no block time of its own to go by. */
 const HELPER_TIMEOUT_MS = 5000;
-/** A helper still busy with an abandoned block this long makes the caller skip one product (one core). */
+/** A helper still busy with an abandoned block this long makes the caller skip one product (one core);
+ *  one busy for HELPER_TIMEOUT_MS through such skips counts as gone, and the executor retires. */
 const BUSY_WAIT_MS = 2;
-/** After this many skipped products in a row the helper counts as gone and the executor retires. */
-const MAX_SKIPS = 3;
 /** Polls of SEQ the helper makes before it sleeps: back-to-back products (one per gate) then find it awake. */
 const HELPER_SPINS = 20000;
 
@@ -94,7 +94,7 @@ export function createSharedGemm(memory: SharedArrayBuffer, options: SharedGemmO
   let data = new Float64Array(memory, CONTROL_BYTES); // length-tracking when the memory is growable
   let retired = false;
   let job = 0; // id of the latest job, in P_JOB and in the helper's FLAGS
-  let skips = 0; // products skipped in a row because the helper was still busy
+  let busySince: number | undefined; // when the products skipped in a row for a busy helper began
   let products = 0, blocks = 0, helperBlocks = 0;
 
   /** Makes the memory hold `elements` f64 operands; false if it cannot grow that far. */
@@ -133,10 +133,11 @@ export function createSharedGemm(memory: SharedArrayBuffer, options: SharedGemmO
       if (count < 2) return false;
       // the helper may still be finishing a block this side gave up on: its operands must not change under it
       if (Atomics.load(control, BUSY) === 1 && Atomics.wait(control, BUSY, 1, BUSY_WAIT_MS) === 'timed-out') {
-        if (++skips >= MAX_SKIPS) retire();
+        busySince ??= Date.now();
+        if (Date.now() - busySince > HELPER_TIMEOUT_MS) retire(); // stuck on one block for seconds: gone
         return false;
       }
-      skips = 0;
+      busySince = undefined;
       const bAt = M * K, cAt = bAt + N * K;
       if (!ensure(cAt + M * N)) return false;
       copyIn(a, aOff, lda, M, K, 0);
