@@ -224,7 +224,8 @@ async function benchTwoCores() {
       if (torchTwo) times.torch.push(await torchTwo.run(H, I, T));
     }
     const after = two.secondCoreStats();
-    const share = `${((100 * (after.helperBlocks - before.helperBlocks)) / Math.max(1, after.blocks - before.blocks)).toFixed(0)}%`.padStart(11);
+    // undefined: the helper stopped answering and the engine went back to one core
+    const share = (after && before ? `${((100 * (after.helperBlocks - before.helperBlocks)) / Math.max(1, after.blocks - before.blocks)).toFixed(0)}%` : 'retired').padStart(11);
     const cells = [`(${H},${I},${T})`.padEnd(16), msCell(times[1]), msCell(times[2]), ratioCell(times[1], times[2]), share];
     if (torchTwo) cells.push(msCell(times.torch), ratioCell(times[1], times.torch), ratioCell(times[2], times.torch));
     console.log(cells.join('  '));
