@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CELLS, computeTrace, type CellKind } from '../../src/engine';
 import {
-  gemmNT, gemmNTOneCore, kernelBackend, parallelGemm, setKernelBackend, setParallelGemm, type KernelBackend,
+  gemmNT, gemmNTJs, gemmNTOneCore, gemv, gemvJs, kernelBackend, parallelGemm, setKernelBackend, setParallelGemm, type KernelBackend, type ParallelGemm,
 } from '../../src/engine/kernels';
 import { createSharedGemm, type SharedGemm } from '../../src/engine/parallel';
 import { computeStackTrace } from '../../src/engine/stackTrace';
@@ -125,6 +125,30 @@ describe('second core: the parallel GEMM equals one core bit for bit', function 
       assert.ok(assertBitIdentical(two, oneCore(() => computeStackTrace(goldenSpec(c))), c.name) > 5);
     });
   }
+});
+
+describe('second core: the kernels hand a product over whole', () => {
+  it('a product the executor computed entirely still ends the gemv residency (a matrix changed in place is read again)', () => {
+    // an executor on this thread that computes every row itself: this side's kernel never runs
+    const everyRow: ParallelGemm = { gemmNT: (...args) => { gemmNTJs(...args); return true; } };
+    const installed = parallelGemm();
+    const rand = seededRandom(3);
+    const M = 6, K = 5, a = randomArray(M * K, rand), x = randomArray(K, rand);
+    const y = new Float64Array(M), expected = new Float64Array(M), scratch = new Float64Array(4);
+    setParallelGemm(everyRow, 0);
+    try {
+      withBackend('wasm', () => {
+        gemv(y, 0, a, 0, K, x, 0, M, K, 0);
+        a.fill(0.5);
+        gemmNT(scratch, 0, 2, a, 0, K, a, 0, K, 2, 2, K, 0);
+        gemv(y, 0, a, 0, K, x, 0, M, K, 0);
+      });
+    } finally {
+      setParallelGemm(installed, 0);
+    }
+    gemvJs(expected, 0, a, 0, K, x, 0, M, K, 0);
+    for (let m = 0; m < M; m++) assert.ok(Math.abs(y[m] - expected[m]) <= 1e-12, `row ${m}: ${y[m]} vs ${expected[m]}`);
+  });
 });
 
 describe('second core: fallbacks to one core', function () {
