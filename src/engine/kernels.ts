@@ -105,7 +105,11 @@ export function gemmNT(
   b: Float64Array, bOff: number, ldb: number, // B: (N, K)
   M: number, N: number, K: number, beta: 0 | 1,
 ): void {
-  if (parallel && M * N * K >= parallelMinWork && parallel.gemmNT(c, cOff, ldc, a, aOff, lda, b, bOff, ldb, M, N, K, beta)) return;
+  if (parallel && M * N * K >= parallelMinWork) {
+    // a GEMM ends the gemv residency (see gemvT) even when the helper computed all of its rows
+    active?.forgetResident();
+    if (parallel.gemmNT(c, cOff, ldc, a, aOff, lda, b, bOff, ldb, M, N, K, beta)) return;
+  }
   gemmNTOneCore(c, cOff, ldc, a, aOff, lda, b, bOff, ldb, M, N, K, beta);
 }
 
