@@ -15,7 +15,8 @@
 // Step update and edit cost in the extension host (test/integration/hostBench.bench.ts), the Step
 // latency a user sees in the workbench (test/e2e/extension.e2e.mjs with LSTM_BENCH=1), and the
 // chart panel at T = 1000, H = 512 (scripts/benchChartPanel.mjs). Each prints its figures.
-// Usage: node scripts/bench.mjs [--runs N] [--quick] [--engine-only] [--no-torch]
+// Then (unless --one-core) the engine on one core against two (benchTwoCores), with PyTorch.
+// Usage: node scripts/bench.mjs [--runs N] [--quick] [--engine-only] [--no-torch] [--one-core]
 import * as esbuild from 'esbuild';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -170,6 +171,69 @@ for (const [H, I, T] of sizes) {
 }
 torch?.close();
 engine.setKernelBackend('wasm');
+if (!process.argv.includes('--one-core')) await benchTwoCores();
+
+// ---- one core against two (src/engine/parallel.ts, src/parallelHost.ts) ----
+/**
+ * The engine (WebAssembly kernels) on one core and with its second core (a helper thread that
+ * computes half the rows of the products that do not depend on the recurrence), interleaved with
+ * PyTorch f64 on one thread, at the issue's target sizes. Its own bundle: the engine and the
+ * edge that starts the helper must share one copy of the kernels' state.
+ */
+async function benchTwoCores() {
+  const dir = path.join(root, 'out/bench');
+  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'es2022', mainFields: ['module', 'main'], logLevel: 'warning', plugins: [watPlugin] };
+  await esbuild.build({ ...common, entryPoints: [path.join(root, 'src/parallelWorker.ts')], outfile: path.join(dir, 'parallelWorker.js') });
+  await esbuild.build({
+    ...common, outfile: path.join(dir, 'twoCores.cjs'),
+    stdin: { resolveDir: root, loader: 'ts', contents: "export * from './src/engine/index.ts'; export * from './src/parallelHost.ts'; export { parallelGemm, setParallelGemm } from './src/engine/kernels.ts';" },
+  });
+  const two = createRequire(import.meta.url)(path.join(dir, 'twoCores.cjs'));
+  const started = two.startSecondCore();
+  if (!started.started || !(await started.ready)) {
+    console.log('\ntwo cores: skipped (no SharedArrayBuffer or worker threads here)');
+    return;
+  }
+  const gemm = two.parallelGemm();
+  const load = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const torchTwo = await startTorch();
+  console.log(`\none core against two (${two.availableCores()} cores; load average ${load()}): forward + BPTT, wasm kernels, median of ${RUNS} interleaved runs (fastest)`);
+  console.log(['(H,I,T)'.padEnd(16), '1 core ms'.padStart(19), '2 cores ms'.padStart(19), '1/2'.padStart(13), 'helper rows',
+    ...(torchTwo ? ['torch ms'.padStart(19), '1 core/torch'.padStart(13), '2 cores/torch'.padStart(13)] : [])].join('  '));
+  const fastest = values => Math.min(...values);
+  const msCell = values => `${median(values).toFixed(2)} (${fastest(values).toFixed(2)})`.padStart(19);
+  const ratioCell = (a, b) => `${(median(a) / median(b)).toFixed(2)} (${(fastest(a) / fastest(b)).toFixed(2)})`.padStart(13);
+  const sizes2 = quick ? [[256, 128, 500]] : [[128, 64, 200], [256, 128, 500], [512, 256, 100], [512, 256, 1000]];
+  for (const [H, I, T] of sizes2) {
+    const spec = lstmSpec(H, I, T);
+    const timed = cores => {
+      two.setParallelGemm(cores === 2 ? gemm : null);
+      const start = performance.now();
+      two.computeTrace(spec);
+      return performance.now() - start;
+    };
+    for (const cores of [1, 2]) for (let warm = 0, spent = 0; warm < 30 && (warm < 2 || spent < 300); warm++) spent += timed(cores);
+    if (torchTwo) for (let warm = 0, spent = 0; warm < 30 && (warm < 2 || spent < 300); warm++) spent += await torchTwo.run(H, I, T);
+    const times = { 1: [], 2: [], torch: [] };
+    const before = two.secondCoreStats();
+    for (let r = 0; r < RUNS; r++) {
+      for (const cores of r % 2 === 0 ? [1, 2] : [2, 1]) {
+        gc();
+        times[cores].push(timed(cores));
+      }
+      if (torchTwo) times.torch.push(await torchTwo.run(H, I, T));
+    }
+    const after = two.secondCoreStats();
+    // undefined: the helper stopped answering and the engine went back to one core
+    const share = (after && before ? `${((100 * (after.helperBlocks - before.helperBlocks)) / Math.max(1, after.blocks - before.blocks)).toFixed(0)}%` : 'retired').padStart(11);
+    const cells = [`(${H},${I},${T})`.padEnd(16), msCell(times[1]), msCell(times[2]), ratioCell(times[1], times[2]), share];
+    if (torchTwo) cells.push(msCell(times.torch), ratioCell(times[1], times.torch), ratioCell(times[2], times.torch));
+    console.log(cells.join('  '));
+  }
+  console.log(`  (helper rows: the share of the split products' row blocks the helper computed; load average now ${load()})`);
+  torchTwo?.close();
+  two.stopSecondCore();
+}
 
 /** Sum of byteLength over the distinct buffers of a trace; lazy getters are not triggered. */
 function bufferBytes(trace) {

@@ -8,6 +8,7 @@
 // through src/runtime/specLoader.ts, which turns them into the engine's numbers with src/models.
 // A model file that cannot be read or is malformed: exit 1 and `FILE: message`.
 //   --kernels js|wasm (either command)                     the matrix kernels' back end (default wasm)
+//   --threads 1|2 (either command)                         one core or two (default: 2 for a large spec)
 // A bad spec prints every issue, and nothing else, as `file:line:column: message` (warnings as
 // `file:line:column: warning: message`) on stderr and exits 1. A file that cannot be read and a
 // --loss value other than sum or mse exit 1 as well (they have no position to give); the other
@@ -24,10 +25,11 @@ import { inspectModel, readModelFile, type InspectReport } from './models';
 import { loadSpec as loadSpecText } from './runtime/specLoader';
 import { formatIssue, readReason, readSpecText, specFileReader } from './cliFiles';
 import { runTrain, TRAIN_USAGE } from './cliTrain';
+import { defaultThreads, startSecondCore, waitForSecondCore } from './parallelHost';
 
 const USAGE = `Usage:
-  lstm-stepper trace SPEC.lstm.json [--json] [--loss sum|mse] [--precision N] [--kernels js|wasm]
-  lstm-stepper bench SPEC.lstm.json [--runs N] [--kernels js|wasm]
+  lstm-stepper trace SPEC.lstm.json [--json] [--loss sum|mse] [--precision N] [--kernels js|wasm] [--threads 1|2]
+  lstm-stepper bench SPEC.lstm.json [--runs N] [--kernels js|wasm] [--threads 1|2]
   lstm-stepper inspect MODEL_FILE [--json]
   lstm-stepper train SPEC.lstm.json --steps N [--optimizer sgd|adam] [--lr X] [--momentum M] [--clip-norm C] [--json]
   lstm-stepper --help
@@ -45,6 +47,9 @@ inspect lists the recurrent modules and every tensor of a model file (.pt/.pth, 
         .npz, .onnx, .keras/.h5); --json prints {"modules": [...], "tensors": [...]}.
 ${TRAIN_USAGE.slice(TRAIN_USAGE.indexOf('train   '))}
 --kernels KIND  the matrix products' back end: wasm (WebAssembly SIMD, the default) or js
+--threads N     1: one core; 2: a helper thread computes rows of the products that do not
+                depend on the recurrence (same results, bit for bit). Default: 2 when the
+                machine has 2 cores, one of them free, and the spec has at least 1e8 FLOPs
 
 A spec with errors prints each as file:line:column: message on stderr and exits with 1,
 as do a file that cannot be read and an unknown --loss value; other usage errors exit with 2.`;
@@ -64,6 +69,8 @@ interface Options {
   runs: number;
   precision: number;
   kernels: KernelBackend;
+  /** undefined: the default for the spec (parallelHost.ts defaultThreads) */
+  threads?: 1 | 2;
 }
 
 function parseArguments(argv: string[]): Options {
@@ -116,6 +123,13 @@ function parseArguments(argv: string[]): Options {
         options.kernels = value;
         break;
       }
+      case '--threads': {
+        const [value, next] = valueOf(flag, inline, k);
+        k = next;
+        if (value !== '1' && value !== '2') throw new CliError(`--threads expects 1 or 2, got "${value}"`, 2);
+        options.threads = value === '1' ? 1 : 2;
+        break;
+      }
       case '--precision': {
         const [value, next] = valueOf(flag, inline, k);
         k = next;
@@ -133,7 +147,7 @@ function parseArguments(argv: string[]): Options {
   if (command !== 'trace' && command !== 'bench' && command !== 'inspect') throw new CliError(`unknown command "${command}"\n\n${USAGE}`, 2);
   if (file === undefined) throw new CliError(`${command} needs ${command === 'inspect' ? 'a model file' : 'a spec file'}\n\n${USAGE}`, 2);
   if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}"\n\n${USAGE}`, 2);
-  if (command === 'bench' && (options.json || options.loss)) throw new CliError(`bench takes only --runs and --kernels\n\n${USAGE}`, 2);
+  if (command === 'bench' && (options.json || options.loss)) throw new CliError(`bench takes only --runs, --kernels and --threads\n\n${USAGE}`, 2);
   if (command === 'inspect' && (options.loss || argv.some(a => a.startsWith('--runs') || a.startsWith('--precision')))) throw new CliError(`inspect takes only --json\n\n${USAGE}`, 2);
   if (command === 'trace' && argv.some(a => a.startsWith('--runs'))) throw new CliError(`--runs belongs to bench\n\n${USAGE}`, 2);
   return { ...options, command, file };
@@ -321,6 +335,8 @@ export function run(argv: string[], stdout: (line: string) => void, stderr: (lin
     const loaded = loadSpec(file, options.loss, stderr);
     if (!loaded) return 1;
     const { spec, text } = loaded;
+    // the helper joins the products once it is up (tens of ms); bench waits for it before warming up
+    if ((options.threads ?? defaultThreads(spec)) === 2 && startSecondCore().started && options.command === 'bench') waitForSecondCore(2000);
     if (options.command === 'bench') {
       // untimed warm-up so the runs measure optimised code: at least 2 runs and 200 ms, at most 20 runs
       for (let warm = 0, spent = 0; warm < 20 && (warm < 2 || spent < 200); warm++) {

@@ -19,6 +19,7 @@ import type { Spec, SpecIssue } from './engine/types';
 import type { JobAnswer, JobMessage } from './runtime/workerPool';
 import { scanInputRowEnds } from './views/specTree';
 import { gateSaturation, type SaturationReport } from './views/traceFields';
+import { defaultThreads, startSecondCore } from './parallelHost'; // a large trace gets a helper thread (kept warm)
 
 export type TraceWorkerRequest =
   | { kind: 'trace'; spec: Spec }
@@ -61,6 +62,7 @@ function run(request: TraceWorkerRequest): { response: TraceWorkerResponse; tran
   } else {
     spec = request.spec;
   }
+  if (defaultThreads(spec) === 2) startSecondCore();
   const trace = computeTrace(spec);
   const saturation = gateSaturation(trace);
   const { plain, buffers } = packTrace(trace);

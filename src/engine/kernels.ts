@@ -9,6 +9,12 @@
 // accumulators in registers). gemmNT, gemv and gemvT dispatch to the chosen one, so every cell
 // kind and stacks use the same kernels; setKernelBackend chooses. The two agree to rounding
 // (only the order of additions inside a dot product differs).
+// A second core: gemmNT hands a large product to an injected ParallelGemm (setParallelGemm;
+// parallel.ts has the shared-memory one, the CLI and the trace worker install it), which splits C
+// by rows between this thread and a helper running the same kernel. Every element of C is then
+// summed in the same order as on one core, so results are bit-identical. The GEMMs are the
+// products that do not depend on the recurrence: the input projection of all steps, the weight
+// gradients and the input gradients; the per-step GEMV/GEMVᵀ stay on this thread.
 
 import { createWasmKernels, type WasmKernels } from './wasm/wasmKernels';
 
@@ -51,9 +57,64 @@ export function kernelBackend(): KernelBackend {
 setKernelBackend('wasm');
 
 /**
- * C = beta*C + A · B^T on the chosen back end (see gemmNTJs). beta is 0 (overwrite) or 1 (accumulate).
+ * A second core for gemmNT: computes C = beta*C + A · B^T with some rows of C on another thread,
+ * each row exactly as gemmNTOneCore computes it (same kernel, same order of additions). Returns
+ * false when it did nothing (no helper any more, a product too large for its memory): the caller
+ * then computes the product alone. It must leave C as gemmNTOneCore would, whatever happens.
+ */
+export interface ParallelGemm {
+  gemmNT(
+    c: Float64Array, cOff: number, ldc: number, // C: (M, N)
+    a: Float64Array, aOff: number, lda: number, // A: (M, K)
+    b: Float64Array, bOff: number, ldb: number, // B: (N, K)
+    M: number, N: number, K: number, beta: 0 | 1,
+  ): boolean;
+}
+
+/**
+ * Products below this many multiply-adds (M·N·K) stay on one core: handing rows to the helper
+ * (a wake-up, copying the operands to shared memory) costs tens of microseconds, about what
+ * 2^20 multiply-adds take (0.2-0.3 ms on one core).
+ */
+export const PARALLEL_MIN_WORK = 1 << 20;
+
+let parallel: ParallelGemm | null = null;
+let parallelMinWork = PARALLEL_MIN_WORK;
+
+/**
+ * Installs (or, with null, removes) the second core gemmNT uses for products of at least
+ * minWork multiply-adds. Results do not change: only who computes which rows of C.
+ */
+export function setParallelGemm(executor: ParallelGemm | null, minWork = PARALLEL_MIN_WORK): void {
+  parallel = executor;
+  parallelMinWork = minWork;
+}
+
+/** The installed second core, or null. */
+export function parallelGemm(): ParallelGemm | null {
+  return parallel;
+}
+
+/**
+ * C = beta*C + A · B^T on the chosen back end (see gemmNTJs), rows shared with the second core
+ * when one is installed and the product is large enough. beta is 0 (overwrite) or 1 (accumulate).
  */
 export function gemmNT(
+  c: Float64Array, cOff: number, ldc: number, // C: (M, N)
+  a: Float64Array, aOff: number, lda: number, // A: (M, K)
+  b: Float64Array, bOff: number, ldb: number, // B: (N, K)
+  M: number, N: number, K: number, beta: 0 | 1,
+): void {
+  if (parallel && M * N * K >= parallelMinWork) {
+    // a GEMM ends the gemv residency (see gemvT) even when the helper computed all of its rows
+    active?.forgetResident();
+    if (parallel.gemmNT(c, cOff, ldc, a, aOff, lda, b, bOff, ldb, M, N, K, beta)) return;
+  }
+  gemmNTOneCore(c, cOff, ldc, a, aOff, lda, b, bOff, ldb, M, N, K, beta);
+}
+
+/** gemmNT on this thread alone, on the chosen back end: what each core runs on its rows. */
+export function gemmNTOneCore(
   c: Float64Array, cOff: number, ldc: number, // C: (M, N)
   a: Float64Array, aOff: number, lda: number, // A: (M, K)
   b: Float64Array, bOff: number, ldb: number, // B: (N, K)

@@ -246,6 +246,19 @@ describe('cli', function () {
     assert.match(bad.stderr, /--kernels expects js or wasm, got "gpu"/);
   });
 
+  it('--threads 2 and --threads 1 print the same trace bit for bit; other values exit 2', () => {
+    const spec = 'examples/long-sequence.lstm.json';
+    const one = runCli('trace', spec, '--json', '--threads', '1'), two = runCli('trace', spec, '--json', '--threads=2');
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal(two.code, 0, two.stderr);
+    assert.equal(two.stdout, one.stdout);
+    const bench = runCli('bench', spec, '--runs', '1', '--threads', '2');
+    assert.equal(bench.code, 0, bench.stderr);
+    const bad = runCli('trace', spec, '--threads', '4');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--threads expects 1 or 2, got "4"/);
+  });
+
   it('bench prints one JSON line with H, I, T, runs, medianMs, gflops', () => {
     const { code, stdout, stderr } = runCli('bench', 'examples/long-sequence.lstm.json', '--runs', '3');
     assert.equal(code, 0, stderr);

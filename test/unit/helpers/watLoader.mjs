@@ -2,7 +2,9 @@
 // bundles do (scripts/wat.mjs assembles them; the bundles embed the bytes through an esbuild
 // plugin), and chooses the kernel back end for the whole run from LSTM_KERNELS=js|wasm
 // (default wasm), so that `LSTM_KERNELS=js npm run test:unit` runs every suite on the JavaScript
-// kernels. A root hook checks that the requested back end is the one in use.
+// kernels. A root hook checks that the requested back end is the one in use. LSTM_THREADS=2
+// (default 1) runs them all with the engine's second core installed, splitting every product
+// (helpers/secondCore.ts; needs npm run build for dist/parallelWorker.js).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -29,9 +31,17 @@ const requested = process.env.LSTM_KERNELS ?? 'wasm';
 if (requested !== 'js' && requested !== 'wasm') throw new Error(`LSTM_KERNELS must be js or wasm, not ${requested}`);
 
 export const mochaHooks = {
-  beforeAll() {
+  async beforeAll() {
     const kernels = require('../../../src/engine/kernels.ts');
     const inUse = kernels.setKernelBackend(requested);
     if (inUse !== requested) throw new Error(`LSTM_KERNELS=${requested} but the ${inUse} kernels are in use`);
+    const secondCore = require('./secondCore.ts');
+    if (secondCore.suiteUsesTwoCores()) await secondCore.startTestSecondCore();
+  },
+  afterAll() {
+    const host = require('../../../src/parallelHost.ts');
+    const stats = host.secondCoreStats();
+    if (stats) console.log(`  second core: ${stats.products} products split, ${stats.helperBlocks} of ${stats.blocks} blocks on the helper`);
+    host.stopSecondCore();
   },
 };
