@@ -156,13 +156,25 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     const isStack = (session?.layerCount ?? 1) > 1;
     if (isStack !== this.isStack) { this.isStack = isStack; void vscode.commands.executeCommand('setContext', 'lstm.activeIsStack', isStack); }
     if (!this.view) return;
-    if (!session) { this.view.message = undefined; this.view.description = undefined; return; }
+    if (!session) { this.setViewText(undefined, undefined); return; }
     const freshness = session.freshness();
     const layer = session.layerLabel;
-    this.view.description = session.view ? `${layer ? `${layer} ` : ''}${describeCursor(session.cursor, session.view.T)}${freshness.fresh ? '' : ' (stale)'}` : undefined;
+    const description = session.view ? `${layer ? `${layer} ` : ''}${describeCursor(session.cursor, session.view.T)}${freshness.fresh ? '' : ' (stale)'}` : undefined;
     const name = session.spec?.name ?? session.uri.path.split('/').pop();
-    if (session.view) this.view.message = freshness.fresh ? undefined : `${name}: stale: ${freshness.message}.`;
-    else this.view.message = `${name}: ${freshness.fresh ? 'computing…' : `${freshness.message}.`}`;
+    const message = session.view ? (freshness.fresh ? undefined : `${name}: stale: ${freshness.message}.`)
+      : `${name}: ${freshness.fresh ? 'computing…' : `${freshness.message}.`}`;
+    this.setViewText(description, message);
+  }
+
+  /**
+   * Sets the view's description and message only when they change: VS Code sends a message change
+   * through the same 200 ms debounce as the tree's data events, so an unchanged message set on every
+   * Step held the States view's refresh back until the debounce's trailing edge.
+   */
+  private setViewText(description: string | undefined, message: string | undefined): void {
+    if (!this.view) return;
+    if (this.view.description !== description) this.view.description = description;
+    if (this.view.message !== message) this.view.message = message;
   }
 
   revealCurrent(): void {
