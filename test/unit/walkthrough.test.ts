@@ -116,6 +116,16 @@ describe('walkthrough (contributes.walkthroughs)', () => {
     }
   });
 
+  it('is offered by the States view\'s welcome, by its full id, next to commands that exist', () => {
+    const welcome = (contributes.viewsWelcome as { view: string; contents: string }[]).find(w => w.view === 'lstm.states');
+    assert.ok(welcome, 'no welcome content for the States view');
+    const links = commandLinks(welcome.contents);
+    for (const { id } of links) assert.ok(isKnownCommand(id), `command:${id} is not a registered command`);
+    const open = links.find(link => link.id === 'workbench.action.openWalkthrough');
+    assert.ok(open, 'the welcome does not offer the walkthrough');
+    assert.deepEqual(open.args, [`${manifest.publisher}.${manifest.name}#${walkthroughs[0].id}`]);
+  });
+
   it('starts with the seed example and ends by training, in the order of a first session', () => {
     const steps = walkthroughs[0].steps;
     assert.deepEqual(commandLinks(steps[0].description ?? '')[0], { id: 'lstm.newSpecFromExample', args: [SEED_EXAMPLE] });
