@@ -25,7 +25,7 @@ async function diagram(wb) {
   return svg.evaluate(element => {
     const text = element.querySelector('text');
     const box = element.getBoundingClientRect();
-    return { title: text?.textContent ?? '', fill: text ? getComputedStyle(text).fill : '', width: Math.round(box.width), height: Math.round(box.height) };
+    return { title: text?.textContent ?? '', fill: text ? element.ownerDocument.defaultView.getComputedStyle(text).fill : '', width: Math.round(box.width), height: Math.round(box.height) };
   });
 }
 
