@@ -49,6 +49,8 @@ export default [
     name: 'the walkthrough lists its six steps and draws each diagram in the theme\'s colours',
     timeout: 240000,
     run: async wb => {
+      // the room a walkthrough gets with the sidebar closed, as on a wide screen
+      await wb.runCommand('View: Close Primary Side Bar');
       await openWalkthrough(wb);
       const titles = (await wb.page.locator('button.getting-started-step h3.step-title').allInnerTexts()).map(s => s.trim());
       const expected = WALKTHROUGH.steps.map(step => step.title);
@@ -92,8 +94,9 @@ export default [
       // the language mode indicator of the new untitled document: the spec language, not JSON or plain text
       const mode = (await wb.page.locator('#status\\.editor\\.mode').innerText()).trim();
       if (mode !== 'LSTM Spec') throw new Error(`the example opened in language mode "${mode}"`);
-      const editorText = await wb.page.locator('.editor-group-container.active .monaco-editor .view-lines').innerText();
-      if (!editorText.includes('"This movie is good"')) throw new Error('the editor does not show the seed example');
+      // the spec opens beside the walkthrough (Monaco renders spaces as no-break spaces)
+      const editorText = (await wb.page.locator('.editor-group-container .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+      if (!editorText.includes('"This movie is good"')) throw new Error(`the editor does not show the seed example: ${editorText.slice(0, 200)}`);
       await stepDone(wb, open.id).waitFor({ timeout: 10000 });
       await wb.screenshot('walkthrough-opened-example');
       // the second step's button steps the spec beside the walkthrough
@@ -119,7 +122,8 @@ export default [
       const details = {};
       for (const example of examples) {
         await input.fill(example.fileName);
-        const row = rows.filter({ hasText: example.fileName }).first();
+        // the row whose description is this file (another example's detail may name it too)
+        const row = rows.filter({ has: wb.page.locator('.label-description', { hasText: new RegExp(`· ${example.fileName.replace(/[.]/g, '\\.')}\\s*$`) }) }).first();
         await row.waitFor();
         const text = (await row.innerText()).replace(/\s+/g, ' ').trim();
         if (!text.includes(example.name)) throw new Error(`${example.fileName}: the row says ${text.slice(0, 200)}`);
