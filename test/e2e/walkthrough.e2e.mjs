@@ -99,13 +99,22 @@ export default [
       if (!editorText.includes('"This movie is good"')) throw new Error(`the editor does not show the seed example: ${editorText.slice(0, 200)}`);
       await stepDone(wb, open.id).waitFor({ timeout: 10000 });
       await wb.screenshot('walkthrough-opened-example');
+      // Save proposes the spec language's extension, so the saved file gets the JSON schema
+      await wb.page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
+      await wb.page.keyboard.press('Control+S');
+      const saveInput = wb.page.locator('.quick-input-widget input');
+      await saveInput.waitFor({ state: 'visible', timeout: 10000 });
+      const proposed = await saveInput.inputValue();
+      await wb.screenshot('walkthrough-save-proposal');
+      await wb.closeQuickInput();
+      if (!/\.lstm\.json$/.test(proposed)) throw new Error(`Save proposes ${proposed}`);
       // the second step's button steps the spec beside the walkthrough
       await selectStep(wb, step.id);
       await wb.page.locator('.step-description-container .monaco-button', { hasText: /^\s*Step\s*$/ }).first().click();
       const moved = await wb.waitForStatusBar(/LSTM t=1\/4 forward/);
       await stepDone(wb, step.id).waitFor({ timeout: 10000 });
       await wb.screenshot('walkthrough-stepped');
-      return { status, mode, moved };
+      return { status, mode, moved, proposed };
     },
   },
   {
