@@ -53,5 +53,14 @@ export async function newSpecFromExample(extensionUri: vscode.Uri, fileName?: st
   }
   const content = new TextDecoder().decode(await vscode.workspace.fs.readFile(picked.uri));
   const document = await vscode.workspace.openTextDocument({ language: SPEC_LANGUAGE_ID, content });
-  return vscode.window.showTextDocument(document, { preview: false });
+  return vscode.window.showTextDocument(document, { preview: false, viewColumn: exampleColumn() });
+}
+
+/**
+ * Where the example opens: in the active group when that shows a text editor or nothing, beside it
+ * when it shows something else (the walkthrough, whose steps should stay in view, or the chart panel).
+ */
+function exampleColumn(): vscode.ViewColumn {
+  const activeTab = vscode.window.tabGroups.activeTabGroup.activeTab;
+  return !activeTab || activeTab.input instanceof vscode.TabInputText ? vscode.ViewColumn.Active : vscode.ViewColumn.Beside;
 }
