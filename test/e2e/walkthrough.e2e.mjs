@@ -104,7 +104,11 @@ export default [
       await wb.page.keyboard.press('Control+S');
       const saveInput = wb.page.locator('.quick-input-widget input');
       await saveInput.waitFor({ state: 'visible', timeout: 10000 });
-      const proposed = await saveInput.inputValue();
+      // the simple file dialog fills its path in parts: wait for the file name
+      let proposed = '';
+      for (const deadline = Date.now() + 10000; Date.now() < deadline && !/\.json$/.test(proposed); await wb.page.waitForTimeout(100)) {
+        proposed = await saveInput.inputValue();
+      }
       await wb.screenshot('walkthrough-save-proposal');
       await wb.closeQuickInput();
       if (!/\.lstm\.json$/.test(proposed)) throw new Error(`Save proposes ${proposed}`);
