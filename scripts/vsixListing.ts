@@ -47,7 +47,7 @@ export function readZipEntries(file: string): ZipEntry[] {
   return entries;
 }
 
-/** Relative files the manifest refers to, which must ship: main, jsonValidation urls, icons. */
+/** Relative files the manifest refers to, which must ship: main, jsonValidation urls, icons, walkthrough media. */
 export function manifestFiles(manifest: Record<string, unknown>): string[] {
   const files: string[] = [];
   const add = (p: unknown) => {
@@ -68,6 +68,17 @@ export function manifestFiles(manifest: Record<string, unknown>): string[] {
   for (const c of (contributes.commands ?? []) as { icon?: unknown }[]) icon(c.icon);
   const views = (contributes.views ?? {}) as Record<string, { icon?: unknown }[]>;
   for (const list of Object.values(views)) for (const v of list) icon(v.icon);
+  // walkthroughs: the icon and every step's svg, markdown or image (a path, or one per theme kind)
+  for (const w of (contributes.walkthroughs ?? []) as { icon?: unknown; steps?: { media?: Record<string, unknown> }[] }[]) {
+    add(w.icon);
+    for (const step of w.steps ?? []) {
+      const media = step.media ?? {};
+      add(media.svg); add(media.markdown);
+      const image = media.image;
+      if (image && typeof image === 'object') for (const kind of ['light', 'dark', 'hc', 'hcLight']) add((image as Record<string, unknown>)[kind]);
+      else add(image);
+    }
+  }
   return files;
 }
 

@@ -8,8 +8,8 @@ import { COMMAND_TABLE, CommandContext, CommandUi, runCommand } from '../command
 import { reportError } from '../errorReporter';
 import { cursorAt, cursorIndex, lastIndex } from '../runtime/cursor';
 import type { DocumentSessions, SpecSession } from './documentSessions';
+import { newSpecFromExample } from './newSpecFromExample';
 import { newSpecFromModel } from './newSpecFromModel';
-import { SPEC_LANGUAGE_ID } from './specDocument';
 import { formatVector, stepLabel } from './traceFields';
 
 /** How long a stepping message stays in the status bar. */
@@ -28,7 +28,7 @@ export function registerCommands(context: vscode.ExtensionContext, sessions: Doc
     warn: text => { void vscode.window.showWarningMessage(text); },
     error: text => { void vscode.window.showErrorMessage(text); },
     pickStep,
-    newSpecFromExample: name => newSpecFromExample(context, name),
+    newSpecFromExample: name => newSpecFromExample(context.extensionUri, name),
     toggleInlineValues,
     newSpecFromModel,
     pickLayer,
@@ -99,47 +99,4 @@ async function pickLayer(session: SpecSession): Promise<number | undefined> {
     title: 'LSTM: Select Layer', placeHolder: 'The (layer, direction) the States view, hovers, inline values and the chart panel show',
   });
   return picked?.index;
-}
-
-interface ExamplePick extends vscode.QuickPickItem { uri: vscode.Uri; fileName: string }
-
-/** The examples shipped in dist/examples (copied from examples/ by scripts/build.mjs). */
-export async function listExamples(extensionUri: vscode.Uri): Promise<ExamplePick[]> {
-  const folder = vscode.Uri.joinPath(extensionUri, 'dist', 'examples');
-  let entries: [string, vscode.FileType][] = [];
-  try {
-    entries = await vscode.workspace.fs.readDirectory(folder);
-  } catch {
-    return [];
-  }
-  const picks: ExamplePick[] = [];
-  for (const [fileName] of entries.filter(([name]) => name.endsWith('.lstm.json')).sort()) {
-    const uri = vscode.Uri.joinPath(folder, fileName);
-    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    const name = /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(text)?.[1] ?? fileName;
-    const cell = /"cell"\s*:\s*"(\w+)"/.exec(text)?.[1] ?? 'lstm';
-    picks.push({ uri, fileName, label: name, description: `${cell} · ${fileName}` });
-  }
-  // the seed's worked example first
-  picks.sort((a, b) => Number(b.fileName.startsWith('this-movie-is-good')) - Number(a.fileName.startsWith('this-movie-is-good')));
-  return picks;
-}
-
-/**
- * Opens an example as a new untitled spec (the user's files are never touched). The example is
- * the document's initial content, not an edit, so undo cannot empty it.
- */
-async function newSpecFromExample(context: vscode.ExtensionContext, fileName?: string): Promise<vscode.TextEditor | undefined> {
-  const examples = await listExamples(context.extensionUri);
-  if (examples.length === 0) {
-    void vscode.window.showErrorMessage('LSTM: no examples are bundled with this build of the extension.');
-    return undefined;
-  }
-  const picked = fileName !== undefined
-    ? examples.find(e => e.fileName === fileName || e.label === fileName)
-    : await vscode.window.showQuickPick(examples, { title: 'LSTM: New Spec from Example', placeHolder: 'Pick an example spec to start from' });
-  if (!picked) return undefined;
-  const content = new TextDecoder().decode(await vscode.workspace.fs.readFile(picked.uri));
-  const document = await vscode.workspace.openTextDocument({ language: SPEC_LANGUAGE_ID, content });
-  return vscode.window.showTextDocument(document);
 }
