@@ -9,12 +9,13 @@ import * as esbuild from 'esbuild';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { watPlugin } from './wat.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const outfile = path.join(root, 'out/bench/train.cjs');
 await esbuild.build({
   stdin: { contents: "export * from './src/engine/train'; export { initWeights } from './src/engine/init';", resolveDir: root, loader: 'ts' },
-  outfile, bundle: true, platform: 'node', format: 'cjs', target: 'es2022', mainFields: ['module', 'main'], logLevel: 'warning',
+  outfile, bundle: true, platform: 'node', format: 'cjs', target: 'es2022', mainFields: ['module', 'main'], logLevel: 'warning', plugins: [watPlugin],
 });
 const { train, initWeights } = createRequire(import.meta.url)(outfile);
 const argSteps = process.argv.indexOf('--steps');
