@@ -23,14 +23,14 @@ async function waitForAttribute(wb, locator, attribute, value, timeout = 30000) 
 
 /** How many opaque pixels a canvas of the panel has (its lines, text and grid). */
 async function inked(view, id) {
-  /* eslint-disable no-undef */
+   
   return view.locator(`#${id}`).evaluate(canvas => {
     const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
     let n = 0;
     for (let k = 3; k < data.length; k += 4) if (data[k] >= 200) n++;
     return n;
   });
-  /* eslint-enable no-undef */
+   
 }
 
 export default [
