@@ -82,11 +82,6 @@ function locateInput(root: JsonNode, target: Extract<WhatIfTarget, { kind: 'inpu
     : refuse(`inputs[${target.t - 1}][${target.col}] is not a number in the text`);
 }
 
-/** The number as written into the spec: the shortest text that reads back as the same float64 (no -0). */
-export function writtenNumber(value: number): number {
-  return Object.is(value, -0) ? 0 : value;
-}
-
 /**
  * The edits (jsonc-parser's, non-overlapping, one text replacement) that set `target` to `value`
  * in `text`, or why not. A fill becomes the written-out parameter, one row per line.
@@ -95,7 +90,8 @@ export function whatIfEdits(text: string, root: JsonNode | undefined, target: Wh
   if (!Number.isFinite(value)) return { error: `${value} is not a finite number` };
   const location = locateWhatIf(root, target, shape);
   if (location.refused !== undefined) return { error: location.refused };
-  const written = writtenNumber(value);
+  // written as JSON.stringify/String write it: the shortest text that reads back as the same float64 (-0 as 0)
+  const written = value;
   if (!location.fill || target.kind !== 'param') return { edits: modify(text, location.path, written, {}), location };
   // a fill: every entry the fill's number, the changed one the new value
   const fillNode = findNodeAtLocation(root!, location.path)!;
