@@ -206,7 +206,12 @@ export class WhatIfSection {
       event.preventDefault();
       event.stopPropagation();
       const step = stepOf(operand.value, event.shiftKey);
-      this.commit(operand, roundTo(operand.value + (up ? step : -step), step / 10));
+      const next = roundTo(operand.value + (up ? step : -step), step / 10);
+      this.commit(operand, next);
+      // a second press before the host's answer steps on from this value
+      operand.value = next;
+      el.textContent = String(next);
+      el.setAttribute('aria-valuenow', String(next));
     } else if (event.key === 'Escape' && this.drag) {
       event.stopPropagation();
       this.cancelDrag();
