@@ -23,6 +23,7 @@ import { send, vscode } from './vscodeApi';
 import { syncLayerPicker, watchLayerPicker } from './layerPicker';
 import { mountAnalyticsSection } from './sections/analytics';
 import { mountCompareSection } from './sections/compare';
+import { WhatIfSection } from './sections/whatIf';
 
 const byId = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -68,6 +69,10 @@ const beltChart = new BeltChart(byId('belt-chart'), theme, chooseEquationUnit);
 const analyticsSection = mountAnalyticsSection(byId('analytics-card'), pick);
 const compareSection = mountCompareSection(byId('compare-card'), pick);
 const heatmapChart = new HeatmapChart(byId('gates-heatmap'), theme, t => pick(currentPhase(), t), byId('heatmap-readout'), () => snapshot?.tokens ?? []);
+const whatIf = new WhatIfSection(byId('equations-card'), {
+  send, snapshot: () => snapshot, colorOf, theme,
+  charts: [{ chart: gatesChart.chart, lines: s => s.gates?.lines }, { chart: statesChart.chart, lines: s => s.states.lines }, { chart: decayChart.chart, lines: s => s.decay.lines }],
+});
 
 const ui = {
   specName: byId<HTMLHeadingElement>('spec-name'),
@@ -142,6 +147,7 @@ function applySnapshot(next: Snapshot | undefined, status: string, freshness: Fr
   ui.decaySummary.textContent = next.decaySummary;
   syncControls(next);
   vscode.setState({ view: next.view });
+  whatIf.onSnapshot(next);
   applyStep(next.step);
 }
 
@@ -161,13 +167,8 @@ function applyStep(detail: StepDetail): void {
   decayChart.setCursor({ markerT: cursor.phase === 'backward' ? cursor.t : undefined, dashed: false, reveal: revealFor('backward', cursor), veilAlpha });
   if (snapshot?.belt) beltChart.setStep(detail, snapshot.belt);
   ui.equationsTitle.textContent = `Equations at ${detail.label}${detail.token ? ` (${detail.token})` : ''}, unit ${detail.equationUnit}`;
-  // one span per line, the debugger's current equation marked (text only: user data never becomes markup)
-  ui.equations.replaceChildren(...detail.equations.map((line, k) => {
-    const span = document.createElement('span');
-    span.textContent = `${line}\n`;
-    if (k === detail.currentEquation) span.className = 'current-equation';
-    return span;
-  }));
+  // one span per line, the debugger's current equation marked, the what-if operands editable (text only)
+  whatIf.renderEquations(ui.equations, detail);
   if (document.activeElement !== ui.equationUnit) ui.equationUnit.value = String(detail.equationUnit);
 }
 
@@ -332,6 +333,7 @@ watchTheme(next => {
   decayChart.applyTheme(next);
   beltChart.applyTheme(next);
   heatmapChart.applyTheme(next);
+  whatIf.applyTheme(next);
 });
 
 window.addEventListener('error', event => send({ type: 'error', message: String(event.message) }));

@@ -104,6 +104,37 @@ export interface StepDetail {
   /** belt labels: kept, added, result */
   beltLabels: [string, string, string];
   belt: BeltEntry[];
+  /** the numbers of `equations` that a what-if change can edit (weights, biases, inputs), when the trace is fresh */
+  operands?: EquationOperand[];
+}
+
+/**
+ * What one what-if change edits: one entry of a textbook parameter (a vector's entry u is row u,
+ * col 0) or of the input x_t (t 1-based, col 0..I-1). The host maps it to the spec's text itself;
+ * the webview only names it.
+ */
+export type WhatIfTarget =
+  | { kind: 'param'; name: string; row: number; col: number }
+  | { kind: 'input'; t: number; col: number };
+
+/** An editable number in the equation view: where it is printed and what it edits. */
+export interface EquationOperand {
+  /** index into StepDetail.equations */
+  line: number;
+  /** UTF-16 offset and length of the printed number in that line ("(−0.1)" included) */
+  start: number;
+  length: number;
+  target: WhatIfTarget;
+  /** the full value (the line prints it rounded) */
+  value: number;
+  /** "W_f[0][2]", "b_f[0]", "x_1[0]", for labels */
+  label: string;
+  /** its JSON path in the spec's text (["weights", "W_f", 0, 2]); for a number fill, the fill's path */
+  path?: (string | number)[];
+  /** true when `path` is a number fill: a commit writes the parameter out in full (docs/panel.md) */
+  fill?: boolean;
+  /** why this value cannot be edited in the spec's text (weights from `init` or a model file, inputs from a file) */
+  refused?: string;
 }
 
 /** Everything the panel draws for one trace; built by src/views/chartSnapshot.ts. */
@@ -212,7 +243,13 @@ export type WebviewToHostMessage =
   /** The webview finished drawing a message; ms from receipt to drawn. */
   | { type: 'rendered'; kind: HostToWebviewMessage['type']; ms: number }
   /** The webview caught an error (logged by the host). */
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** What-if: recompute with `target` set to `value` without editing the spec (during a drag). */
+  | { type: 'whatIfPreview'; target: WhatIfTarget; value: number }
+  /** What-if: write `target` = `value` into the spec as one undoable edit (drag released, Enter). */
+  | { type: 'whatIfCommit'; target: WhatIfTarget; value: number }
+  /** What-if: drop the preview (Escape during a drag): the spec's own trace again. */
+  | { type: 'whatIfCancel' };
 
 // ---- host → webview: snapshot, then small updates --------------------------------------------
 
@@ -247,6 +284,9 @@ const isComputeState = (x: unknown): x is ComputeState => x === 'idle' || x === 
 const isFreshness = (x: unknown): x is Freshness =>
   isObject(x) && typeof x.stale === 'boolean' && isComputeState(x.computeState) && typeof x.hasErrors === 'boolean'
   && (x.error === undefined || typeof x.error === 'string');
+const isWhatIfTarget = (x: unknown): x is WhatIfTarget =>
+  isObject(x) && ((x.kind === 'param' && typeof x.name === 'string' && x.name.length <= 64 && isInt(x.row) && x.row >= 0 && isInt(x.col) && x.col >= 0)
+    || (x.kind === 'input' && isInt(x.t) && x.t >= 1 && isInt(x.col) && x.col >= 0));
 const isUnitList = (x: unknown): x is number[] => Array.isArray(x) && x.length <= 4096 && x.every(u => isInt(u) && u >= 0);
 
 /**
@@ -281,6 +321,11 @@ export function isWebviewMessage(x: unknown): x is WebviewToHostMessage {
       return typeof m.kind === 'string' && typeof m.ms === 'number';
     case 'error':
       return typeof m.message === 'string';
+    case 'whatIfPreview':
+    case 'whatIfCommit':
+      return isWhatIfTarget(m.target) && typeof m.value === 'number' && Number.isFinite(m.value);
+    case 'whatIfCancel':
+      return true;
     default:
       return assertNeverSoft(m.type);
   }
@@ -297,7 +342,7 @@ export function isHostMessage(x: unknown): x is HostToWebviewMessage {
     case 'freshness':
       return isFreshness(m.freshness);
     case 'cursor':
-      return isObject(m.step);
+      return isObject(m.step) && (m.step.operands === undefined || Array.isArray(m.step.operands));
     case 'requestPng':
       return isInt(m.requestId);
     case 'analytics':

@@ -58,6 +58,12 @@ export type Freshness =
   | { readonly fresh: true }
   | { readonly fresh: false; readonly reason: StaleReason; readonly message: string };
 
+/** A what-if preview: the overriding spec (one value changed) and the trace computed from it. */
+export interface WhatIfPreview {
+  readonly spec: Spec;
+  readonly trace: Trace;
+}
+
 /** What identifies a session's document: a vscode.Uri in the extension, a path in a debug adapter. */
 export interface DocumentRef { toString(): string }
 
@@ -106,11 +112,21 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   /** freshness as last fired, to fire `state` only on a change */
   private _firedState = 'false|idle||false';
   private _disposed = false;
+  /** what-if: the overriding spec and its trace, shown instead of the spec's own (see previewWhatIf) */
+  private _whatIf: WhatIfPreview | undefined;
+  /** what-if: the latest spec asked for while a computation is in flight (older ones are dropped) */
+  private _whatIfPending: Spec | undefined;
+  /** what-if: the running preview loop (one computation in flight), undefined when idle */
+  private _whatIfLoop: Promise<void> | undefined;
+  private _whatIfComputation: AbortController | undefined;
+  /** what-if: bumped by endWhatIf, so a computation started before is not shown after */
+  private _whatIfGeneration = 0;
 
   constructor(readonly uri: Ref, private readonly computeTrace: TraceComputer, private readonly parse: SpecParser = parseInline) {}
 
   get spec(): Spec | undefined { return this._spec; }
-  get trace(): Trace | undefined { return this._trace; }
+  /** the trace every view shows: a what-if preview's while there is one, else the spec's own */
+  get trace(): Trace | undefined { return this._whatIf?.trace ?? this._trace; }
   get issues(): readonly SpecIssue[] { return this._issues; }
   /** the document version the issues were parsed from (undefined when updates carry no version) */
   get issuesVersion(): number | undefined { return this._issuesVersion; }
@@ -120,14 +136,14 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   /** the selected stack entry (0 for a single layer): every view shows `view`, this entry's single-layer Trace */
   get layer(): number { return this._layer; }
   /** how many (layer, direction) entries the trace has: 1 for a single layer */
-  get layerCount(): number { return this._trace ? layerCount(this._trace) : 1; }
+  get layerCount(): number { return this.trace ? layerCount(this.trace) : 1; }
   /** the selected entry's single-layer Trace (the trace itself for a single layer) */
-  get view(): Trace | undefined { return this._trace && layerView(this._trace, this._layer); }
+  get view(): Trace | undefined { const trace = this.trace; return trace && layerView(trace, this._layer); }
   /** "L2 ←" for the selected entry of a stack, "" for a single layer */
-  get layerLabel(): string { return this._trace ? layerLabel(this._trace, this._layer) : ''; }
+  get layerLabel(): string { return this.trace ? layerLabel(this.trace, this._layer) : ''; }
   /** the files the spec reads (model, inputs), as written in it: watch them and recompute */
   get dependencies(): readonly string[] { return this._dependencies; }
-  get T(): number { return this._trace?.T ?? 0; }
+  get T(): number { return this.trace?.T ?? 0; }
   /** the length of the last text given to update() (0 before any): sizes the edit debounce without reading the document */
   get textLength(): number { return this._latestText?.length ?? 0; }
   get hasErrors(): boolean { return this._issues.some(issue => issue.severity === 'error'); }
@@ -255,6 +271,8 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
       if (superseded()) return;
       if (!trace || signal.aborted) { this.cancelled(); return; }
       this._trace = trace;
+      // the spec's own trace replaces a what-if preview (after a commit it holds the same values)
+      this._whatIf = undefined;
       // the same entry if the new trace has it, else the last one (a stack that lost layers)
       this._layer = Math.min(this._layer, layerCount(trace) - 1);
       this._computeState = 'idle';
@@ -299,6 +317,69 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
     this.fire({ cursor: false, trace: false, issues: false });
   }
 
+  // ---- what-if: a transient override of the spec (the chart panel's equation view, docs/panel.md) ----
+
+  /** The what-if preview shown instead of the spec's own trace, if any. */
+  get whatIf(): WhatIfPreview | undefined { return this._whatIf; }
+
+  /**
+   * Shows the trace of `spec` (the session's spec with one value changed) in every view, without
+   * touching the text. One computation is in flight at a time: a call while one runs only leaves
+   * its spec as the next to compute, replacing (dropping) any spec left by an earlier call, so a
+   * drag of 60 values a second computes the latest value as soon as the previous one is done.
+   * Resolves when no preview is left to compute. A new trace of the text ends the preview.
+   */
+  previewWhatIf(spec: Spec): Promise<void> {
+    if (this._disposed) return Promise.resolve();
+    this._whatIfPending = spec;
+    this._whatIfLoop ??= this.runWhatIf().finally(() => { this._whatIfLoop = undefined; });
+    return this._whatIfLoop;
+  }
+
+  /**
+   * Ends the what-if preview: nothing left to compute, a computation in flight dropped. With
+   * `keepUntilNextTrace` (a commit: the text is being edited to the same values) the last preview
+   * stays shown until the text's new trace arrives; otherwise the spec's own trace is shown again.
+   */
+  endWhatIf(keepUntilNextTrace = false): void {
+    this._whatIfGeneration++;
+    this._whatIfPending = undefined;
+    this._whatIfComputation?.abort();
+    if (keepUntilNextTrace || !this._whatIf) return;
+    this._whatIf = undefined;
+    this.clampAfterTraceChange();
+  }
+
+  private async runWhatIf(): Promise<void> {
+    while (this._whatIfPending && !this._disposed) {
+      const spec = this._whatIfPending;
+      this._whatIfPending = undefined;
+      const generation = this._whatIfGeneration;
+      const controller = new AbortController();
+      this._whatIfComputation = controller;
+      let trace: Trace | undefined;
+      try {
+        trace = await this.computeTrace(spec, controller.signal);
+      } catch {
+        trace = undefined; // a value the engine cannot compute: the previous picture stays
+      }
+      if (this._whatIfComputation === controller) this._whatIfComputation = undefined;
+      if (this._disposed || !trace || controller.signal.aborted || generation !== this._whatIfGeneration) continue;
+      this._whatIf = { spec, trace };
+      this.clampAfterTraceChange();
+    }
+  }
+
+  /** The shown trace changed (a what-if preview came or went): the cursor clamped to its T, every view told. */
+  private clampAfterTraceChange(): void {
+    const trace = this.trace;
+    if (trace) this._layer = Math.min(this._layer, layerCount(trace) - 1);
+    const clamped = trace ? clampCursor(this._cursor, trace.T) : this._cursor;
+    const cursorMoved = !sameCursor(clamped, this._cursor);
+    this._cursor = clamped;
+    this.fire({ cursor: cursorMoved, trace: true, issues: false });
+  }
+
   step(): StepOutcome { return this.moveToIndex(cursorIndex(this._cursor, this.T) + 1); }
   stepBack(): StepOutcome { return this.moveToIndex(cursorIndex(this._cursor, this.T) - 1); }
   /** Forward phase done: t = T. */
@@ -321,13 +402,13 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   }
 
   goTo(cursor: Cursor): StepOutcome {
-    if (!this._trace) return NO_TRACE;
-    return this.setCursor(clampCursor(cursor, this._trace.T));
+    if (!this.trace) return NO_TRACE;
+    return this.setCursor(clampCursor(cursor, this.T));
   }
 
   moveToIndex(index: number): StepOutcome {
-    if (!this._trace) return NO_TRACE;
-    return this.setCursor(cursorAt(index, this._trace.T));
+    if (!this.trace) return NO_TRACE;
+    return this.setCursor(cursorAt(index, this.T));
   }
 
   private setCursor(next: Cursor): StepOutcome {
@@ -351,6 +432,7 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   dispose(): void {
     this._disposed = true;
     this._computation?.abort();
+    this._whatIfComputation?.abort();
     this._onDidChange.dispose();
   }
 }

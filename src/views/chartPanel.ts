@@ -23,6 +23,7 @@ import { debugEquationOf, onDidChangeDebugEquation } from './debugger';
 import { traceCsvLineCount, traceCsvLines } from './traceCsv';
 import { ChunkSink, fileSink, jsonPieces, memorySink, writeChunked } from './traceExport';
 import { PanelSections, compareCellsCommand, registerPanelSectionsTestHook } from './panelSections';
+import { commitWhatIf, locateOperands, previewWhatIf } from './whatIfHost';
 
 export const CHART_VIEW_TYPE = 'lstmStepper.chart';
 
@@ -189,6 +190,9 @@ class ChartPanel implements vscode.Disposable {
       case 'error':
         this.log.error(`chart panel webview: ${message.message}`);
         return;
+      case 'whatIfPreview': if (session) previewWhatIf(session, this.sessions.documentOf(session), message.target, message.value); return;
+      case 'whatIfCommit': if (session) void commitWhatIf(session, this.sessions.documentOf(session), message.target, message.value).then(undefined, error => this.log.error(`what-if: ${String(error)}`)); return;
+      case 'whatIfCancel': session?.endWhatIf(); return;
       default:
         assertNever(message);
     }
@@ -243,6 +247,7 @@ class ChartPanel implements vscode.Disposable {
       const stack = session.trace?.stack;
       if (stack) snapshot.layers = { labels: stack.layers.map(entry => entry.label), selected: session.layer };
       snapshot.showFuture = readShowFuture();
+      locateOperands(snapshot.step, session, this.sessions.documentOf(session));
       this.snapshotPostedAt = Date.now();
       this.post({ type, snapshot, status: '', freshness }, started);
       this.sections.afterSnapshot(session, type === 'snapshot');
@@ -259,13 +264,17 @@ class ChartPanel implements vscode.Disposable {
     if (!session || !trace) return;
     const started = Date.now();
     const view = normalizeView(this.view, trace.hiddenSize, heatmapFields(trace.cell));
-    this.post({ type: 'cursor', step: buildStepDetail(trace, session.cursor, view, this.initialState(session), this.equationExtras(session)) }, started);
+    const step = buildStepDetail(trace, session.cursor, view, this.initialState(session), this.equationExtras(session));
+    locateOperands(step, session, this.sessions.documentOf(session));
+    this.post({ type: 'cursor', step }, started);
   }
 
   /** Full-number equations need the parameters the trace was computed with (a fresh spec's); the debugger's equation is highlighted. */
   private equationExtras(session: Session): EquationExtras {
     const uri = session.uri as vscode.Uri;
-    return { params: session.freshness().fresh ? session.spec?.params : undefined, equation: uri instanceof vscode.Uri ? debugEquationOf(uri) : undefined };
+    // a what-if preview's trace was computed with its own spec's parameters
+    const params = session.whatIf?.spec.params ?? (session.freshness().fresh ? session.spec?.params : undefined);
+    return { params, equation: uri instanceof vscode.Uri ? debugEquationOf(uri) : undefined };
   }
 
   private post(message: HostToWebviewMessage, started: number): void {

@@ -9,8 +9,8 @@
 import { ACTIVATIONS, activationOf, atStep, CELLS, numeric, stepValues, symbolic } from '../engine/cells';
 import type { CellKind, Trace } from '../engine/types';
 import {
-  BeltEntry, ChartData, CursorState, Heatmap, LineSeries, MAX_HEATMAP_COLS, MAX_HEATMAP_ROWS, MAX_SERIES_POINTS,
-  Series, Snapshot, StepDetail, ViewOptions, normalizeView,
+  BeltEntry, ChartData, CursorState, EquationOperand, Heatmap, LineSeries, MAX_HEATMAP_COLS, MAX_HEATMAP_ROWS, MAX_SERIES_POINTS,
+  Series, Snapshot, StepDetail, ViewOptions, WhatIfTarget, normalizeView,
 } from '../protocol/messages';
 import { formatNumber } from '../engine/format';
 import { rowMeans, rowNorms } from '../engine/kernels';
@@ -61,46 +61,74 @@ function term(value: number): string {
   return value < 0 ? `(${short.replace('-', '−')})` : short;
 }
 
+/** A printed number of an expanded pre-activation that a what-if change can edit; `start` is relative to the expansion. */
+export interface OperandSpan {
+  start: number;
+  length: number;
+  target: WhatIfTarget;
+  value: number;
+  label: string;
+}
+
 /**
  * A pre-activation's template (`W_f·z + p_f·c_{t-1} + b_f`, the GRU's `W_ir·x + b_ir + W_hr·h +
  * b_hr`) with every product written out for unit u at step t; undefined when a term is unknown.
+ * `spans` (when given) receives where each printed weight, bias, peephole and input x_t entry is.
  */
-function expandPreact(trace: Trace, template: string, params: Readonly<Record<string, Float64Array>>, t: number, u: number): string | undefined {
+function expandPreact(trace: Trace, template: string, params: Readonly<Record<string, Float64Array>>, t: number, u: number, spans?: OperandSpan[]): string | undefined {
   const { hiddenSize: H, inputSize: I } = trace;
   const v = stepValues(trace, t, u);
   const hPrev = (j: number) => (t === 1 ? trace.source.h0[j] : trace.forward.h[(t - 2) * H + j]);
   const x = (j: number) => trace.source.inputs[(t - 1) * I + j];
-  const vectors: Record<string, { length: number; at: (j: number) => number }> = {
-    z: { length: H + I, at: j => (j < H ? hPrev(j) : x(j - H)) },
-    x: { length: I, at: x },
-    h: { length: H, at: hPrev },
-    'h_{t-1}': { length: H, at: hPrev },
+  // which input entry a vector's entry j is (undefined: an entry of h_{t-1}, not editable here)
+  const vectors: Record<string, { length: number; at: (j: number) => number; input: (j: number) => number | undefined }> = {
+    z: { length: H + I, at: j => (j < H ? hPrev(j) : x(j - H)), input: j => (j < H ? undefined : j - H) },
+    x: { length: I, at: x, input: j => j },
+    h: { length: H, at: hPrev, input: () => undefined },
+    'h_{t-1}': { length: H, at: hPrev, input: () => undefined },
   };
-  const pieces: string[] = [];
-  for (const raw of template.split(' + ')) {
-    const [left, right] = raw.split('·');
-    const param = params[left];
+  let text = '';
+  const found: OperandSpan[] = [];
+  const write = (printed: string, operand?: Omit<OperandSpan, 'start' | 'length'>): void => {
+    if (operand) found.push({ ...operand, start: text.length, length: printed.length });
+    text += printed;
+  };
+  const param = (name: string, row: number, col: number, value: number, label: string) => ({ target: { kind: 'param' as const, name, row, col }, value, label });
+  const input = (col: number) => ({ target: { kind: 'input' as const, t, col }, value: x(col), label: `x_${t}[${col}]` });
+  const pieces = template.split(' + ');
+  for (let k = 0; k < pieces.length; k++) {
+    if (k > 0) write(' + ');
+    const [left, right] = pieces[k].split('·');
+    const values = params[left];
     if (right === undefined) {
-      if (!param) return undefined;
-      pieces.push(term(param[u]));
+      if (!values) return undefined;
+      write(term(values[u]), param(left, u, 0, values[u], `${left}[${u}]`));
       continue;
     }
     const vector = vectors[right];
-    if (param && vector && param.length === H * vector.length) {
+    if (values && vector && values.length === H * vector.length) {
       // a matrix row times a vector: W[u][j]·z[j]
-      const row = param.subarray(u * vector.length, (u + 1) * vector.length);
+      const row = values.subarray(u * vector.length, (u + 1) * vector.length);
       const shown = vector.length > MAX_TERMS ? FIRST_TERMS : vector.length;
-      for (let j = 0; j < shown; j++) pieces.push(`${term(row[j])}·${term(vector.at(j))}`);
-      if (shown < vector.length) pieces.push(`… (${vector.length - shown} more terms)`);
+      for (let j = 0; j < shown; j++) {
+        if (j > 0) write(' + ');
+        write(term(row[j]), param(left, u, j, row[j], `${left}[${u}][${j}]`));
+        write('·');
+        const col = vector.input(j);
+        write(term(vector.at(j)), col === undefined ? undefined : input(col));
+      }
+      if (shown < vector.length) write(` + … (${vector.length - shown} more terms)`);
       continue;
     }
     // a diagonal peephole or a gate times a field: p_f·c_{t-1}, r·hn
-    const a = param ? param[u] : v(left);
+    const a = values ? values[u] : v(left);
     const b = right === 'c_{t-1}' ? v('c', -1) : right === 'c_t' ? v('c') : v(right);
     if (!Number.isFinite(a) || !Number.isFinite(b)) return undefined;
-    pieces.push(`${term(a)}·${term(b)}`);
+    write(term(a), values ? param(left, u, 0, a, `${left}[${u}]`) : undefined);
+    write(`·${term(b)}`);
   }
-  return pieces.join(' + ');
+  spans?.push(...found);
+  return text;
 }
 
 /** The line of `lines` that computes `equation` (a micro-step name: a_f, f, c, dL_dc, …), or undefined. */
@@ -264,7 +292,7 @@ const sigmaLine = (name: string, pre: string, formula: string, a: number, act: n
   `${pre} = ${formula} = ${fmt(a)} → ${name} = ${fn}(${fmt(a)}) = ${fmt(act)}`;
 
 /** The cursor step's equations for one unit, numbers substituted, in the seed's style (templates from the cell table). */
-export function buildEquations(trace: Trace, cursor: CursorState, unit: number, _initial?: InitialState, extras: EquationExtras = {}): string[] {
+export function buildEquations(trace: Trace, cursor: CursorState, unit: number, _initial?: InitialState, extras: EquationExtras = {}, operands?: EquationOperand[]): string[] {
   const { cell: kind, hiddenSize: H, T } = trace;
   const cell = CELLS[kind];
   const t = cursor.t;
@@ -283,8 +311,12 @@ export function buildEquations(trace: Trace, cursor: CursorState, unit: number, 
       if (formula !== undefined) {
         // a pre-activation: with the activation it feeds, or alone (GRU's hn)
         const fed = [...cell.gates.map(g => g.name), ...cell.states.map(s => s.name)].find(f => activationOf(cell, f)?.preact === name);
-        const expanded = extras.params ? expandPreact(trace, formula, extras.params, t, u) : undefined;
+        const spans: OperandSpan[] = [];
+        const expanded = extras.params ? expandPreact(trace, formula, extras.params, t, u, spans) : undefined;
         const written = expanded ? `${atStep(formula, t)} = ${expanded}` : atStep(formula, t);
+        // the expansion starts after `a_f = W_f·z_3 + b_f = ` in both line shapes below
+        const offset = `${name} = ${atStep(formula, t)} = `.length;
+        if (expanded && operands) for (const span of spans) operands.push({ ...span, line: lines.length, start: span.start + offset });
         if (fed) lines.push(sigmaLine(fed, name, written, v(name), v(fed), ACTIVATIONS[activationOf(cell, fed)!.fn].symbol));
         else lines.push(`${name} = ${written} = ${fmt(v(name))}`);
         continue;
@@ -315,7 +347,8 @@ function productRange(gate: string, t: number, T: number): string {
 /** The small per-step payload sent on every cursor move. */
 export function buildStepDetail(trace: Trace, cursor: CursorState, view: ViewOptions, _initial?: InitialState, extras: EquationExtras = {}): StepDetail {
   const { labels, belt } = buildBelt(trace, cursor.t, view.units);
-  const equations = buildEquations(trace, cursor, view.equationUnit, undefined, extras);
+  const operands: EquationOperand[] = [];
+  const equations = buildEquations(trace, cursor, view.equationUnit, undefined, extras, operands);
   const current = cursor.t >= 1 ? equationLine(equations, extras.equation, cursor.phase) : undefined;
   return {
     cursor: { phase: cursor.phase, t: cursor.t },
@@ -326,6 +359,7 @@ export function buildStepDetail(trace: Trace, cursor: CursorState, view: ViewOpt
     ...(current !== undefined ? { currentEquation: current } : {}),
     beltLabels: labels,
     belt,
+    ...(operands.length > 0 ? { operands } : {}),
   };
 }
 

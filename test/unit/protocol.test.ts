@@ -66,6 +66,9 @@ const WEBVIEW_EXAMPLES: { [K in WebviewToHostMessage['type']]: Extract<WebviewTo
   exportPng: { type: 'exportPng', requestId: 7, dataUrl: 'data:image/png;base64,AAAA' },
   rendered: { type: 'rendered', kind: 'snapshot', ms: 12.5 },
   error: { type: 'error', message: 'boom' },
+  whatIfPreview: { type: 'whatIfPreview', target: { kind: 'param', name: 'b_f', row: 0, col: 0 }, value: 0.25 },
+  whatIfCommit: { type: 'whatIfCommit', target: { kind: 'input', t: 1, col: 1 }, value: -0.5 },
+  whatIfCancel: { type: 'whatIfCancel' },
 };
 
 const HOST_EXAMPLES: { [K in HostToWebviewMessage['type']]: Extract<HostToWebviewMessage, { type: K }> } = {
