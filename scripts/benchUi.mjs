@@ -421,7 +421,7 @@ async function benchTyping() {
     typed += letter;
     const expected = `{"name": "UI bench typing${typed}",`;
     const t0 = Date.now();
-    const until = () => page.waitForFunction(text => [...document.querySelectorAll('.view-line')].some(l => l.style.top === '0px' && l.textContent.startsWith(text)),
+    const until = () => page.waitForFunction(text => [...document.querySelectorAll('.view-line')].some(l => l.textContent.startsWith(text)),
       expected, { timeout: 30000, polling: 20 });
     samples.push(await sample({ act: () => page.keyboard.press(letter), until, first: true }));
     await sleep(Math.max(0, ((k + 1) % 5 ? 120 : 700) - (Date.now() - t0)));
