@@ -421,7 +421,8 @@ async function benchTyping() {
     typed += letter;
     const expected = `{"name": "UI bench typing${typed}",`;
     const t0 = Date.now();
-    const until = () => page.waitForFunction(text => [...document.querySelectorAll('.view-line')].some(l => l.textContent.startsWith(text)),
+    // the editor draws spaces as no-break spaces
+    const until = () => page.waitForFunction(text => [...document.querySelectorAll('.view-line')].some(l => l.textContent.replace(/\u00a0/g, ' ').startsWith(text)),
       expected, { timeout: 30000, polling: 20 });
     samples.push(await sample({ act: () => page.keyboard.press(letter), until, first: true }));
     await sleep(Math.max(0, ((k + 1) % 5 ? 120 : 700) - (Date.now() - t0)));
