@@ -187,7 +187,8 @@ async function sample({ frame, act, until, first = false }) {
     targets[m.name] = first ? Math.min(targets[m.name] ?? Infinity, ms) : Math.max(targets[m.name] ?? 0, ms);
   }
   const values = Object.values(targets);
-  return { ms: first ? Math.min(...values) : Math.max(...values), targets, settled };
+  // typing: the character in the editor (the status bar's Ln/Col may be drawn in another frame)
+  return { ms: first ? (targets.editor ?? Math.min(...values)) : Math.max(...values), targets, settled };
 }
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
@@ -421,7 +422,8 @@ async function benchTyping() {
     typed += letter;
     const expected = `{"name": "UI bench typing${typed}",`;
     const t0 = Date.now();
-    const until = () => page.waitForFunction(text => [...document.querySelectorAll('.view-line')].some(l => l.style.top === '0px' && l.textContent.startsWith(text)),
+    // the editor draws spaces as no-break spaces
+    const until = () => page.waitForFunction(text => [...document.querySelectorAll('.view-line')].some(l => l.textContent.replace(/\u00a0/g, ' ').startsWith(text)),
       expected, { timeout: 30000, polling: 20 });
     samples.push(await sample({ act: () => page.keyboard.press(letter), until, first: true }));
     await sleep(Math.max(0, ((k + 1) % 5 ? 120 : 700) - (Date.now() - t0)));
