@@ -47,7 +47,7 @@ export interface CommandEntry {
   /** undefined for a command registered elsewhere (the chart panel's, listed here so the table is complete) */
   readonly run?: (context: CommandContext, ...args: unknown[]) => unknown;
   /** the module that registers a command with no `run` */
-  readonly registeredBy?: 'chartPanel' | 'debugger';
+  readonly registeredBy?: 'chartPanel' | 'debugger' | 'training';
 }
 
 export const COMMANDS = {
@@ -67,6 +67,9 @@ export const COMMANDS = {
   debugSpec: 'lstm.debugSpec',
   newSpecFromModel: 'lstm.newSpecFromModel',
   selectLayer: 'lstm.selectLayer',
+  train: 'lstm.train',
+  goToTrainingStep: 'lstm.goToTrainingStep',
+  applyTrainedWeights: 'lstm.applyTrainedWeights',
 } as const;
 
 /** The chart panel's stepping intents (webview message type → command): the panel runs these table entries. */
@@ -174,6 +177,10 @@ export const COMMAND_TABLE: readonly CommandEntry[] = [
     // the explorer's context menu and the model editor pass the file's Uri; tests pass the choices too
     run: (context, file, choices, inputFile) => context.ui.newSpecFromModel?.(file, choices, inputFile),
   },
+  // training in a worker, the training-step scrubber and applying a step's weights (src/views/trainCommands.ts)
+  { id: COMMANDS.train, title: 'Train…', registeredBy: 'training' },
+  { id: COMMANDS.goToTrainingStep, title: 'Go to Training Step…', registeredBy: 'training' },
+  { id: COMMANDS.applyTrainedWeights, title: 'Apply Trained Weights', registeredBy: 'training' },
 ];
 
 /**

@@ -17,6 +17,7 @@ import { renderPng } from './png';
 import { Theme, readTheme, watchTheme } from './theme';
 import { send, vscode } from './vscodeApi';
 import { syncLayerPicker, watchLayerPicker } from './layerPicker';
+import { createTrainingSection } from './sections/training';
 
 const byId = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -59,6 +60,8 @@ const chooseEquationUnit = (unit: number): void => {
 };
 const beltChart = new BeltChart(byId('belt-chart'), theme, chooseEquationUnit);
 const heatmapChart = new HeatmapChart(byId('gates-heatmap'), theme, t => pick(currentPhase(), t), byId('heatmap-readout'), () => snapshot?.tokens ?? []);
+
+const trainingSection = createTrainingSection(byId('training-section'), theme);
 
 const ui = {
   specName: byId<HTMLHeadingElement>('spec-name'),
@@ -252,6 +255,11 @@ window.addEventListener('message', event => {
       if (pendingSnapshot) pendingSnapshot = { ...pendingSnapshot, message: { ...pendingSnapshot.message, freshness: message.freshness } };
       else if (snapshot) applyFreshness(message.freshness);
       return;
+    case 'training':
+    case 'trainingDelta':
+    case 'trainingStep':
+      trainingSection.onMessage(message);
+      return;
     case 'requestPng':
       // a snapshot that arrived just before is drawn first
       if (pendingSnapshot || pendingStep) render();
@@ -317,6 +325,7 @@ watchTheme(next => {
   decayChart.applyTheme(next);
   beltChart.applyTheme(next);
   heatmapChart.applyTheme(next);
+  trainingSection.applyTheme(next);
 });
 
 window.addEventListener('error', event => send({ type: 'error', message: String(event.message) }));

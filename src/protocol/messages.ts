@@ -210,7 +210,11 @@ export type WebviewToHostMessage =
   /** The webview finished drawing a message; ms from receipt to drawn. */
   | { type: 'rendered'; kind: HostToWebviewMessage['type']; ms: number }
   /** The webview caught an error (logged by the host). */
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** Training section: show the model after `step` updates in every view (the scrubber); no step: the spec's own weights */
+  | { type: 'scrubTraining'; step?: number }
+  /** Training section: write the shown training step's weights into the spec (one undoable edit) */
+  | { type: 'applyTrainedWeights' };
 
 // ---- host → webview: snapshot, then small updates --------------------------------------------
 
@@ -224,7 +228,48 @@ export type HostToWebviewMessage =
   /** The spec changed (or its computation started, failed or was cancelled) but the trace did not: the banner only. */
   | { type: 'freshness'; freshness: Freshness }
   /** Render the charts to a PNG and reply with `exportPng`. */
-  | { type: 'requestPng'; requestId: number };
+  | { type: 'requestPng'; requestId: number }
+  /** The active spec's training run, whole (once, and when a run starts or ends); undefined: none */
+  | { type: 'training'; training?: TrainingView }
+  /** A running training's new curve entries, appended */
+  | { type: 'trainingDelta'; delta: TrainingDelta; stepsTaken: number }
+  /** The training step the views show changed (the scrubber; undefined: the spec's own weights) */
+  | { type: 'trainingStep'; step?: number; label: string };
+
+// ---- the Training section (webview/sections/training.ts) ------------------------------------
+
+/** The curves' entries of training steps from..from+length−1 (gates: one array per TrainingView.gates entry). */
+export interface TrainingDelta {
+  from: number;
+  loss: number[];
+  gradNorm: number[];
+  gates: number[][];
+  forgetBias: number[];
+}
+
+/** A training run as the Training section draws it: curves only (θ stays on the host). */
+export interface TrainingView {
+  specName: string;
+  /** "Adam, lr 0.05, 100 steps, clip 1" */
+  settingsLabel: string;
+  steps: number;
+  stepsTaken: number;
+  running: boolean;
+  stopped: boolean;
+  /** θ is kept every `stride` steps (the scrubber lands on those, and on the last) */
+  stride: number;
+  clipNorm?: number;
+  /** L_0..L_n (n+1 while running: L_0..L_{k−1}) */
+  loss: number[];
+  /** g_0..g_{n−1}, before clipping */
+  gradNorm: number[];
+  gates: { name: string; role: string; mean: number[] }[];
+  forgetBias?: { name: string; mean: number[] };
+  /** the step every view shows; undefined = the spec's own weights */
+  scrubbed?: number;
+  /** what the section says about the run (memory stride, cancel, speed) */
+  note: string;
+}
 
 export type WebviewMessageType = WebviewToHostMessage['type'];
 export type HostMessageType = HostToWebviewMessage['type'];
@@ -275,6 +320,10 @@ export function isWebviewMessage(x: unknown): x is WebviewToHostMessage {
       return typeof m.kind === 'string' && typeof m.ms === 'number';
     case 'error':
       return typeof m.message === 'string';
+    case 'scrubTraining':
+      return m.step === undefined || (isInt(m.step) && m.step >= 0);
+    case 'applyTrainedWeights':
+      return true;
     default:
       return assertNeverSoft(m.type);
   }
@@ -294,6 +343,12 @@ export function isHostMessage(x: unknown): x is HostToWebviewMessage {
       return isObject(m.step);
     case 'requestPng':
       return isInt(m.requestId);
+    case 'training':
+      return m.training === undefined || (isObject(m.training) && Array.isArray(m.training.loss) && Array.isArray(m.training.gradNorm) && Array.isArray(m.training.gates));
+    case 'trainingDelta':
+      return isObject(m.delta) && isInt(m.delta.from) && Array.isArray(m.delta.loss) && isInt(m.stepsTaken);
+    case 'trainingStep':
+      return (m.step === undefined || isInt(m.step)) && typeof m.label === 'string';
     default:
       return assertNeverSoft(m.type);
   }

@@ -21,6 +21,7 @@ import {
 import { EquationExtras, InitialState, buildSnapshot, buildStepDetail, heatmapFields } from './chartSnapshot';
 import { debugEquationOf, onDidChangeDebugEquation } from './debugger';
 import { traceCsvLineCount, traceCsvLines } from './traceCsv';
+import { training } from './trainCommands';
 import { ChunkSink, fileSink, jsonPieces, memorySink, writeChunked } from './traceExport';
 
 export const CHART_VIEW_TYPE = 'lstmStepper.chart';
@@ -110,6 +111,11 @@ class ChartPanel implements vscode.Disposable {
       onDidChangeDebugEquation(() => this.postCursor()),
       // a hidden webview is discarded; it says `ready` again when shown
       panel.onDidChangeViewState(e => { if (!e.webviewPanel.visible) this.ready = false; }),
+      // the Training section: the whole run once (and on a switch of spec), then appended curves and the scrubbed step
+      sessions.onDidChangeActiveSession(() => this.postTraining()),
+      ...(training ? [training.onDidChangeTraining(({ uri, message }) => {
+        if (this.ready && this.session?.uri.toString() === uri) this.post(message, Date.now());
+      })] : []),
       sessions.onDidChangeActive(change => {
         if (change.trace) {
           this.postSnapshot('trace');
@@ -145,6 +151,7 @@ class ChartPanel implements vscode.Disposable {
         // after a window reload the restored panel may have focus and no spec editor be active: the
         // manager then follows a visible spec, and its onDidChangeActive posts the snapshot
         if (this.sessions.activeSession || !this.sessions.followVisibleSpec()) this.postSnapshot('snapshot');
+        this.postTraining();
         this.readyWaiters.splice(0).forEach(resolve => resolve());
         return;
       case 'step': session?.step(); return;
@@ -183,6 +190,8 @@ class ChartPanel implements vscode.Disposable {
       case 'error':
         this.log.error(`chart panel webview: ${message.message}`);
         return;
+      case 'scrubTraining': void training?.goToStep(session, message.step); return;
+      case 'applyTrainedWeights': void vscode.commands.executeCommand('lstm.applyTrainedWeights'); return;
       default:
         assertNever(message);
     }
@@ -244,6 +253,12 @@ class ChartPanel implements vscode.Disposable {
     }
   }
 
+  /** The active spec's training run for the Training section (none: the section hides). */
+  private postTraining(): void {
+    if (!this.ready) return;
+    this.post({ type: 'training', training: training?.trainingView(this.session) }, Date.now());
+  }
+
   private postCursor(): void {
     if (!this.ready) return;
     const session = this.session;
@@ -257,7 +272,8 @@ class ChartPanel implements vscode.Disposable {
   /** Full-number equations need the parameters the trace was computed with (a fresh spec's); the debugger's equation is highlighted. */
   private equationExtras(session: Session): EquationExtras {
     const uri = session.uri as vscode.Uri;
-    return { params: session.freshness().fresh ? session.spec?.params : undefined, equation: uri instanceof vscode.Uri ? debugEquationOf(uri) : undefined };
+    // a scrubbed training step's (the model override's) parameters are the ones the trace used
+    return { params: session.freshness().fresh ? session.modelSpec?.params : undefined, equation: uri instanceof vscode.Uri ? debugEquationOf(uri) : undefined };
   }
 
   private post(message: HostToWebviewMessage, started: number): void {
@@ -385,6 +401,7 @@ function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
     <div class="canvas-box"><canvas id="decay-chart" aria-label="Backward gradient decay"></canvas></div>
     <p id="decay-summary" class="summary"></p>
   </section>
+  <section class="card training-card" id="training-section" aria-label="Training" hidden></section>
 </main>
 <footer class="footer"><span class="hint">Keys: ← Step Back · → Step · Home Reset · End Run to End · Shift+End Run Backward · click a chart to go to a step</span></footer>`,
   });

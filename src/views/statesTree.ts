@@ -158,7 +158,8 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     if (!session) { this.view.message = undefined; this.view.description = undefined; return; }
     const freshness = session.freshness();
     const layer = session.layerLabel;
-    this.view.description = session.view ? `${layer ? `${layer} ` : ''}${describeCursor(session.cursor, session.view.T)}${freshness.fresh ? '' : ' (stale)'}` : undefined;
+    const trained = session.modelOverride ? ` · ${session.modelOverride.label}` : '';
+    this.view.description = session.view ? `${layer ? `${layer} ` : ''}${describeCursor(session.cursor, session.view.T)}${freshness.fresh ? '' : ' (stale)'}${trained}` : undefined;
     const name = session.spec?.name ?? session.uri.path.split('/').pop();
     if (session.view) this.view.message = freshness.fresh ? undefined : `${name}: stale: ${freshness.message}.`;
     else this.view.message = `${name}: ${freshness.fresh ? 'computing…' : `${freshness.message}.`}`;

@@ -66,6 +66,8 @@ const WEBVIEW_EXAMPLES: { [K in WebviewToHostMessage['type']]: Extract<WebviewTo
   exportPng: { type: 'exportPng', requestId: 7, dataUrl: 'data:image/png;base64,AAAA' },
   rendered: { type: 'rendered', kind: 'snapshot', ms: 12.5 },
   error: { type: 'error', message: 'boom' },
+  scrubTraining: { type: 'scrubTraining', step: 4 },
+  applyTrainedWeights: { type: 'applyTrainedWeights' },
 };
 
 const HOST_EXAMPLES: { [K in HostToWebviewMessage['type']]: Extract<HostToWebviewMessage, { type: K }> } = {
@@ -77,6 +79,14 @@ const HOST_EXAMPLES: { [K in HostToWebviewMessage['type']]: Extract<HostToWebvie
   trace: { type: 'trace', status: '', freshness: { stale: true, computeState: 'failed', hasErrors: false, error: 'out of memory' } },
   freshness: { type: 'freshness', freshness: { stale: true, computeState: 'computing', hasErrors: false } },
   requestPng: { type: 'requestPng', requestId: 1 },
+  training: {
+    type: 'training', training: {
+      specName: 'x', settingsLabel: 'Adam', steps: 2, stepsTaken: 2, running: false, stopped: false, stride: 1,
+      loss: [1, 0.5, 0.25], gradNorm: [2, 1], gates: [{ name: 'f', role: 'forget gate f', mean: [0.7, 0.8, 0.9] }], note: '',
+    },
+  },
+  trainingDelta: { type: 'trainingDelta', delta: { from: 0, loss: [1], gradNorm: [2], gates: [[0.7]], forgetBias: [1] }, stepsTaken: 1 },
+  trainingStep: { type: 'trainingStep', step: 2, label: 'training step 2 of 2 (not applied)' },
 };
 
 describe('chart panel protocol: message guards', () => {
@@ -96,6 +106,7 @@ describe('chart panel protocol: message guards', () => {
       { type: 'chooseEquationUnit', unit: -2 }, { type: 'setGateView', gateView: 'pie' },
       { type: 'exportPng', requestId: 'x' }, { type: 'rendered', kind: 'snapshot' }, { type: 'error' },
       { type: 'ready', view: 'x' }, { type: 'selectLayer', index: -1 }, { type: 'selectLayer', index: '1' },
+      { type: 'scrubTraining', step: -1 }, { type: 'scrubTraining', step: 1.5 }, { type: 'scrubTraining', step: '2' },
     ];
     for (const message of bad) assert.equal(isWebviewMessage(message), false, JSON.stringify(message));
   });
