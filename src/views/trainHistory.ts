@@ -136,7 +136,7 @@ export class TrainRecorder {
     this.loss.push(progress.loss);
     this.gradNorm.push(progress.gradNorm);
     this.recordGates(progress.trace);
-    if (k % this.stride === 0 || k === this.settings.steps) { this.kept.push(k); this.thetas.push(progress.theta.slice()); }
+    if (k % this.stride === 0) { this.kept.push(k); this.thetas.push(progress.theta.slice()); }
     if (this.forgetBias) {
       this.view.theta.set(progress.theta);
       this.view.load();
@@ -158,6 +158,7 @@ export class TrainRecorder {
   finish(result: TrainResult): TrainHistory {
     const n = result.stepsTaken;
     this.loss.push(result.loss[n]);
+    // the last step is kept whatever the stride
     if (this.kept[this.kept.length - 1] !== n) { this.kept.push(n); this.thetas.push(result.theta.slice()); }
     this.view.theta.set(result.theta);
     this.view.load();
