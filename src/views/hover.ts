@@ -205,7 +205,7 @@ function modelHover(session: Session, p: number): string | undefined {
   const stack = full.stack;
   const lines = [`**Model** ${inlineCode(spec.framework?.prefix ?? '')}: ${full.cell}, ${stack ? `${stack.numLayers} layer${stack.numLayers === 1 ? '' : 's'}, ${stack.bidirectional ? 'bidirectional' : 'one direction'}, ` : ''}H=${full.hiddenSize}`];
   const entry = stack?.layers[session.layer];
-  const grads = frameworkGradsFor(full, entry?.layer ?? 0, entry?.direction ?? 'forward');
+  const grads = frameworkGradsFor(full, entry?.layer ?? 0, entry?.direction ?? 'forward', session.spec?.framework);
   if (grads.length > 0) {
     lines.push(`Gradients after BPTT${session.layerLabel ? ` (${session.layerLabel})` : ''}, as PyTorch's \`param.grad\`:`);
     const rows = ['| tensor | shape | ‖grad‖ |', '|---|---:|---:|'];

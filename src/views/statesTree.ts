@@ -430,7 +430,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     const full = session?.trace;
     if (!session || !full?.frameworkGrads) return [];
     const entry = full.stack?.layers[session.layer];
-    return frameworkGradsFor(full, entry?.layer ?? 0, entry?.direction ?? 'forward');
+    return frameworkGradsFor(full, entry?.layer ?? 0, entry?.direction ?? 'forward', session.spec?.framework);
   }
 
   private grad(name: string): FrameworkGrad | undefined {

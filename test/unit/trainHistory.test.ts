@@ -12,6 +12,7 @@ import { parseSpec } from '../../src/engine/specParse';
 import { computeTrace } from '../../src/engine/trace';
 import { parameterSet, train, trainModelOf } from '../../src/engine/train';
 import type { Spec } from '../../src/engine/types';
+import { frameworkGradsFor } from '../../src/views/frameworkGrads';
 import { TrainRecorder, historyStride, nearestKept, specWithTheta, thetaAt, type TrainSettings } from '../../src/views/trainHistory';
 import { clipNormProblem, learningRateProblem, momentumProblem, rememberedSettings, settingsLabel, stepsProblem } from '../../src/views/trainSettings';
 
@@ -153,5 +154,17 @@ describe('Train… prompts: validation', () => {
     assert.ok(bad.lr > 0);
     assert.equal(bad.clipNorm, undefined);
     assert.equal(settingsLabel({ optimizer: 'sgd', lr: 0.01, momentum: 0.9, steps: 1, clipNorm: 1 }), 'SGD momentum 0.9, lr 0.01, 1 step, clip norm 1');
+  });
+});
+
+describe('head gradients: the views name them as training names the parameters', () => {
+  it('an inline head with PyTorch-named weights: head.weight / head.bias in both', () => {
+    const source = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'pytorch-lstm.lstm.json'), 'utf8'));
+    const text = JSON.stringify({ ...source, loss: { kind: 'crossEntropy', target: 1, head: { weight: [[0.5, -0.5], [0.25, 1]], bias: [0, 0.1] } } });
+    const spec = parseSpec(text).spec!;
+    const shown = frameworkGradsFor(computeTrace(spec), 0, 'forward', spec.framework).map(g => g.name).sort();
+    const trained = parameterSet(trainModelOf(spec)).parameters.map(p => p.name).sort();
+    assert.deepEqual(shown, trained);
+    assert.ok(shown.includes('head.weight') && shown.includes('head.bias'));
   });
 });
