@@ -59,6 +59,12 @@ function nameOf(session: SpecSession): string {
   return session.spec?.name ?? session.uri.path.split('/').pop() ?? session.uri.toString();
 }
 
+/** Why a session has no spec to train or show: its freshness message. */
+function freshnessMessage(session: SpecSession): string {
+  const freshness = session.freshness();
+  return freshness.fresh ? 'the spec is still being read' : freshness.message;
+}
+
 export class TrainingController implements vscode.Disposable {
   private readonly entries = new Map<string, TrainingEntry>();
   private readonly _onDidChangeTraining = new Emitter<{ uri: string; message: HostToWebviewMessage }>();
@@ -160,15 +166,12 @@ export class TrainingController implements vscode.Disposable {
     if (!session) return undefined;
     const key = session.uri.toString();
     if (this.entries.get(key)?.run) { void this.say(`LSTM: ${nameOf(session)} is already training; cancel it from its notification first`, 'warn'); return undefined; }
-    if (!session.spec) {
-      const freshness = session.freshness();
-      void this.say(`LSTM: cannot train ${nameOf(session)}: ${freshness.fresh ? 'the spec is still being read' : freshness.message}`, 'warn');
-      return undefined;
-    }
+    if (!session.spec) { void this.say(`LSTM: cannot train ${nameOf(session)}: ${freshnessMessage(session)}`, 'warn'); return undefined; }
     const settings = given && typeof given === 'object' ? rememberedSettings(given) : await this.askSettings();
     if (!settings) return undefined;
+    // the spec as it is now (an edit while the prompts were open is taken)
     const spec = session.spec;
-    if (!session.spec || session.spec !== spec) { void this.say('LSTM: the spec changed while the settings were asked; run Train again', 'warn'); return undefined; }
+    if (!spec) { void this.say(`LSTM: cannot train ${nameOf(session)}: ${freshnessMessage(session)}`, 'warn'); return undefined; }
     // θ_0 is the spec's own weights: a previous run's scrubbed step goes away
     if (session.modelOverride) await session.setModelOverride(undefined);
     const specName = nameOf(session);

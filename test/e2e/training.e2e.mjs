@@ -2,7 +2,8 @@
 // long-dependency example, run Train from the palette and answer its prompts (a bad learning rate
 // shows its validation message first), wait for the end, open the chart panel's Training section
 // (loss, gradient norm, gate means, scrubber), scrub to step 0 and to the last step and see the
-// States view and the status bar show that step's model (h_1 differs between θ_0 and θ_100), then
+// States view, the inline values and the status bar show that step's model (h_1 and h_49 differ
+// between θ_0 and θ_100), then
 // Apply Trained Weights from the section, see the spec's text change (a "weights" key in place of
 // "init"), undo with Ctrl+Z and see it back.
 
@@ -19,6 +20,18 @@ async function rowDescription(wb, label, accept = () => true, timeout = 20000) {
     row = (await wb.treeItems()).find(item => item.label === label);
     if (row && accept(row.description)) return row.description;
     if (Date.now() > deadline) throw new Error(`tree row ${label}: ${JSON.stringify(row)}`);
+    await wb.page.waitForTimeout(100);
+  }
+}
+
+/** The inline value after input row 1 (h_1 = […]), as the editor shows it. */
+async function inlineH1(wb, accept = () => true, timeout = 20000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = /h_1 = \[[^\]]*\]/.exec(await editorText(wb))?.[0];
+    if (last && accept(last)) return last;
+    if (Date.now() > deadline) throw new Error(`inline value h_1: ${last}`);
     await wb.page.waitForTimeout(100);
   }
 }
@@ -57,7 +70,9 @@ export default [
       // the forward pass done, so every step's h shows in the tree
       await wb.runCommand('LSTM: Run to End');
       await wb.waitForStatusBar(/LSTM t=50\/50 forward/);
-      const before = await rowDescription(wb, 't=1', d => /h=\[/.test(d));
+      // the tree keeps the cursor's step in view: t=49 is shown next to t=50
+      const before = await rowDescription(wb, 't=49', d => /h=\[/.test(d));
+      const h1Before = await inlineH1(wb);
 
       // the prompts: optimizer, learning rate (a bad one first), steps, clipping
       await wb.runCommand('LSTM: Train…');
@@ -96,12 +111,14 @@ export default [
       await scrub(view, 0);
       await wb.waitForStatusBar('training step 0 of 100 (not applied)');
       await wb.waitForText(view.locator('#training-step-label'), 'training step 0 of 100');
-      const atZero = await rowDescription(wb, 't=1', d => /h=\[/.test(d));
-      check(atZero === before, `step 0 shows the spec's own h_1: ${atZero} vs ${before}`);
+      const atZero = await rowDescription(wb, 't=49', d => /h=\[/.test(d));
+      check(atZero === before, `step 0 shows the spec's own h_49: ${atZero} vs ${before}`);
+      check(await inlineH1(wb) === h1Before, 'step 0 shows the spec\'s own h_1 inline');
       // the last step: the trained model, whose h_1 differs
       await scrub(view, STEPS);
       await wb.waitForStatusBar('training step 100 of 100 (not applied)');
-      const atLast = await rowDescription(wb, 't=1', d => /h=\[/.test(d) && d !== before);
+      const atLast = await rowDescription(wb, 't=49', d => /h=\[/.test(d) && d !== before);
+      const h1Last = await inlineH1(wb, h => h !== h1Before);
       // stepping still works on the scrubbed trace
       await wb.runCommand('LSTM: Step Back');
       await wb.waitForStatusBar(/LSTM t=49\/50 forward · training step 100 of 100/);
@@ -116,14 +133,14 @@ export default [
       await page.locator('.part.statusbar .statusbar-item', { hasText: 'training step' }).waitFor({ state: 'detached', timeout: 20000 }).catch(async () => {
         throw new Error(`the status bar still shows a training step: ${await wb.statusBarTexts()}`);
       });
-      const afterApply = await rowDescription(wb, 't=1', d => d === atLast, 20000);
+      const afterApply = await rowDescription(wb, 't=49', d => d === atLast, 20000);
 
       // undo in the editor: the text is back
       await page.locator('.editor-group-container.active .monaco-editor .view-line').first().click();
       await page.keyboard.press('Control+Z');
       await waitForEditor(wb, text => /"init"/.test(text) && !/"weights"/.test(text), 'init back after undo');
-      await rowDescription(wb, 't=1', d => d === before, 20000);
-      return { problem: problem.trim().slice(0, 80), notice: notice.slice(0, 160), before, atLast, afterApply, appliedHead: applied.slice(0, 120) };
+      await rowDescription(wb, 't=49', d => d === before, 20000);
+      return { problem: problem.trim().slice(0, 80), notice: notice.slice(0, 160), before, atLast, afterApply, h1Before, h1Last, appliedHead: applied.slice(0, 120) };
     },
   },
 ];
