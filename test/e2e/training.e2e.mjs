@@ -24,12 +24,15 @@ async function rowDescription(wb, label, accept = () => true, timeout = 20000) {
   }
 }
 
-/** The inline value after input row 1 (h_1 = […]), as the editor shows it. */
+/** The inline value after input row 1 (h_1 = […]): VS Code draws decorations as CSS ::after content. */
 async function inlineH1(wb, accept = () => true, timeout = 20000) {
   const deadline = Date.now() + timeout;
   let last;
   for (;;) {
-    last = /h_1 = \[[^\]]*\]/.exec(await editorText(wb))?.[0];
+    const texts = await wb.page.locator('.editor-group-container.active .monaco-editor .view-lines span').evaluateAll(spans => spans
+      .map(span => getComputedStyle(span, '::after').content) // eslint-disable-line no-undef
+      .filter(content => content && content !== 'none' && content !== 'normal'));
+    last = texts.map(t => /h_1 = \[[^\]]*\]/.exec(t)?.[0]).find(Boolean);
     if (last && accept(last)) return last;
     if (Date.now() > deadline) throw new Error(`inline value h_1: ${last}`);
     await wb.page.waitForTimeout(100);
