@@ -36,7 +36,7 @@ function lineChart(canvas: HTMLCanvasElement, theme: Theme, title: string, yTitl
     data: { datasets: [] },
     options: {
       parsing: false, normalized: true, spanGaps: true,
-      plugins: { title: { display: true, text: title }, legend: { display: true }, tooltip: { mode: 'nearest', intersect: false } },
+      plugins: { title: { display: true, text: title }, legend: { display: true, labels: {} }, tooltip: { mode: 'nearest', intersect: false } },
       scales: {
         x: { type: 'linear', title: { display: true, text: 'training step k' }, ticks: { callback: linearTick }, grid: {}, border: {} },
         y: log
