@@ -12,7 +12,7 @@ import { parseSpec } from '../../src/engine/specParse';
 import { train, trainModelOf, trainedWeights } from '../../src/engine/train';
 import { applyTrainedWeights, minimalEdit } from '../../src/views/applyWeights';
 
-const FIXTURE = path.join(__dirname, '..', 'fixtures', 'specs', 'train-apply-commented.lstm.json');
+const FIXTURE = path.join(__dirname, '..', 'fixtures', 'train-apply-commented.lstm.json');
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 
 function trainText(text: string, steps = 5) {
