@@ -41,7 +41,9 @@ async function inlineH1(wb, accept = () => true, timeout = 20000) {
 
 /** The text of the editor's rendered lines (the top of the spec is visible). */
 async function editorText(wb) {
-  return (await wb.page.locator('.editor-group-container.active .monaco-editor .view-lines').innerText()).replace(/\u00a0/g, ' ');
+  // the spec's editor group (the chart panel's group may be the active one)
+  const group = wb.page.locator('.editor-group-container').filter({ has: wb.page.locator('.tab', { hasText: EXAMPLE }) }).first();
+  return (await group.locator('.monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
 }
 
 async function waitForEditor(wb, test, what, timeout = 15000) {
@@ -138,6 +140,7 @@ export default [
       const afterApply = await rowDescription(wb, 't=49', d => d === atLast, 20000);
 
       // undo in the editor: the text is back
+      await page.locator('.tabs-container .tab', { hasText: EXAMPLE }).first().click();
       await page.locator('.editor-group-container.active .monaco-editor .view-line').first().click();
       await page.keyboard.press('Control+Z');
       await waitForEditor(wb, text => /"init"/.test(text) && !/"weights"/.test(text), 'init back after undo');
