@@ -134,7 +134,7 @@ export default [
       await view.locator('#training-apply').click();
       const applied = await waitForEditor(wb, text => /"weights"/.test(text) && !/"init"/.test(text), 'weights written');
       // the override is dropped once the spec holds the weights
-      await page.locator('.part.statusbar .statusbar-item', { hasText: 'training step' }).waitFor({ state: 'detached', timeout: 20000 }).catch(async () => {
+      await page.locator('.part.statusbar .statusbar-item', { hasText: '(not applied)' }).waitFor({ state: 'detached', timeout: 20000 }).catch(async () => {
         throw new Error(`the status bar still shows a training step: ${await wb.statusBarTexts()}`);
       });
       const afterApply = await rowDescription(wb, 't=49', d => d === atLast, 20000);
