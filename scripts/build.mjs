@@ -1,5 +1,5 @@
-// Builds the esbuild bundles: the extension (node/cjs, `vscode` external), the trace worker, the
-// engine's second-core helper thread, the
+// Builds the esbuild bundles: the extension (node/cjs, `vscode` external), the trace and train workers,
+// the engine's second-core helper thread, the
 // chart panel's and the model editor's browser code (iife, DOM), the command-line tool and the
 // standalone debug adapter (node/cjs). Type checking is a
 // separate `tsc --noEmit` (npm run typecheck); esbuild only strips types. The engine's WebAssembly
@@ -23,6 +23,8 @@ const bundles = [
   { ...common, entryPoints: ['src/traceWorker.ts'], outfile: 'dist/traceWorker.js', platform: 'node', format: 'cjs' },
   // the engine's second core (src/parallelHost.ts starts it from the CLI and the trace worker)
   { ...common, entryPoints: ['src/parallelWorker.ts'], outfile: 'dist/parallelWorker.js', platform: 'node', format: 'cjs' },
+  // "LSTM: Train…" runs here (src/views/trainWorkerHost.ts)
+  { ...common, entryPoints: ['src/trainWorker.ts'], outfile: 'dist/trainWorker.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
   { ...common, entryPoints: ['webview/modelEditor.ts'], outfile: 'dist/modelEditor.js', platform: 'browser', format: 'iife' },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },

@@ -47,7 +47,7 @@ export interface CommandEntry {
   /** undefined for a command registered elsewhere (the chart panel's, listed here so the table is complete) */
   readonly run?: (context: CommandContext, ...args: unknown[]) => unknown;
   /** the module that registers a command with no `run` */
-  readonly registeredBy?: 'chartPanel' | 'debugger';
+  readonly registeredBy?: 'chartPanel' | 'debugger' | 'training';
 }
 
 export const COMMANDS = {
@@ -68,6 +68,9 @@ export const COMMANDS = {
   newSpecFromModel: 'lstm.newSpecFromModel',
   selectLayer: 'lstm.selectLayer',
   compareCells: 'lstm.compareCells',
+  train: 'lstm.train',
+  goToTrainingStep: 'lstm.goToTrainingStep',
+  applyTrainedWeights: 'lstm.applyTrainedWeights',
 } as const;
 
 /** The chart panel's stepping intents (webview message type → command): the panel runs these table entries. */
@@ -177,6 +180,10 @@ export const COMMAND_TABLE: readonly CommandEntry[] = [
   },
   // runs the spec through lstm, gru and rnn and shows them in the panel's Compare section (src/views/panelSections.ts)
   { id: COMMANDS.compareCells, title: 'Compare Cells', registeredBy: 'chartPanel' },
+  // training in a worker, the training-step scrubber and applying a step's weights (src/views/trainCommands.ts)
+  { id: COMMANDS.train, title: 'Train…', registeredBy: 'training' },
+  { id: COMMANDS.goToTrainingStep, title: 'Go to Training Step…', registeredBy: 'training' },
+  { id: COMMANDS.applyTrainedWeights, title: 'Apply Trained Weights', registeredBy: 'training' },
 ];
 
 /**

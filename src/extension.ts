@@ -22,6 +22,7 @@ import { lastModelError } from './views/newSpecFromModel';
 import type { ModelHostMessage } from './protocol/modelEditorMessages';
 import { StatesTreeProvider, registerStatesTree } from './views/statesTree';
 import { registerStatusBar } from './views/statusBar';
+import { registerTraining } from './views/trainCommands';
 import { WORKER_THRESHOLD_MS, createSpecParser, createTraceComputer, workerPathFor } from './views/traceWorkerHost';
 
 /** What activate() returns: for integration tests and benchmarks only, not a public API. */
@@ -72,6 +73,8 @@ export function activate(context: vscode.ExtensionContext): LstmStepperApi {
   registerDiagnostics(context, sessions);
   registerHover(context, sessions);
   const inlineValues = registerInlineValues(context, sessions);
+  // before the chart panel, whose Training section follows it
+  registerTraining(context, sessions);
   registerChartPanel(context, sessions);
   registerDebugger(context, sessions);
   registerModelEditor(context);

@@ -24,6 +24,7 @@ import { syncLayerPicker, watchLayerPicker } from './layerPicker';
 import { mountAnalyticsSection } from './sections/analytics';
 import { mountCompareSection } from './sections/compare';
 import { WhatIfSection } from './sections/whatIf';
+import { createTrainingSection } from './sections/training';
 
 const byId = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -73,6 +74,8 @@ const whatIf = new WhatIfSection(byId('equations-card'), {
   send, snapshot: () => snapshot, colorOf, theme,
   charts: [{ chart: gatesChart.chart, lines: s => s.gates?.lines }, { chart: statesChart.chart, lines: s => s.states.lines }, { chart: decayChart.chart, lines: s => s.decay.lines }],
 });
+
+const trainingSection = createTrainingSection(byId('training-section'), theme);
 
 const ui = {
   specName: byId<HTMLHeadingElement>('spec-name'),
@@ -265,6 +268,11 @@ window.addEventListener('message', event => {
       if (pendingSnapshot) pendingSnapshot = { ...pendingSnapshot, message: { ...pendingSnapshot.message, freshness: message.freshness } };
       else if (snapshot) applyFreshness(message.freshness);
       return;
+    case 'training':
+    case 'trainingDelta':
+    case 'trainingStep':
+      trainingSection.onMessage(message);
+      return;
     case 'requestPng':
       // a snapshot that arrived just before is drawn first
       if (pendingSnapshot || pendingStep) render();
@@ -334,6 +342,7 @@ watchTheme(next => {
   beltChart.applyTheme(next);
   heatmapChart.applyTheme(next);
   whatIf.applyTheme(next);
+  trainingSection.applyTheme(next);
 });
 
 window.addEventListener('error', event => send({ type: 'error', message: String(event.message) }));

@@ -65,6 +65,10 @@ export interface TrainProgress {
   steps: number;
   loss: number;
   gradNorm: number;
+  /** the parameters after this step, θ_step (P; a live view: copy it to keep it) */
+  theta: Float64Array;
+  /** the trace this step's gradient came from: the model at θ_{step−1} */
+  trace: StackTrace;
 }
 
 /** One trained parameter: its name in the spec, its shape, and where it sits in theta. */
@@ -353,7 +357,7 @@ export function train(model: TrainModel, options: TrainOptions): TrainResult {
     gradNorm[k] = norm;
     if (clip !== undefined) clipGradients(grad, norm, clip);
     optimizer.step(set.theta, grad);
-    options.onProgress?.({ step: k + 1, steps: N, loss: loss[k], gradNorm: norm });
+    options.onProgress?.({ step: k + 1, steps: N, loss: loss[k], gradNorm: norm, theta: set.theta, trace });
   }
   set.load();
   loss[k] = meanLoss(set.spec);

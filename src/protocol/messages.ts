@@ -249,7 +249,11 @@ export type WebviewToHostMessage =
   /** What-if: write `target` = `value` into the spec as one undoable edit (drag released, Enter). */
   | { type: 'whatIfCommit'; target: WhatIfTarget; value: number }
   /** What-if: drop the preview (Escape during a drag): the spec's own trace again. */
-  | { type: 'whatIfCancel' };
+  | { type: 'whatIfCancel' }
+  /** Training section: show the model after `step` updates in every view (the scrubber); no step: the spec's own weights */
+  | { type: 'scrubTraining'; step?: number }
+  /** Training section: write the shown training step's weights into the spec (one undoable edit) */
+  | { type: 'applyTrainedWeights' };
 
 // ---- host → webview: snapshot, then small updates --------------------------------------------
 
@@ -267,7 +271,48 @@ export type HostToWebviewMessage =
   /** The Analytics section, once per trace (not per step); undefined hides it. */
   | { type: 'analytics'; analytics?: AnalyticsPayload }
   /** The Compare section, once per "LSTM: Compare Cells"; undefined clears it and shows `status`. */
-  | { type: 'compare'; compare?: ComparePayload; status: string };
+  | { type: 'compare'; compare?: ComparePayload; status: string }
+  /** The active spec's training run, whole (once, and when a run starts or ends); undefined: none */
+  | { type: 'training'; training?: TrainingView }
+  /** A running training's new curve entries, appended */
+  | { type: 'trainingDelta'; delta: TrainingDelta; stepsTaken: number }
+  /** The training step the views show changed (the scrubber; undefined: the spec's own weights) */
+  | { type: 'trainingStep'; step?: number; label: string };
+
+// ---- the Training section (webview/sections/training.ts) ------------------------------------
+
+/** The curves' entries of training steps from..from+length−1 (gates: one array per TrainingView.gates entry). */
+export interface TrainingDelta {
+  from: number;
+  loss: number[];
+  gradNorm: number[];
+  gates: number[][];
+  forgetBias: number[];
+}
+
+/** A training run as the Training section draws it: curves only (θ stays on the host). */
+export interface TrainingView {
+  specName: string;
+  /** "Adam, lr 0.05, 100 steps, clip 1" */
+  settingsLabel: string;
+  steps: number;
+  stepsTaken: number;
+  running: boolean;
+  stopped: boolean;
+  /** θ is kept every `stride` steps (the scrubber lands on those, and on the last) */
+  stride: number;
+  clipNorm?: number;
+  /** L_0..L_n (n+1 while running: L_0..L_{k−1}) */
+  loss: number[];
+  /** g_0..g_{n−1}, before clipping */
+  gradNorm: number[];
+  gates: { name: string; role: string; mean: number[] }[];
+  forgetBias?: { name: string; mean: number[] };
+  /** the step every view shows; undefined = the spec's own weights */
+  scrubbed?: number;
+  /** what the section says about the run (memory stride, cancel, speed) */
+  note: string;
+}
 
 export type WebviewMessageType = WebviewToHostMessage['type'];
 export type HostMessageType = HostToWebviewMessage['type'];
@@ -325,6 +370,9 @@ export function isWebviewMessage(x: unknown): x is WebviewToHostMessage {
     case 'whatIfCommit':
       return isWhatIfTarget(m.target) && typeof m.value === 'number' && Number.isFinite(m.value);
     case 'whatIfCancel':
+    case 'scrubTraining':
+      return m.step === undefined || (isInt(m.step) && m.step >= 0);
+    case 'applyTrainedWeights':
       return true;
     default:
       return assertNeverSoft(m.type);
@@ -349,6 +397,12 @@ export function isHostMessage(x: unknown): x is HostToWebviewMessage {
       return m.analytics === undefined || (isObject(m.analytics) && Array.isArray(m.analytics.findings) && Array.isArray(m.analytics.saturation));
     case 'compare':
       return typeof m.status === 'string' && (m.compare === undefined || (isObject(m.compare) && Array.isArray(m.compare.cells) && isObject(m.compare.states)));
+    case 'training':
+      return m.training === undefined || (isObject(m.training) && Array.isArray(m.training.loss) && Array.isArray(m.training.gradNorm) && Array.isArray(m.training.gates));
+    case 'trainingDelta':
+      return isObject(m.delta) && isInt(m.delta.from) && Array.isArray(m.delta.loss) && isInt(m.stepsTaken);
+    case 'trainingStep':
+      return (m.step === undefined || isInt(m.step)) && typeof m.label === 'string';
     default:
       return assertNeverSoft(m.type);
   }

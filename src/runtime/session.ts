@@ -31,6 +31,21 @@ export interface SessionChange {
   readonly parsed?: boolean;
   /** the selected (layer, direction) of a stack changed: `view` is another layer's (also sets `trace`) */
   readonly layer?: boolean;
+  /** a model override was set or dropped (also sets `trace`): `modelOverride` says which */
+  readonly override?: boolean;
+}
+
+/**
+ * A model shown in place of the spec's own (a training step's parameters, docs/training.md): the
+ * trace is computed from `spec`, which has the text's structure and inputs and other weights.
+ * `label` is what every view shows with the values ("training step 3 of 50 (not applied)").
+ */
+export interface ModelOverride {
+  readonly spec: Spec;
+  /** the training step k (0..steps): θ_k */
+  readonly step: number;
+  readonly steps: number;
+  readonly label: string;
 }
 
 /** Where the trace computation of the current text stands. */
@@ -121,6 +136,10 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   private _whatIfComputation: AbortController | undefined;
   /** what-if: bumped by endWhatIf, so a computation started before is not shown after */
   private _whatIfGeneration = 0;
+  /** the model shown in place of the spec's (a training step), and the spec's own trace to go back to */
+  private _override: ModelOverride | undefined;
+  private _overrideBase: Trace | undefined;
+  private _overrideJob: AbortController | undefined;
 
   constructor(readonly uri: Ref, private readonly computeTrace: TraceComputer, private readonly parse: SpecParser = parseInline) {}
 
@@ -215,6 +234,7 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
       if (wasPending) this.fire({ cursor: false, trace: false, issues: false });
       return;
     }
+    this.dropModelOverride(); // a new text (or a recompute) shows the spec's own weights again
     this._text = text;
     this._textVersion = options.version;
     this._latestText = text;
@@ -380,6 +400,65 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
     this.fire({ cursor: cursorMoved, trace: true, issues: false });
   }
 
+  /** The model shown in place of the spec's (a training step's parameters), if any. */
+  get modelOverride(): ModelOverride | undefined { return this._override; }
+  /** The spec the trace shown was computed from: the override's, else the text's. */
+  get modelSpec(): Spec | undefined { return this._override?.spec ?? this._spec; }
+
+  /**
+   * Shows `override`'s model in every view: its trace is computed (with the session's trace
+   * computer) and replaces the shown one; the cursor keeps its place. undefined goes back to the
+   * spec's own trace at once. Refused while the text's own parse or computation runs (its result
+   * would replace the override's). An edit of the text, or a recompute, drops the override.
+   */
+  async setModelOverride(override: ModelOverride | undefined): Promise<StepOutcome> {
+    if (this._disposed) return { moved: false, message: 'LSTM: the spec was closed' };
+    this._overrideJob?.abort();
+    this._overrideJob = undefined;
+    if (!override) {
+      if (this.dropModelOverride()) return MOVED;
+      return { moved: false, message: 'LSTM: the views already show the spec\'s own weights' };
+    }
+    if (this.busy) return { moved: false, message: 'LSTM: the trace of the spec is being computed; try again when it is done' };
+    if (!this._trace || !this._spec) return NO_TRACE;
+    const controller = new AbortController();
+    this._overrideJob = controller;
+    let trace: Trace | undefined;
+    try {
+      trace = await this.computeTrace(override.spec, controller.signal);
+    } finally {
+      if (this._overrideJob === controller) this._overrideJob = undefined;
+    }
+    if (controller.signal.aborted || this._disposed) return { moved: false, message: 'LSTM: superseded' };
+    if (!trace) return { moved: false, message: 'LSTM: the computation of that training step was cancelled' };
+    if (this.busy) return { moved: false, message: 'LSTM: the spec changed while that training step was computed' };
+    if (!this._override) this._overrideBase = this._trace;
+    this._override = override;
+    this.showTrace(trace, true);
+    return MOVED;
+  }
+
+  /** Drops the override (if any) and shows the spec's own trace again; true when there was one. */
+  private dropModelOverride(): boolean {
+    this._overrideJob?.abort();
+    this._overrideJob = undefined;
+    if (!this._override) return false;
+    this._override = undefined;
+    const base = this._overrideBase;
+    this._overrideBase = undefined;
+    if (base) this.showTrace(base, true);
+    return true;
+  }
+
+  private showTrace(trace: Trace, override: boolean): void {
+    this._trace = trace;
+    this._layer = Math.min(this._layer, layerCount(trace) - 1);
+    const clamped = clampCursor(this._cursor, trace.T);
+    const cursorMoved = !sameCursor(clamped, this._cursor);
+    this._cursor = clamped;
+    this.fire({ cursor: cursorMoved, trace: true, issues: false, override });
+  }
+
   step(): StepOutcome { return this.moveToIndex(cursorIndex(this._cursor, this.T) + 1); }
   stepBack(): StepOutcome { return this.moveToIndex(cursorIndex(this._cursor, this.T) - 1); }
   /** Forward phase done: t = T. */
@@ -433,6 +512,7 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
     this._disposed = true;
     this._computation?.abort();
     this._whatIfComputation?.abort();
+    this._overrideJob?.abort();
     this._onDidChange.dispose();
   }
 }

@@ -21,6 +21,7 @@ import {
 import { EquationExtras, InitialState, buildSnapshot, buildStepDetail, heatmapFields } from './chartSnapshot';
 import { debugEquationOf, onDidChangeDebugEquation } from './debugger';
 import { traceCsvLineCount, traceCsvLines } from './traceCsv';
+import { training } from './trainCommands';
 import { ChunkSink, fileSink, jsonPieces, memorySink, writeChunked } from './traceExport';
 import { PanelSections, compareCellsCommand, registerPanelSectionsTestHook } from './panelSections';
 import { commitWhatIf, locateOperands, previewWhatIf } from './whatIfHost';
@@ -116,6 +117,11 @@ class ChartPanel implements vscode.Disposable {
       panel.onDidChangeViewState(e => { if (!e.webviewPanel.visible) this.ready = false; }),
       // showing or hiding the future redraws the overlays: a new snapshot (rare, not a Step)
       vscode.workspace.onDidChangeConfiguration(event => { if (event.affectsConfiguration('lstmStepper.chart.showFuture')) this.postSnapshot('trace'); }),
+      // the Training section: the whole run once (and on a switch of spec), then appended curves and the scrubbed step
+      sessions.onDidChangeActiveSession(() => this.postTraining()),
+      ...(training ? [training.onDidChangeTraining(({ uri, message }) => {
+        if (this.ready && this.session?.uri.toString() === uri) this.post(message, Date.now());
+      })] : []),
       sessions.onDidChangeActive(change => {
         if (change.trace) {
           this.postSnapshot('trace');
@@ -152,6 +158,7 @@ class ChartPanel implements vscode.Disposable {
         // after a window reload the restored panel may have focus and no spec editor be active: the
         // manager then follows a visible spec, and its onDidChangeActive posts the snapshot
         if (this.sessions.activeSession || !this.sessions.followVisibleSpec()) this.postSnapshot('snapshot');
+        this.postTraining();
         this.readyWaiters.splice(0).forEach(resolve => resolve());
         return;
       case 'step': session?.step(); return;
@@ -193,6 +200,8 @@ class ChartPanel implements vscode.Disposable {
       case 'whatIfPreview': if (session) previewWhatIf(session, this.sessions.documentOf(session), message.target, message.value); return;
       case 'whatIfCommit': if (session) void commitWhatIf(session, this.sessions.documentOf(session), message.target, message.value).then(undefined, error => this.log.error(`what-if: ${String(error)}`)); return;
       case 'whatIfCancel': session?.endWhatIf(); return;
+      case 'scrubTraining': void training?.goToStep(session, message.step); return;
+      case 'applyTrainedWeights': void vscode.commands.executeCommand('lstm.applyTrainedWeights'); return;
       default:
         assertNever(message);
     }
@@ -257,6 +266,12 @@ class ChartPanel implements vscode.Disposable {
     }
   }
 
+  /** The active spec's training run for the Training section (none: the section hides). */
+  private postTraining(): void {
+    if (!this.ready) return;
+    this.post({ type: 'training', training: training?.trainingView(this.session) }, Date.now());
+  }
+
   private postCursor(): void {
     if (!this.ready) return;
     const session = this.session;
@@ -272,8 +287,8 @@ class ChartPanel implements vscode.Disposable {
   /** Full-number equations need the parameters the trace was computed with (a fresh spec's); the debugger's equation is highlighted. */
   private equationExtras(session: Session): EquationExtras {
     const uri = session.uri as vscode.Uri;
-    // a what-if preview's trace was computed with its own spec's parameters
-    const params = session.whatIf?.spec.params ?? (session.freshness().fresh ? session.spec?.params : undefined);
+    // a what-if preview's trace was computed with its own spec's parameters, a scrubbed training step's with the override's
+    const params = session.whatIf?.spec.params ?? (session.freshness().fresh ? session.modelSpec?.params : undefined);
     return { params, equation: uri instanceof vscode.Uri ? debugEquationOf(uri) : undefined };
   }
 
@@ -409,6 +424,7 @@ function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   </section>
   <section class="card" id="analytics-card" aria-label="Analytics: saturation, growth and gradients" hidden></section>
   <section class="card" id="compare-card" aria-label="Compare cells" hidden></section>
+  <section class="card training-card" id="training-section" aria-label="Training" hidden></section>
 </main>
 <footer class="footer"><span class="hint">Keys: ← Step Back · → Step · Home Reset · End Run to End · Shift+End Run Backward · click a chart to go to a step</span></footer>`,
   });

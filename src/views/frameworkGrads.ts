@@ -1,6 +1,6 @@
 // The framework's names for a trace's gradients: which of `trace.frameworkGrads` (the weight
 // gradients under the model file's own tensor names, e.g. `encoder.lstm.weight_ih_l1_reverse`,
-// `fc.weight`) belong to the (layer, direction) a view shows, and which textbook gradient an
+// `fc.weight`; an inline head's shown as `head.weight`, as training names it) belong to the (layer, direction) a view shows, and which textbook gradient an
 // entry of a PyTorch-named one is (`…weight_ih_l1_reverse.grad[7][2]` = dL/dW_i[3][H+2] of that
 // layer's view), so the States view and the hovers can give both names. Pure (no vscode).
 
@@ -20,15 +20,27 @@ export interface FrameworkGrad {
 }
 
 /**
+ * The name the views give a head gradient: an inline head (`loss.head` with numbers: the spec's
+ * framework has no headPrefix) is `head.weight` / `head.bias`, the names training gives its
+ * parameters (docs/training.md); the trace JSON keeps `fc.*` for it (docs/trace-format.md).
+ */
+function shownName(name: string, framework: { headPrefix?: string } | undefined): string {
+  if (!framework || framework.headPrefix !== undefined) return name;
+  return name === 'fc.weight' ? 'head.weight' : name === 'fc.bias' ? 'head.bias' : name;
+}
+
+/**
  * The framework-named gradients to show with stack entry (layer, direction): that entry's
  * PyTorch-named tensors, plus every tensor that is not per-layer (a head's fc.weight, ONNX's
- * W/R/B, a Keras kernel, which hold every direction).
+ * W/R/B, a Keras kernel, which hold every direction). With the spec's `framework`, an inline
+ * head's gradients are named as training names them (head.weight, head.bias).
  */
-export function frameworkGradsFor(trace: Trace, layer: number, direction: 'forward' | 'reverse'): FrameworkGrad[] {
+export function frameworkGradsFor(trace: Trace, layer: number, direction: 'forward' | 'reverse', framework?: { headPrefix?: string }): FrameworkGrad[] {
   const grads = trace.frameworkGrads;
   if (!grads) return [];
   const shown: FrameworkGrad[] = [];
-  for (const [name, tensor] of Object.entries(grads)) {
+  for (const [traceName, tensor] of Object.entries(grads)) {
+    const name = shownName(traceName, framework);
     const match = PYTORCH_LAYER_NAME.exec(name);
     if (!match) { shown.push({ name, tensor }); continue; }
     const [, base, k, reverse] = match;

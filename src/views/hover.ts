@@ -72,13 +72,16 @@ export function describePath(session: Session, path: Segment[], node?: JsonNode)
   else if (head === 'tokens' && typeof second === 'number') text = tokenHover(session, trace, second + 1, p);
   else if ((head === 'h0' || head === 'c0')) text = initialStateHover(trace, head, typeof second === 'number' ? second : undefined, p);
   else if (head === 'weights' && typeof second === 'string') {
-    text = weightHover(spec, trace, second, typeof third === 'number' ? third : undefined, typeof fourth === 'number' ? fourth : undefined, node, p);
+    text = weightHover(session.modelOverride ? session.modelSpec : spec, trace, second, typeof third === 'number' ? third : undefined, typeof fourth === 'number' ? fourth : undefined, node, p);
   } else if (head === 'loss') text = lossHover(session.trace ?? trace, p);
   else if (head === 'model') text = modelHover(session, p);
   if (!text) return undefined;
   // a stack shows one (layer, direction): say which, and how to show another
   const layer = session.layerLabel ? `\n\n*${session.layerLabel}: layer ${session.layerLabel.replace(/^L(\d+) (.)$/, (_m, k, arrow) => `${k}, ${arrow === '←' ? 'reverse' : 'forward'}`)} is shown (LSTM: Select Layer…)*` : '';
-  const markdown = new vscode.MarkdownString(text + layer + stale);
+  // a scrubbed training step (the session's model override): the values are that model's, not the text's numbers
+  const override = session.modelOverride;
+  const trained = override ? `\n\n*Values and gradients: ${override.label}; the numbers in the text are the spec's own weights.*` : '';
+  const markdown = new vscode.MarkdownString(text + layer + trained + stale);
   markdown.supportThemeIcons = false;
   return markdown;
 }
@@ -161,6 +164,8 @@ function weightHover(spec: Spec | undefined, trace: Trace, name: string, row: nu
     const fromSpec = !pytorch ? spec?.params[role.param]?.[role.index] : undefined;
     const value = literal ?? fromSpec;
     if (value !== undefined) lines.push(`value ${formatNumber(value, p)}`);
+    // with a scrubbed training step, `spec` is the override's: its value differs from the text's number
+    if (literal !== undefined && fromSpec !== undefined && fromSpec !== literal) lines.push(`value in the model shown: ${formatNumber(fromSpec, p)}`);
     if (gradient && role.index < gradient.length) lines.push(`dL/d${role.param}${indexText(role.index, columns, role.gradient)} = ${formatNumber(gradient[role.index], p)} (summed over all ${trace.T} steps)`);
     if (role.note) lines.push(`*${role.note}*`);
   } else if (gradient && role.unit !== undefined && role.gradient === 'dL_dW' && !pytorch) {
@@ -200,7 +205,7 @@ function modelHover(session: Session, p: number): string | undefined {
   const stack = full.stack;
   const lines = [`**Model** ${inlineCode(spec.framework?.prefix ?? '')}: ${full.cell}, ${stack ? `${stack.numLayers} layer${stack.numLayers === 1 ? '' : 's'}, ${stack.bidirectional ? 'bidirectional' : 'one direction'}, ` : ''}H=${full.hiddenSize}`];
   const entry = stack?.layers[session.layer];
-  const grads = frameworkGradsFor(full, entry?.layer ?? 0, entry?.direction ?? 'forward');
+  const grads = frameworkGradsFor(full, entry?.layer ?? 0, entry?.direction ?? 'forward', session.spec?.framework);
   if (grads.length > 0) {
     lines.push(`Gradients after BPTT${session.layerLabel ? ` (${session.layerLabel})` : ''}, as PyTorch's \`param.grad\`:`);
     const rows = ['| tensor | shape | ‖grad‖ |', '|---|---:|---:|'];

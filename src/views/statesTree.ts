@@ -159,7 +159,8 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     if (!session) { this.setViewText(undefined, undefined); return; }
     const freshness = session.freshness();
     const layer = session.layerLabel;
-    const description = session.view ? `${layer ? `${layer} ` : ''}${describeCursor(session.cursor, session.view.T)}${freshness.fresh ? '' : ' (stale)'}` : undefined;
+    const trained = session.modelOverride ? ` · ${session.modelOverride.label}` : '';
+    const description = session.view ? `${layer ? `${layer} ` : ''}${describeCursor(session.cursor, session.view.T)}${freshness.fresh ? '' : ' (stale)'}${trained}` : undefined;
     const name = session.spec?.name ?? session.uri.path.split('/').pop();
     const message = session.view ? (freshness.fresh ? undefined : `${name}: stale: ${freshness.message}.`)
       : `${name}: ${freshness.fresh ? 'computing…' : `${freshness.message}.`}`;
@@ -442,7 +443,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     const full = session?.trace;
     if (!session || !full?.frameworkGrads) return [];
     const entry = full.stack?.layers[session.layer];
-    return frameworkGradsFor(full, entry?.layer ?? 0, entry?.direction ?? 'forward');
+    return frameworkGradsFor(full, entry?.layer ?? 0, entry?.direction ?? 'forward', session.spec?.framework);
   }
 
   private grad(name: string): FrameworkGrad | undefined {

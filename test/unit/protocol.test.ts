@@ -69,6 +69,8 @@ const WEBVIEW_EXAMPLES: { [K in WebviewToHostMessage['type']]: Extract<WebviewTo
   whatIfPreview: { type: 'whatIfPreview', target: { kind: 'param', name: 'b_f', row: 0, col: 0 }, value: 0.25 },
   whatIfCommit: { type: 'whatIfCommit', target: { kind: 'input', t: 1, col: 1 }, value: -0.5 },
   whatIfCancel: { type: 'whatIfCancel' },
+  scrubTraining: { type: 'scrubTraining', step: 4 },
+  applyTrainedWeights: { type: 'applyTrainedWeights' },
 };
 
 const HOST_EXAMPLES: { [K in HostToWebviewMessage['type']]: Extract<HostToWebviewMessage, { type: K }> } = {
@@ -82,6 +84,14 @@ const HOST_EXAMPLES: { [K in HostToWebviewMessage['type']]: Extract<HostToWebvie
   requestPng: { type: 'requestPng', requestId: 1 },
   analytics: { type: 'analytics' },
   compare: { type: 'compare', status: 'run it again' },
+  training: {
+    type: 'training', training: {
+      specName: 'x', settingsLabel: 'Adam', steps: 2, stepsTaken: 2, running: false, stopped: false, stride: 1,
+      loss: [1, 0.5, 0.25], gradNorm: [2, 1], gates: [{ name: 'f', role: 'forget gate f', mean: [0.7, 0.8, 0.9] }], note: '',
+    },
+  },
+  trainingDelta: { type: 'trainingDelta', delta: { from: 0, loss: [1], gradNorm: [2], gates: [[0.7]], forgetBias: [1] }, stepsTaken: 1 },
+  trainingStep: { type: 'trainingStep', step: 2, label: 'training step 2 of 2 (not applied)' },
 };
 
 describe('chart panel protocol: message guards', () => {
@@ -101,6 +111,7 @@ describe('chart panel protocol: message guards', () => {
       { type: 'chooseEquationUnit', unit: -2 }, { type: 'setGateView', gateView: 'pie' },
       { type: 'exportPng', requestId: 'x' }, { type: 'rendered', kind: 'snapshot' }, { type: 'error' },
       { type: 'ready', view: 'x' }, { type: 'selectLayer', index: -1 }, { type: 'selectLayer', index: '1' },
+      { type: 'scrubTraining', step: -1 }, { type: 'scrubTraining', step: 1.5 }, { type: 'scrubTraining', step: '2' },
     ];
     for (const message of bad) assert.equal(isWebviewMessage(message), false, JSON.stringify(message));
   });
