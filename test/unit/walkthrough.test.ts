@@ -19,8 +19,6 @@ const contributes = manifest.contributes;
 const examplesDir = path.join(repoRoot, 'examples');
 const exampleFiles = fs.readdirSync(examplesDir).filter(name => name.endsWith('.lstm.json')).sort();
 
-/** "LSTM: Train…" comes with the training work (its own branch); until it is in the command table the walkthrough may name it. */
-const AWAITED_COMMANDS = new Set(['lstm.train']);
 /** VS Code's own commands the walkthrough may run. */
 const BUILT_IN_COMMANDS = new Set(['workbench.action.debug.start', 'workbench.view.debug', 'workbench.action.openWalkthrough']);
 
@@ -31,7 +29,7 @@ const walkthroughs: Walkthrough[] = contributes.walkthroughs;
 const views: string[] = Object.values(contributes.views as Record<string, { id: string }[]>).flat().map(v => v.id);
 function isKnownCommand(id: string): boolean {
   return COMMAND_TABLE.some(entry => entry.id === id) || BUILT_IN_COMMANDS.has(id)
-    || views.some(view => id === `${view}.focus`) || (AWAITED_COMMANDS.has(id) && !COMMAND_TABLE.some(entry => entry.id === id));
+    || views.some(view => id === `${view}.focus`);
 }
 
 /** The `command:` links of a markdown text: id and decoded JSON arguments (an array, as VS Code passes them). */
