@@ -5,18 +5,23 @@
 //   one number replaced, every comment and the formatting elsewhere kept;
 // - a weight written as a number fill (`"W_i": 0.5`) is written out in full, one row per line,
 //   with the changed entry (the fill's other entries keep their value);
-// - weights from `init` or a model file, weights under PyTorch names, inputs from a file and the
-//   stack forms (layers, directions, samples) are refused with a sentence saying why: their
-//   values are not written in the spec as textbook entries.
+// - weights made by `init` are written out: the commit replaces `init` with `"weights"` holding
+//   every parameter's values as the parser drew them (so nothing else changes), the changed entry
+//   set (applyWeights.ts writes them);
+// - weights from a model file, weights under PyTorch names, inputs from a file and the stack forms
+//   (layers, directions, samples) are refused with a sentence saying why: their values are not
+//   written in the spec as textbook entries.
 
 import { Edit, Node as JsonNode, findNodeAtLocation, modify } from 'jsonc-parser';
 import { CELLS } from '../engine/cells';
 import type { CellKind, Spec } from '../engine/types';
 import type { WhatIfTarget } from '../protocol/messages';
+import { applyTrainedWeights, minimalEdit } from './applyWeights';
 
 /** Where a target's value is written: its path (a fill's own path when `fill`), or why it cannot be edited. */
 export type WhatIfLocation =
-  | { path: (string | number)[]; fill: boolean; refused?: undefined }
+  /** `writeOut`: the weights come from `init`; a commit writes them all out under "weights" */
+  | { path: (string | number)[]; fill: boolean; writeOut?: boolean; refused?: undefined }
   | { refused: string; path?: undefined; fill?: undefined };
 
 /** What the location rules need to know of the parsed spec. */
@@ -48,7 +53,7 @@ export function locateWhatIf(root: JsonNode | undefined, target: WhatIfTarget, s
   const weights = findNodeAtLocation(root, ['weights']);
   if (!weights) {
     return findNodeAtLocation(root, ['init'])
-      ? refuse('the weights come from "init" (random weights are not written in the spec); write them out under "weights" to edit one')
+      ? { path: ['weights', target.name], fill: false, writeOut: true }
       : refuse('the spec has no "weights"');
   }
   if (weights.type !== 'object') return refuse('"weights" is not an object');
@@ -86,10 +91,18 @@ function locateInput(root: JsonNode, target: Extract<WhatIfTarget, { kind: 'inpu
  * The edits (jsonc-parser's, non-overlapping, one text replacement) that set `target` to `value`
  * in `text`, or why not. A fill becomes the written-out parameter, one row per line.
  */
-export function whatIfEdits(text: string, root: JsonNode | undefined, target: WhatIfTarget, value: number, shape: WhatIfShape): { edits: Edit[]; location: WhatIfLocation } | { error: string } {
+export function whatIfEdits(
+  text: string, root: JsonNode | undefined, target: WhatIfTarget, value: number, shape: WhatIfShape,
+  /** the parsed spec's parameters (textbook names): what `init` drew, for a write-out */
+  params?: Readonly<Record<string, Float64Array>>,
+): { edits: Edit[]; location: WhatIfLocation } | { error: string } {
   if (!Number.isFinite(value)) return { error: `${value} is not a finite number` };
   const location = locateWhatIf(root, target, shape);
   if (location.refused !== undefined) return { error: location.refused };
+  if (location.writeOut && target.kind === 'param') {
+    const written = writeOutInit(text, target, value, shape, params);
+    return 'error' in written ? written : { edits: [written.edit], location };
+  }
   // written as JSON.stringify/String write it: the shortest text that reads back as the same float64 (-0 as 0)
   const written = value;
   if (!location.fill || target.kind !== 'param') return { edits: modify(text, location.path, written, {}), location };
@@ -109,6 +122,31 @@ export function whatIfEdits(text: string, root: JsonNode | undefined, target: Wh
   }
   return { edits: replaced.map(edit => ({ ...edit, content })), location };
 }
+
+/**
+ * The one edit that replaces `init` with every parameter written out under "weights" (the values
+ * the parser drew from it, `params`), `target` set to `value`.
+ */
+function writeOutInit(
+  text: string, target: Extract<WhatIfTarget, { kind: 'param' }>, value: number, shape: WhatIfShape,
+  params: Readonly<Record<string, Float64Array>> | undefined,
+): { edit: Edit } | { error: string } {
+  if (!params) return { error: 'the weights drawn from "init" are not known yet (the spec has errors)' };
+  const weights: Record<string, Nested> = {};
+  for (const parameter of CELLS[shape.cell].parameters) {
+    const values = params[parameter.name];
+    if (!values) return { error: `the spec has no ${parameter.name} to write out` };
+    const [rows, cols] = parameter.shape(shape.hiddenSize, shape.inputSize);
+    const copy = Float64Array.from(values);
+    if (parameter.name === target.name) copy[target.row * (cols ?? 1) + target.col] = value;
+    weights[parameter.name] = cols === undefined ? Array.from(copy) : Array.from({ length: rows }, (_, r) => Array.from(copy.subarray(r * cols, (r + 1) * cols)));
+  }
+  const applied = applyTrainedWeights(text, weights);
+  if (!applied.ok) return { error: applied.message };
+  return { edit: minimalEdit(text, applied.text) };
+}
+
+type Nested = number | Nested[];
 
 /** The leading whitespace of the line holding `offset`. */
 function lineIndent(text: string, offset: number): string {

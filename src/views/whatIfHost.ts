@@ -57,7 +57,7 @@ export async function commitWhatIf(session: SpecSession, document: vscode.TextDo
     return false;
   }
   const text = document.getText();
-  const built = whatIfEdits(text, specTree(document), target, value, whatIfShapeOf(spec));
+  const built = whatIfEdits(text, specTree(document), target, value, whatIfShapeOf(spec), spec.params);
   if ('error' in built) {
     session.endWhatIf();
     void vscode.window.showWarningMessage(`LSTM: cannot change ${label}: ${built.error} (see docs/panel.md, What-if).`);

@@ -1,7 +1,7 @@
 // What-if (docs/panel.md#what-if) without VS Code: which numbers of the shown equations are
 // editable operands and where they are written in the spec (this-movie-is-good and the GRU
 // example), the text edit that changes one (jsonc-parser; comments and formatting kept; a fill
-// written out; init, model files, PyTorch names, input files and stacks refused), the overriding
+// written out; init written out; model files, PyTorch names, input files and stacks refused), the overriding
 // spec of a preview, and the Session's preview throttle (one computation in flight, the latest
 // value wins, superseded values never computed). Expected values are read from the example files
 // with JSON.parse, independently of the code under test.
@@ -132,7 +132,6 @@ describe('what-if: the edit of the spec text', () => {
       return built.error;
     };
     const bias: WhatIfTarget = { kind: 'param', name: 'b_f', row: 0, col: 0 };
-    assert.match(refused({ ...base, weights: undefined, init: { seed: 1 } }, bias), /"init"/);
     const pytorch = JSON.parse(exampleText('pytorch-lstm'));
     assert.match(refused(pytorch, bias), /PyTorch names/);
     assert.match(refused({ ...base, samples: [{ inputs: base.inputs }] }, bias), /single-layer/);
@@ -140,6 +139,30 @@ describe('what-if: the edit of the spec text', () => {
     assert.match(locateWhatIf(root, { kind: 'input', t: 1, col: 0 }, { cell: 'lstm', hiddenSize: 2, inputSize: 2 }).refused ?? '', /from a file/);
     const model = parseTree(JSON.stringify({ model: { file: 'm.pt' }, inputs: base.inputs }));
     assert.match(locateWhatIf(model, bias, { cell: 'lstm', hiddenSize: 2, inputSize: 2 }).refused ?? '', /model file/);
+  });
+
+  it('weights made by "init" are written out under "weights" (the values init drew), the changed entry set', () => {
+    // the long-sequence example draws its weights from init; the parser's own draw is the reference
+    const text = exampleText('long-sequence');
+    assert.ok(JSON.parse(text).init && !JSON.parse(text).weights, 'the example uses init');
+    const before = specOf(text);
+    const target: WhatIfTarget = { kind: 'param', name: 'W_f', row: 1, col: 2 };
+    const built = whatIfEdits(text, parseTree(text), target, 0.125, whatIfShapeOf(before), before.params);
+    assert.ok(!('error' in built), 'error' in built ? built.error : '');
+    assert.equal(built.edits.length, 1, 'one edit: one undo step');
+    const after = applyEdits(text, built.edits);
+    const json = JSON.parse(after);
+    assert.equal(json.init, undefined, 'init is replaced');
+    const spec = specOf(after);
+    for (const [name, values] of Object.entries(before.params)) {
+      const expected = Float64Array.from(values);
+      if (name === 'W_f') expected[1 * (before.hiddenSize + before.inputSize) + 2] = 0.125;
+      assert.deepEqual([...spec.params[name]], [...expected], name);
+    }
+    assert.deepEqual([...spec.inputs], [...before.inputs], 'the inputs are untouched');
+    // without the parsed values nothing is guessed
+    const unknown = whatIfEdits(text, parseTree(text), target, 0.125, whatIfShapeOf(before));
+    assert.ok('error' in unknown && /not known/.test(unknown.error));
   });
 
   it('a preview\'s overriding spec changes one entry and leaves the session\'s spec as it was', () => {
