@@ -225,7 +225,9 @@ export class LstmDebugSession extends LoggingDebugSession {
   private adoptTrace(): void {
     const session = this.hosted?.session;
     if (!session?.trace) return;
-    const params = session.spec && session.freshness().fresh ? session.spec.params : this.computed?.params ?? session.spec?.params ?? {};
+    // the parameters the shown trace was computed from: a what-if preview's, a scrubbed training step's, else the spec's
+    const shown = session.whatIf?.spec ?? session.modelSpec;
+    const params = shown && session.freshness().fresh ? shown.params : this.computed?.params ?? session.spec?.params ?? {};
     this.computed = { trace: session.trace, params };
     this.lines = specLines(this.hosted?.text() ?? '');
     for (const bp of this.breakpoints) bp.steps = stepsAtLine(this.lines, bp.line, bp.column);

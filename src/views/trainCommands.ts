@@ -283,7 +283,7 @@ export class TrainingController implements vscode.Disposable {
     const outcome = await session.setModelOverride({ spec: model, step: k, steps: history.stepsTaken, label: overrideLabel(k, history.stepsTaken) });
     if (!outcome.moved) { void this.say(outcome.message, 'warn'); return false; }
     if (vscode.debug.activeDebugSession?.type === 'lstm') {
-      void this.say(`LSTM: the debug session now shows ${overrideLabel(k, history.stepsTaken)}; its Parameters scope lists the spec's own weights until they are applied`);
+      void this.say(`LSTM: the debug session now shows ${overrideLabel(k, history.stepsTaken)}, its Parameters scope included`);
     }
     return true;
   }

@@ -90,4 +90,18 @@ describe('debug adapter in-process, over a shared session', () => {
     assert.ok(client.events.some(e => e.event === 'output' && /stale: the spec has errors/.test(e.body.output)));
     assert.equal(await client.topName(), 't=1 (forward) (stale)');
   });
+
+  it('a scrubbed training step (the session\'s model override): the Parameters the debugger evaluates are that step\'s', async () => {
+    const { session, client } = await start(3);
+    const spec = session.spec!;
+    const before = spec.params.W_f[0];
+    const W_f = Float64Array.from(spec.params.W_f);
+    W_f[0] = before + 0.25;
+    const followed = client.next('stopped');
+    const outcome = await session.setModelOverride({ spec: { ...spec, params: { ...spec.params, W_f } }, step: 1, steps: 1, label: 'training step 1 of 1 (not applied)' });
+    assert.ok(outcome.moved);
+    await followed;
+    const evaluated = await client.request('evaluate', { expression: 'W_f[0][0]', context: 'repl' }) as DebugProtocol.EvaluateResponse;
+    assert.equal(Number(evaluated.body.result), before + 0.25);
+  });
 });
