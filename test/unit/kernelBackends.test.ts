@@ -13,6 +13,7 @@ import {
 import { computeStackTrace } from '../../src/engine/stackTrace';
 import { randomSpec, seededRandom } from './helpers/referenceCells';
 import { goldenSpec, loadGoldenCases } from './helpers/stackGolden';
+import { numericLeaves } from './helpers/traceLeaves';
 
 const TOL = 1e-12;
 
@@ -29,17 +30,6 @@ function withBackend<R>(backend: KernelBackend, f: () => R): R {
   } finally {
     setKernelBackend(before);
   }
-}
-
-/** every numeric leaf of a trace (lazy getters included), by path */
-function numericLeaves(value: unknown, at = '', out = new Map<string, ArrayLike<number>>()): Map<string, ArrayLike<number>> {
-  if (value instanceof Float64Array || value instanceof Float32Array) out.set(at, value);
-  else if (typeof value === 'number') out.set(at, [value]);
-  else if (Array.isArray(value) && value.every(v => typeof v === 'number')) out.set(at, value as number[]);
-  else if (value && typeof value === 'object') {
-    for (const [key, v] of Object.entries(value)) numericLeaves(v, `${at}.${key}`, out);
-  }
-  return out;
 }
 
 /** max |a - b| <= TOL * max |b| for each field, NaN where the reference has NaN */

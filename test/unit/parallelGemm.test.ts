@@ -19,17 +19,7 @@ import { secondCoreStats, startSecondCore, stopSecondCore } from '../../src/para
 import { PARALLEL_WORKER as WORKER, restoreSuiteSecondCore, startTestSecondCore } from './helpers/secondCore';
 import { randomSpec, seededRandom } from './helpers/referenceCells';
 import { goldenSpec, loadGoldenCases } from './helpers/stackGolden';
-
-/** every numeric leaf of a trace (lazy getters included), by path */
-function numericLeaves(value: unknown, at = '', out = new Map<string, ArrayLike<number>>()): Map<string, ArrayLike<number>> {
-  if (value instanceof Float64Array || value instanceof Float32Array) out.set(at, value);
-  else if (typeof value === 'number') out.set(at, [value]);
-  else if (Array.isArray(value) && value.every(v => typeof v === 'number')) out.set(at, value as number[]);
-  else if (value && typeof value === 'object') {
-    for (const [key, v] of Object.entries(value)) numericLeaves(v, `${at}.${key}`, out);
-  }
-  return out;
-}
+import { numericLeaves } from './helpers/traceLeaves';
 
 /** Same fields, same values bit for bit (Object.is: NaN = NaN, 0 ≠ -0). Returns the number of fields. */
 function assertBitIdentical(actual: unknown, expected: unknown, what: string): number {
