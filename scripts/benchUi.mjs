@@ -381,14 +381,14 @@ async function benchOpen(size, panel, frame) {
     await watchTargets(specFile(size), frame);
     const until = async () => {
       // the tree keeps its scroll position across specs (t=0 may be above the fold): it shows the new
-      // spec once every step row in view is "not computed yet", where the old one had h_1, h_2
+      // spec once every step row in view is "not reached yet", where the old one had h_1, h_2
       await page.waitForFunction(c => {
         const status = [...document.querySelectorAll('.part.statusbar .statusbar-item')].map(e => e.textContent.trim()).find(s => s.startsWith('LSTM')) ?? '';
         const steps = [...document.querySelectorAll('.part.sidebar .monaco-list-row')]
           .map(r => [r.querySelector('.label-name')?.textContent?.trim() ?? '', r.querySelector('.label-description')?.textContent ?? ''])
           .filter(([label]) => /^t=\d+( |$)/.test(label));
         return status === `LSTM t=0/${c.T} forward` && steps.length > 0
-          && steps.every(([label, description]) => (/^t=0( |$)/.test(label) ? description.startsWith('← start') : description === 'not computed yet'));
+          && steps.every(([label, description]) => (/^t=0( |$)/.test(label) ? description.startsWith('← start') : description === 'not reached yet'));
       }, { T }, { timeout: 300000, polling: 30 });
       if (frame) await frame.waitForFunction(() => document.getElementById('cursor-label')?.textContent?.startsWith('t=0/'), undefined, { timeout: 300000, polling: 30 });
       if (frame) await frame.waitForFunction(n => (document.getElementById('spec-name')?.textContent ?? '').startsWith(n + ' —'), name, { timeout: 300000, polling: 30 });
