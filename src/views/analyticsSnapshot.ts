@@ -5,7 +5,8 @@
 // scale), and the seeds' idealised constant-factor curves w^k beside the spec's ungated RNN and
 // path decay. Pure (engine and protocol only, no vscode), so it is unit tested on plain node.
 
-import { analyzeTrace, formatSteps } from '../engine/analytics';
+import { formatSteps } from '../engine/analytics';
+import { traceAnalytics } from './traceFields';
 import { CELLS } from '../engine/cells';
 import { constantFactorDecay } from '../engine/compare';
 import { rowMeans, rowNorms } from '../engine/kernels';
@@ -96,7 +97,7 @@ export function buildIdealised(trace: Trace, maxPoints = MAX_SERIES_POINTS): { c
 /** The Analytics payload of a trace (a stack's shown view). */
 export function buildAnalytics(trace: Trace, maxPoints = MAX_SERIES_POINTS): AnalyticsPayload {
   const { T, hiddenSize: H } = trace;
-  const { saturation, findings } = analyzeTrace(trace);
+  const { saturation, findings } = traceAnalytics(trace);
   const named = new Set(findings.filter(f => f.kind === 'saturated').flatMap(f => f.units));
   const rows: SaturationRow[] = [];
   const keep = (s: (typeof saturation)[number]): void => {

@@ -6,7 +6,8 @@
 // appends these lines to its Model node; they are rebuilt with the trace, never on a step.
 
 import * as vscode from 'vscode';
-import { analyzeTrace, formatSteps, type Finding } from '../engine/analytics';
+import { formatSteps, type Finding } from '../engine/analytics';
+import { traceAnalytics } from './traceFields';
 import type { Trace } from '../engine/types';
 
 /** The shape of statesTree.ts's Model lines. */
@@ -26,7 +27,7 @@ const percent = (share: number): string => `${(100 * share).toFixed(share > 0 &&
 
 /** The analytics lines of the Model node for the shown trace. */
 export function analyticsLines(trace: Trace, warning: vscode.ThemeIcon): AnalyticsLine[] {
-  const { saturation, findings } = analyzeTrace(trace);
+  const { saturation, findings } = traceAnalytics(trace);
   const lines: AnalyticsLine[] = [];
   const gates = [...new Set(saturation.map(s => s.gate))];
   for (const gate of gates) {

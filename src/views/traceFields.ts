@@ -4,6 +4,7 @@
 // the states tree, the hover and the inline values so they all say the same thing.
 
 import { ACTIVATIONS, activationOf, atStep, CELLS, numeric, stepValues, symbolic, type CellInfo } from '../engine/cells';
+import { analyzeTrace, type TraceAnalytics } from '../engine/analytics';
 import { formatNumber } from '../engine/format';
 import { parameterCount as engineParameterCount } from '../engine/spec';
 import type { CellKind, Spec, Trace } from '../engine/types';
@@ -155,10 +156,6 @@ const SIGMOID_SATURATED = Math.log(99);
 /** |tanh(a)| > 0.99 ⇔ |a| > atanh 0.99. */
 const TANH_SATURATED = Math.atanh(0.99);
 
-/**
- * Gate values within 0.01 of their limits (σ near 0 or 1, tanh near ±1): their gradients vanish.
- * Read from the pre-activations, so the lazy gate fields of a large trace are not computed.
- */
 /** Reports already computed, per trace: the worker computes a large trace's (off this thread) and hands it over. */
 const saturationReports = new WeakMap<Trace, SaturationReport>();
 
@@ -167,12 +164,25 @@ export function rememberGateSaturation(trace: Trace, report: SaturationReport): 
   saturationReports.set(trace, report);
 }
 
+/**
+ * Gate values within 0.01 of their limits (σ near 0 or 1, tanh near ±1): their gradients vanish.
+ * Read from the pre-activations, so the lazy gate fields of a large trace are not computed.
+ */
 export function gateSaturation(trace: Trace): SaturationReport {
   const known = saturationReports.get(trace);
   if (known) return known;
   const report = scanGateSaturation(trace);
   saturationReports.set(trace, report);
   return report;
+}
+
+/** The engine's analytics of a trace, computed once per trace: the States view's Model node and the panel's Analytics section both read them. */
+const analyticsByTrace = new WeakMap<Trace, TraceAnalytics>();
+
+export function traceAnalytics(trace: Trace): TraceAnalytics {
+  let analytics = analyticsByTrace.get(trace);
+  if (!analytics) analyticsByTrace.set(trace, analytics = analyzeTrace(trace));
+  return analytics;
 }
 
 function scanGateSaturation(trace: Trace): SaturationReport {
