@@ -354,7 +354,7 @@ async function benchEdit(size, panel, frame) {
         const now = row?.querySelector('.label-description')?.textContent ?? '';
         return status === `LSTM t=${c.t}/${c.T} ${c.phase}` && now.includes('h=') && now !== b;
       }, [before, cursor], { timeout: 120000, polling: 30 }),
-      frame && frame.waitForFunction(() => window.__uiBench.collect().rendered.some(r => r.kind !== 'cursor'), undefined, { timeout: 120000, polling: 30 }),
+      frame && frame.waitForFunction(() => window.__uiBench.collect().rendered.some(r => String(r.kind).split(',').some(kind => kind !== 'cursor')), undefined, { timeout: 120000, polling: 30 }),
     ]);
     samples.push(await sample({ frame, act: () => page.keyboard.press(String(digit)), until }));
     // select the digit again for the next keystroke

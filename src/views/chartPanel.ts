@@ -91,6 +91,8 @@ class ChartPanel implements vscode.Disposable {
   private readonly posted: ChartPanelTestState['posted'] = [];
   private readonly rendered: ChartPanelTestState['rendered'] = [];
   private snapshotPostedAt: number | undefined;
+  /** a new trace's snapshot, waiting for its own task (scheduleSnapshot) */
+  private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   private lastSnapshotRoundTripMs: number | undefined;
   private readonly readyWaiters: (() => void)[] = [];
   /** the freshness last posted, to post a `freshness` message only when it changed */
@@ -124,10 +126,10 @@ class ChartPanel implements vscode.Disposable {
       })] : []),
       sessions.onDidChangeActive(change => {
         if (change.trace) {
-          this.postSnapshot('trace');
+          this.scheduleSnapshot();
           return;
         }
-        if (change.cursor) this.postCursor();
+        if (change.cursor && !this.snapshotTimer) this.postCursor(); // a pending snapshot carries the cursor
         if (change.issues || change.state) {
           // without a trace the status line says why; with one, the banner over it
           if (this.session?.trace) this.postFreshness();
@@ -237,7 +239,22 @@ class ChartPanel implements vscode.Disposable {
     this.post({ type: 'freshness', freshness }, Date.now());
   }
 
+  /**
+   * A new trace's snapshot (its heatmap, curves and analytics: milliseconds to tens of milliseconds
+   * at large sizes) is built in a task of its own, after the event's other listeners: the status
+   * bar, the States view and the inline values go out to the workbench first instead of waiting
+   * behind it. Several traces in one task make one snapshot.
+   */
+  private scheduleSnapshot(): void {
+    if (this.snapshotTimer) return;
+    this.snapshotTimer = setTimeout(() => {
+      this.snapshotTimer = undefined;
+      this.postSnapshot('trace');
+    }, 0);
+  }
+
   private postSnapshot(type: 'snapshot' | 'trace'): void {
+    if (this.snapshotTimer) { clearTimeout(this.snapshotTimer); this.snapshotTimer = undefined; }
     this.updateTitle();
     if (!this.ready) return;
     const session = this.session;
@@ -346,6 +363,8 @@ class ChartPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = undefined;
     if (ChartPanel.current === this) ChartPanel.current = undefined;
     this.pendingPng.forEach(resolve => resolve({ error: 'the chart panel was closed' }));
     this.pendingPng.clear();

@@ -41,6 +41,9 @@ export type StatesNode =
   | { readonly kind: 'gradRow'; readonly id: string; readonly name: string; readonly row: number }
   | { readonly kind: 'gradEntry'; readonly id: string; readonly name: string; readonly row: number; readonly col?: number };
 
+/** How long an edit's "being computed" waits before it is said in the States view's message. */
+const STALE_MESSAGE_DELAY_MS = 400;
+
 interface InfoLine { label: string; description?: string; tooltip?: string; icon?: vscode.ThemeIcon }
 
 type StepState = string;
@@ -57,8 +60,12 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   private precision = 4;
   private isStack = false;
   private view: vscode.TreeView<StatesNode> | undefined;
+  /** a deferred "being computed" message (setViewText) */
+  private messageTimer: ReturnType<typeof setTimeout> | undefined;
   /** how many times a session event asked to reveal the current step (integration tests) */
   revealRequests = 0;
+  /** how many times the view's message was set (integration tests: an edit must not set it) */
+  messageSets = 0;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly sessions: DocumentSessions) {
@@ -109,10 +116,12 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
         if (changed.length > 0) this._onDidChangeTreeData.fire(changed);
         this.updateViewMessage();
       } else if (change.state) {
-        // stale or compute state: the message, and the Problems root's "showing the last valid trace"
+        // stale or compute state: the description at once, the message (maybe later, see
+        // setViewText), and the Problems root's "showing the last valid trace", which only a spec
+        // with errors shows: firing it for a mere edit would take the debounce's leading edge
         this.updateViewMessage();
         const problems = this.nodes.get('problems');
-        if (problems) this._onDidChangeTreeData.fire(problems);
+        if (problems && this.problemsDescriptionChanged()) this._onDidChangeTreeData.fire(problems);
       }
       // only a cursor move (or a switch to another spec) brings the current step into view
       if (change.cursor) { this.revealRequests++; this.revealCurrent(); }
@@ -123,6 +132,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
 
   private refreshAll(): void {
     this.nodes.clear();
+    this.problemsDescriptionChanged(); // the whole tree is redrawn: note what the Problems root now shows
     this.recomputeSteps();
     this.recomputeModel();
     this.updateViewMessage();
@@ -164,7 +174,11 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     const name = session.spec?.name ?? session.uri.path.split('/').pop();
     const message = session.view ? (freshness.fresh ? undefined : `${name}: stale: ${freshness.message}.`)
       : `${name}: ${freshness.fresh ? 'computing…' : `${freshness.message}.`}`;
-    this.setViewText(description, message);
+    // an edit's "being computed" waits: most traces arrive well within the delay, and a message set
+    // at once would take VS Code's 200 ms tree debounce's leading edge, holding the new values back
+    // to its trailing edge. The description's " (stale)" (not debounced) marks the values at once.
+    const computing = !freshness.fresh && freshness.reason === 'computing' && !!session.view;
+    this.setViewText(description, message, computing);
   }
 
   /**
@@ -172,10 +186,27 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
    * through the same 200 ms debounce as the tree's data events, so an unchanged message set on every
    * Step held the States view's refresh back until the debounce's trailing edge.
    */
-  private setViewText(description: string | undefined, message: string | undefined): void {
+  private setViewText(description: string | undefined, message: string | undefined, deferMessage = false): void {
     if (!this.view) return;
     if (this.view.description !== description) this.view.description = description;
-    if (this.view.message !== message) this.view.message = message;
+    clearTimeout(this.messageTimer);
+    this.messageTimer = undefined;
+    if (this.view.message === message) return;
+    if (!deferMessage) { this.messageSets++; this.view.message = message; return; }
+    const view = this.view;
+    this.messageTimer = setTimeout(() => { this.messageTimer = undefined; this.messageSets++; view.message = message; }, STALE_MESSAGE_DELAY_MS);
+  }
+
+  /** The Problems root's description ("showing the last valid trace (stale)") as last drawn. */
+  private problemsShowsStale = false;
+
+  /** True (once) when the Problems root's description must be redrawn. */
+  private problemsDescriptionChanged(): boolean {
+    const session = this.session;
+    const shows = !!session?.view && session.issues.some(i => i.severity === 'error') && !session.freshness().fresh;
+    if (shows === this.problemsShowsStale) return false;
+    this.problemsShowsStale = shows;
+    return true;
   }
 
   revealCurrent(): void {
@@ -488,6 +519,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   }
 
   dispose(): void {
+    clearTimeout(this.messageTimer);
     this.disposables.forEach(d => d.dispose());
   }
 }

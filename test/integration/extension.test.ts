@@ -205,6 +205,26 @@ describe('LSTM Stepper extension', function () {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
 
+    it('an edit redraws the tree with one event and leaves the view message alone (VS Code debounces both together)', async () => {
+      const { editor, api, session } = await openUntitledCopyWithTrace(EXAMPLE);
+      await waitFor(() => api.sessions.activeSession === session, 'the untitled spec to be active');
+      const fired: (StatesNode | StatesNode[] | undefined)[] = [];
+      const listener = api.statesTree.onDidChangeTreeData(node => fired.push(node));
+      const messagesBefore = api.statesTree.messageSets;
+      const at = offsetOf(editor.document, '"b_i": ') + '"b_i": '.length;
+      const end = editor.document.getText().indexOf(',', at);
+      const traceBefore = session.trace;
+      await editor.edit(builder => builder.replace(new vscode.Range(editor.document.positionAt(at), editor.document.positionAt(end)), '0.125'));
+      await api.sessions.flush();
+      await waitFor(() => session.trace !== traceBefore && session.freshness().fresh, 'the edited trace');
+      listener.dispose();
+      // the stale mark went to the description only; a message or a Problems event fired first
+      // would take the leading edge of the 200 ms debounce and hold this refresh to its trailing edge
+      assert.deepEqual(fired, [undefined], 'one whole-tree refresh, nothing before it');
+      assert.equal(api.statesTree.messageSets, messagesBefore, 'no "being computed" message for a trace that came quickly');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+
     it('tree items of two specs have different ids, so expansion does not leak from one spec to the other', async () => {
       const api = await extensionApi();
       const first = api.statesTree.getTreeItem(api.statesTree.stepNode(1)).id;
