@@ -6,6 +6,7 @@
 // (subarray) into the trace or the spec's parameters, never a copy, so H = 512 costs nothing.
 
 import { CELLS, type CellInfo } from '../engine/cells';
+import { fieldRange } from '../engine/lazyFields';
 import type { Spec, Trace } from '../engine/types';
 import { cursorAt, lastIndex, type Cursor } from '../runtime/cursor';
 import { matrix, vector, type Environment, type Value } from './expression';
@@ -108,9 +109,10 @@ export function valuesAt({ trace, params }: Computed, position: Position): Shown
         push('z', 'States', vector(z));
         continue;
       }
-      const field = trace.forward[name];
-      if (!field) continue;
-      const shown: Shown = { name, label: name, scope: scopeOfField(name), value: row(field, H, t) };
+      // the step's row only: a lazy gate is computed for this row, not as a whole (T, H) field
+      const values = fieldRange(trace.forward, name, (t - 1) * H, t * H);
+      if (!values) continue;
+      const shown: Shown = { name, label: name, scope: scopeOfField(name), value: vector(values) };
       if (shown.scope === 'Gates') gates.push(shown); else out.push(shown);
     }
     out.unshift(...gates);
@@ -123,8 +125,8 @@ export function valuesAt({ trace, params }: Computed, position: Position): Shown
         if (field) push(name, 'Gradients', row(field, name === 'dL_dx' ? I : H, t));
       }
       if (position.micro === undefined && trace.pathDecay && cell.pathDecay) {
-        const product = trace.pathDecay.kind === 'cellPathDecay' ? trace.pathDecay.forgetProduct : trace.pathDecay.zProduct;
-        push(cell.pathDecay.product, 'Gradients', row(product, H, t), cell.pathDecay.label);
+        const product = fieldRange(trace.pathDecay, cell.pathDecay.product, (t - 1) * H, t * H);
+        if (product) push(cell.pathDecay.product, 'Gradients', vector(product), cell.pathDecay.label);
       }
     }
   }

@@ -4,12 +4,15 @@
 // vanilla-RNN comparison, keeps the inputs it was computed from (trace.source), and reports the
 // first non-finite value.
 // Memory: per-step fields are subarrays of the cells' gate-major buffers. Fields that are a
-// cheap elementwise function of stored ones (the gate activations f i g o / r z n, and the path
-// products) are lazy, memoised getters, so the retained trace of (512, 256, 1000) stays under
-// 80 MB; reading them gives exactly the numbers the forward pass used. No I/O here.
+// cheap function of stored ones (the gate activations f i g o / r z n, and the path products)
+// are lazy fields (lazyFields.ts): computed on read, cached only weakly, and readable a row at a
+// time without the whole field, so the retained trace of (512, 256, 1000) stays under 80 MB
+// whatever the views have read; every read gives exactly the numbers the forward pass used.
+// No I/O here.
 
 import { ACTIVATIONS, CELLS, type CellInfo } from './cells';
 import { firstNonFinite } from './kernels';
+import { defineLazy, fieldRange } from './lazyFields';
 import { forgetProduct } from './pathDecay';
 import { computeStackSpecTrace, namedGrads } from './stackView';
 import type { LossSpec, NonFiniteReport, Spec, Trace } from './types';
@@ -96,22 +99,6 @@ function slotView(
   return buffer.subarray(slot * T * H, (slot + 1) * T * H);
 }
 
-/** Defines an enumerable getter that computes the field on first read and then keeps it. */
-export function defineLazy(
-  target: object, // holds (T, H) fields: Trace.forward, Trace.pathDecay
-  name: string, compute: () => Float64Array,
-): void {
-  Object.defineProperty(target, name, {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      const value = compute();
-      Object.defineProperty(target, name, { value, enumerable: true, configurable: true, writable: true });
-      return value;
-    },
-  });
-}
-
 /**
  * The forward record of a cell in JSON order: the pre-activation slots of the gate-major buffer
  * (slots, T, H) as views, each gate's activation as a lazy field computed from its slot with the
@@ -145,12 +132,16 @@ export function lazyForward(
   for (const name of cell.forward) {
     const gate = cell.gates.find(g => g.name === name);
     if (gate && (!lazy || lazy.has(name))) {
+      // name = fn(preact), elementwise with the kernel the forward pass used (cells.ts ACTIVATIONS)
       const source = stored(gate.preact)!; // (T, H)
       const activation = ACTIVATIONS[gate.fn].array;
-      defineLazy(forward, name, () => {
-        const out = new Float64Array(source.length); // (T, H)
-        activation(out, source, source.length);
-        return out;
+      defineLazy(forward, name, {
+        whole: () => {
+          const out = new Float64Array(source.length); // (T, H)
+          activation(out, source, source.length);
+          return out;
+        },
+        fill: (out, from, to) => activation(out, source.subarray(from, to), to - from),
       });
     } else {
       const value = stored(name);
@@ -160,7 +151,11 @@ export function lazyForward(
   return forward;
 }
 
-/** The path-decay record with its product as a lazy field over forward[gate] (f or z). */
+/**
+ * The path-decay record with its product as a lazy field over forward[gate] (f or z): row t is
+ * gate_{t+1}·…·gate_T (pathDecay.ts). A range of row t alone multiplies the gate's rows T..t+1 in
+ * the order forgetProduct does, reading them as ranges too, so no (T, H) field is computed.
+ */
 export function lazyPathDecay(
   cell: CellInfo,
   forward: Record<string, Float64Array>, // fields of (T, H)
@@ -168,7 +163,18 @@ export function lazyPathDecay(
 ): NonNullable<Trace['pathDecay']> {
   const info = cell.pathDecay!;
   const decay = { kind: info.kind } as Record<string, unknown>;
-  defineLazy(decay, info.product, () => forgetProduct(forward[info.gate], T, H));
+  defineLazy(decay, info.product, {
+    whole: () => forgetProduct(forward[info.gate], T, H),
+    fill: (out, from, to) => {
+      const row = Math.floor(from / H), n = to - from, unit = from - row * H;
+      out.fill(1, 0, n);
+      const gate = new Float64Array(n); // (n) one row's range of the gate
+      for (let next = T - 1; next > row; next--) {
+        fieldRange(forward, info.gate, next * H + unit, next * H + unit + n, gate);
+        for (let k = 0; k < n; k++) out[k] = out[k] * gate[k];
+      }
+    },
+  });
   return decay as unknown as NonNullable<Trace['pathDecay']>;
 }
 
