@@ -5,15 +5,14 @@
 // first non-finite value.
 // Memory: per-step fields are subarrays of the cells' gate-major buffers. Fields that are a
 // cheap function of stored ones (the gate activations f i g o / r z n, and the path products)
-// are lazy fields (lazyFields.ts): computed on read, cached only weakly, and readable a row at a
+// are lazy fields (lazyFields.ts, lazyRecords.ts): computed on read, cached only weakly, and readable a row at a
 // time without the whole field, so the retained trace of (512, 256, 1000) stays under 80 MB
 // whatever the views have read; every read gives exactly the numbers the forward pass used.
 // No I/O here.
 
-import { ACTIVATIONS, CELLS, type CellInfo } from './cells';
+import { CELLS, type CellInfo } from './cells';
 import { firstNonFinite } from './kernels';
-import { defineLazy, fieldRange } from './lazyFields';
-import { forgetProduct } from './pathDecay';
+import { lazyForward, lazyPathDecay } from './lazyRecords';
 import { computeStackSpecTrace, namedGrads } from './stackView';
 import type { LossSpec, NonFiniteReport, Spec, Trace } from './types';
 
@@ -117,65 +116,6 @@ export function forwardRecord(
     views[name] = slotView(preact, slot, T, H);
   });
   return lazyForward(cell, name => views[name] ?? states[name]);
-}
-
-/**
- * The forward record in JSON order from the stored fields (`stored(name)`), with the cell's gates
- * as lazy getters over their stored pre-activations (only those in `lazy`, when given; the others
- * are read from `stored` too). Shared with traceTransfer.ts, which rebuilds the same getters on
- * the receiving side of a worker.
- */
-export function lazyForward(
-  cell: CellInfo, stored: (name: string) => Float64Array | undefined, lazy?: ReadonlySet<string>,
-): Record<string, Float64Array> {
-  const forward = {} as Record<string, Float64Array>;
-  for (const name of cell.forward) {
-    const gate = cell.gates.find(g => g.name === name);
-    if (gate && (!lazy || lazy.has(name))) {
-      // name = fn(preact), elementwise with the kernel the forward pass used (cells.ts ACTIVATIONS)
-      const source = stored(gate.preact)!; // (T, H)
-      const activation = ACTIVATIONS[gate.fn].array;
-      defineLazy(forward, name, {
-        whole: () => {
-          const out = new Float64Array(source.length); // (T, H)
-          activation(out, source, source.length);
-          return out;
-        },
-        fill: (out, from, to) => activation(out, source.subarray(from, to), to - from),
-      });
-    } else {
-      const value = stored(name);
-      if (value) forward[name] = value;
-    }
-  }
-  return forward;
-}
-
-/**
- * The path-decay record with its product as a lazy field over forward[gate] (f or z): row t is
- * gate_{t+1}·…·gate_T (pathDecay.ts). A range of row t alone multiplies the gate's rows T..t+1 in
- * the order forgetProduct does, reading them as ranges too, so no (T, H) field is computed.
- */
-export function lazyPathDecay(
-  cell: CellInfo,
-  forward: Record<string, Float64Array>, // fields of (T, H)
-  T: number, H: number,
-): NonNullable<Trace['pathDecay']> {
-  const info = cell.pathDecay!;
-  const decay = { kind: info.kind } as Record<string, unknown>;
-  defineLazy(decay, info.product, {
-    whole: () => forgetProduct(forward[info.gate], T, H),
-    fill: (out, from, to) => {
-      const row = Math.floor(from / H), n = to - from, unit = from - row * H;
-      out.fill(1, 0, n);
-      const gate = new Float64Array(n); // (n) one row's range of the gate
-      for (let next = T - 1; next > row; next--) {
-        fieldRange(forward, info.gate, next * H + unit, next * H + unit + n, gate);
-        for (let k = 0; k < n; k++) out[k] = out[k] * gate[k];
-      }
-    },
-  });
-  return decay as unknown as NonNullable<Trace['pathDecay']>;
 }
 
 /**
