@@ -102,7 +102,8 @@ export function valuesAt({ trace, params }: Computed, position: Position): Shown
     const gates: Shown[] = [];
     for (let k = 0; k <= forwardDone; k++) {
       const name = forward[k];
-      if (name === 'z' && !trace.forward.z) {
+      // `in`, not a read: the GRU's z is a lazy gate field (a read would compute all of it)
+      if (name === 'z' && !('z' in trace.forward)) {
         const z = new Float64Array(H + I); // z: (H+I) = [h_{t-1}, x_t]
         z.set(hPrev.data, 0);
         z.set(x.data, H);

@@ -19,7 +19,11 @@ import { fieldRange, fieldValue, isLazyField, isLazyFieldCached } from '../../sr
 import { lstmForward, packLstm } from '../../src/engine/lstm';
 import { computeStackTrace } from '../../src/engine/stackTrace';
 import { packTrace, unpackTrace } from '../../src/engine/traceTransfer';
-import { backwardFields, FORWARD_FIELDS, fieldRow } from '../../src/views/traceFields';
+import { environmentAt, valuesAt } from '../../src/debug/positions';
+import { lastIndex } from '../../src/runtime/cursor';
+import { buildStepDetail } from '../../src/views/chartSnapshot';
+import { normalizeView } from '../../src/protocol/messages';
+import { backwardFields, FORWARD_FIELDS, fieldRow, unitEquation } from '../../src/views/traceFields';
 import { randomSpec } from './helpers/referenceCells';
 import { loadGoldenCases } from './helpers/stackGolden';
 import { caseSpecText } from './helpers/traceCheck';
@@ -214,6 +218,28 @@ describe('lazy trace fields', () => {
     await collect();
     traces.forEach((trace, k) => assert.equal(JSON.stringify(traceToJson(trace)), fresh[k], `${specs[k].name}: the JSON changed`));
   });
+
+  for (const cell of ['lstm', 'gru'] as CellKind[]) {
+    it(`${cell}: the Step path (step payload, tree rows, unit equations, debugger values) computes no whole lazy field`, () => {
+      const spec = singleSpec(cell);
+      const trace = computeTrace(spec);
+      const lazy = lazyFieldsOf(trace);
+      assert.ok(lazy.length > 0);
+      const view = normalizeView({ units: [0, 1, 2], equationUnit: 1 }, trace.hiddenSize, []);
+      const keys = [...FORWARD_FIELDS[cell].map(f => f.key), ...backwardFields(cell).map(f => f.key)];
+      for (const phase of ['forward', 'backward'] as const) {
+        for (let t = 1; t <= trace.T; t++) {
+          buildStepDetail(trace, { phase, t }, view, undefined, { params: spec.params });
+          for (const key of keys) {
+            fieldRow(trace, key, t);
+            for (let j = 0; j < trace.hiddenSize; j++) unitEquation(trace, key, t, j, 4);
+          }
+        }
+      }
+      for (let index = 0; index <= lastIndex(trace.T); index++) environmentAt({ trace, params: spec.params }, { index }, valuesAt({ trace, params: spec.params }, { index }));
+      for (const [record, name] of lazy) assert.ok(!isLazyFieldCached(record, name), `the Step path computed the whole ${name}`);
+    });
+  }
 
   it('fieldRange: a lazy row is a copy (never a view of the whole field), a stored one a view; absent fields are undefined', () => {
     const trace = computeTrace(singleSpec('lstm'));
