@@ -6,9 +6,12 @@
 // gradients on the weights, the inputs, h0 and c0) in a child process answering one run per
 // request, so all three see the same machine load. It prints medians and fastest runs, GFLOP/s with
 // FLOPs = 3·2·4H(H+I)·T (an LSTM) and the ratio engine/PyTorch; it installs nothing and says
-// what it skipped. Then it measures the retained trace of (H, I, T) = (512, 256, 1000): the real
-// heap growth (V8 heap + array buffers, after a forced GC) and the byte sum of the trace's
-// distinct buffers, before and after reading the lazily computed fields. The engine is bundled
+// what it skipped. Then it measures the retained trace of (H, I, T) = (512, 256, 1000), computed
+// here and as the extension host receives it from the worker: the real heap growth (V8 heap +
+// array buffers, after a forced GC) when stored; with the panel open (heatmap snapshot) and a
+// step shown (rows only); with every lazy field read and held; and after reading them and
+// dropping the references (the lazy fields are cached weakly, src/engine/lazyFields.ts), against
+// the 80 MB limit. The engine is bundled
 // from src/engine/index.ts into out/bench/engine.cjs first (the .wat kernels assembled as in
 // the build), so this runs the same code the extension runs.
 // Then, unless --engine-only, the benchmarks in the real VS Code host (code-server): activation,
