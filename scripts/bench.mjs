@@ -262,10 +262,12 @@ function bufferBytes(trace) {
   return bytes;
 }
 
-/** The lazy fields of a trace: the accessors of trace.forward and trace.pathDecay, as [record, name]. */
+/** The lazy fields of a trace: the accessors of its forward and pathDecay records (every layer view's for a stack), as [record, name]. */
 function lazyFields(trace) {
   const fields = [];
-  for (const record of [trace.forward, trace.pathDecay ?? {}]) {
+  const views = trace.stack ? trace.stack.layers.map(layer => layer.trace) : [trace];
+  const records = new Set(views.flatMap(view => [view.forward, view.pathDecay ?? {}]));
+  for (const record of records) {
     for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(record))) {
       if (typeof descriptor.get === 'function') fields.push([record, name]);
     }
@@ -291,7 +293,7 @@ await esbuild.build({
   outfile: viewsOut, bundle: true, platform: 'node', format: 'cjs', target: 'es2022', mainFields: ['module', 'main'], logLevel: 'warning', plugins: [watPlugin],
   stdin: {
     resolveDir: root, loader: 'ts',
-    contents: "export { computeTrace } from './src/engine/trace.ts'; export { buildSnapshot, buildStepDetail } from './src/views/chartSnapshot.ts'; export { fieldRow, unitEquation, FORWARD_FIELDS, backwardFields } from './src/views/traceFields.ts'; export { packTrace, unpackTrace } from './src/engine/traceTransfer.ts';",
+    contents: "export { computeTrace } from './src/engine/trace.ts'; export { parseSpec } from './src/engine/spec/index.ts'; export { buildSnapshot, buildStepDetail } from './src/views/chartSnapshot.ts'; export { fieldRow, unitEquation, FORWARD_FIELDS, backwardFields } from './src/views/traceFields.ts'; export { packTrace, unpackTrace } from './src/engine/traceTransfer.ts';",
   },
 });
 const views = createRequire(import.meta.url)(viewsOut);
@@ -338,10 +340,10 @@ async function growthHolding(make, before) {
   return growth;
 }
 
-function printFigures(title, figures, extra = '') {
-  console.log(`${title}${extra}, limit 80 MB:`);
+function printFigures(title, figures, extra = '', limit = ', limit 80 MB') {
+  console.log(`${title}${extra}${limit}:`);
   console.log(`  stored ${MB(figures.stored)} MB; panel open (heatmap of f) and a step shown ${MB(figures.panel)} MB`);
-  console.log(`  every lazy field (${figures.names.join(', ')}) read and held ${MB(figures.held)} MB; retained after reading them and dropping the references (gc) ${MB(figures.dropped)} MB`);
+  console.log(`  every lazy field (${[...new Set(figures.names)].join(', ')}; ${figures.names.length} in all) read and held ${MB(figures.held)} MB; retained after reading them and dropping the references (gc) ${MB(figures.dropped)} MB`);
 }
 
 {
@@ -354,6 +356,22 @@ function printFigures(title, figures, extra = '') {
   const bytes = bufferBytes(trace);
   const figures = await memoryFigures(trace, before);
   printFigures(`retained trace (H,I,T)=(${H},${I},${T}) [${ms.toFixed(0)} ms], heap growth`, figures, ` (stored buffer sum ${MB(bytes)} MB)`);
+  trace = undefined;
+}
+
+// A stack: two bidirectional LSTM layers (four layer views, each with its own gates and path
+// product) at (256, 128, 500), the same four figures; the panel and the step show layer 0.
+{
+  const [H, I, T] = [256, 128, 500];
+  const inputs = lstmSpec(H, I, T).inputs;
+  const rows = Array.from({ length: T }, (_, t) => Array.from(inputs.subarray(t * I, (t + 1) * I)));
+  const text = JSON.stringify({ cell: 'lstm', inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, init: { seed: 1, scale: 0.1, forgetBias: 1 }, inputs: rows });
+  const { spec, issues } = views.parseSpec(text);
+  if (!spec) throw new Error(`bench: the stack spec does not parse: ${issues.map(issue => issue.message).join('; ')}`);
+  const before = await heapNow();
+  let trace = views.computeTrace(spec);
+  const figures = await memoryFigures(trace, before);
+  printFigures(`stack trace (L=2, bidirectional, H,I,T)=(${H},${I},${T}), heap growth`, figures, '', ' (no limit set)');
   trace = undefined;
 }
 
