@@ -95,16 +95,7 @@ export function fieldRange(
   const entry = lazyByRecord.get(record)?.get(name);
   if (entry) {
     const target = out ?? new Float64Array(to - from);
-    const cached = entry.cache?.deref();
-    if (cached) {
-      target.set(cached.subarray(from, to));
-      return target;
-    }
-    const known = entry.recent.find(range => range.from <= from && to <= range.from + range.values.length);
-    if (known) {
-      target.set(known.values.subarray(from - known.from, to - known.from));
-      return target;
-    }
+    if (knownRange(record, name, from, to, target)) return target;
     entry.field.fill(target, from, to);
     if (!out && to - from > 1) {
       // a row a view asked for (a loop passing its own `out` is not kept), as a copy, so a
@@ -119,6 +110,27 @@ export function fieldRange(
   if (!out) return value.subarray(from, to);
   out.set(value.subarray(from, to));
   return out;
+}
+
+/**
+ * Writes entries [from, to) of lazy field `name` of `record` into `out` when they are at hand
+ * without computing (the cached whole field, or a recent range); false when they are not.
+ */
+export function knownRange(
+  record: object, name: string, from: number, to: number,
+  out: Float64Array, // (to − from)
+): boolean {
+  const entry = lazyByRecord.get(record)?.get(name);
+  if (!entry) return false;
+  const cached = entry.cache?.deref();
+  if (cached) {
+    out.set(cached.subarray(from, to));
+    return true;
+  }
+  const known = entry.recent.find(range => range.from <= from && to <= range.from + range.values.length);
+  if (!known) return false;
+  out.set(known.values.subarray(from - known.from, to - known.from));
+  return true;
 }
 
 /** Entry `index` (flat) of field `name` of `record`, read as fieldRange does; undefined when there is no such field. */

@@ -6,7 +6,7 @@
 // them on the receiving side of a worker. Pure: no I/O.
 
 import { ACTIVATIONS, type CellInfo } from './cells';
-import { defineLazy, fieldRange } from './lazyFields';
+import { defineLazy, fieldRange, knownRange } from './lazyFields';
 import { forgetProduct } from './pathDecay';
 import type { Trace } from './types';
 
@@ -42,10 +42,14 @@ export function lazyForward(
   return forward;
 }
 
+/** How many later rows a path product's row looks for among those at hand before multiplying from row T. */
+const KNOWN_ROWS_SCANNED = 4;
+
 /**
  * The path-decay record with its product as a lazy field over forward[gate] (f or z): row t is
  * gate_{t+1}·…·gate_T (pathDecay.ts). A range of row t alone multiplies the gate's rows T..t+1 in
- * the order forgetProduct does, reading them as ranges too, so no (T, H) field is computed.
+ * the order forgetProduct does, reading them as ranges too, so no (T, H) field is computed; from
+ * a later row already at hand when there is one (stepping backward: one row's work per step).
  */
 export function lazyPathDecay(
   cell: CellInfo,
@@ -58,9 +62,15 @@ export function lazyPathDecay(
     whole: () => forgetProduct(forward[info.gate], T, H),
     fill: (out, from, to) => {
       const row = Math.floor(from / H), n = to - from, unit = from - row * H;
-      out.fill(1, 0, n);
+      // start from the nearest later row at hand (the step the backward cursor just left), else
+      // from the ones of row T: product[t] = product[t+1]·gate[t+1] from there on, in that order
+      let start = T - 1;
+      for (let known = row + 1; known < Math.min(T - 1, row + 1 + KNOWN_ROWS_SCANNED); known++) {
+        if (knownRange(decay, info.product, known * H + unit, known * H + unit + n, out)) { start = known; break; }
+      }
+      if (start === T - 1) out.fill(1, 0, n);
       const gate = new Float64Array(n); // (n) one row's range of the gate
-      for (let next = T - 1; next > row; next--) {
+      for (let next = start; next > row; next--) {
         fieldRange(forward, info.gate, next * H + unit, next * H + unit + n, gate);
         for (let k = 0; k < n; k++) out[k] = out[k] * gate[k];
       }

@@ -99,35 +99,53 @@ function lazyFieldsOf(view: Trace): [Record<string, Float64Array>, string][] {
   return fields;
 }
 
+/** The lazy gates and path product of a single-layer trace against the forward pass's own activations; the same array on every read while held. */
+function checkGates(trace: Trace, spec: Spec, strong: Record<string, Float64Array>, when: string): void {
+  const { T, hiddenSize: H } = spec;
+  const held = Object.keys(strong).map(name => trace.forward[name]);
+  Object.keys(strong).forEach((name, k) => {
+    assert.equal(trace.forward[name], held[k], `${name}: a second read while held computes again (${when})`);
+    assertSameBits(held[k], strong[name], `${name} (${when})`);
+  });
+  const info = CELLS[trace.cell].pathDecay;
+  if (info) assertSameBits((trace.pathDecay as unknown as Record<string, Float64Array>)[info.product], suffixProduct(strong[info.gate], T, H), `${info.product} (${when})`);
+}
+
+/** A stack view's lazy gates against the stack engine's own (strongly computed) gates. */
+function checkStackGates(view: Trace, strong: Record<string, Float64Array>, what: string): void {
+  for (const gate of CELLS[view.cell].gates) assertSameBits(view.forward[gate.name], strong[gate.name], `${what}: ${gate.name}`);
+}
+
+/** Every lazy field of every view: each row alone, then the whole fields, all held until the end (a synchronous frame, so nothing stays held after it). */
+function readEverything(traces: Trace[]): void {
+  const held: Float64Array[] = [];
+  for (const trace of traces) {
+    for (let k = 0; k < layerCount(trace); k++) {
+      const view = layerView(trace, k);
+      for (const [record, field] of lazyFieldsOf(view)) {
+        for (let t = 1; t <= view.T; t++) fieldRange(record, field, (t - 1) * view.hiddenSize, t * view.hiddenSize);
+        held.push(record[field]);
+      }
+    }
+  }
+  assert.ok(held.length > 0);
+}
+
 describe('lazy trace fields', () => {
   for (const cell of CELL_KINDS) {
     it(`${cell}: the gates are the forward pass's own activations, also when computed again after the GC dropped them`, async () => {
       const spec = singleSpec(cell);
       const strong = forwardPassGates(spec);
-      const { T, hiddenSize: H } = spec;
       let trace: Trace | undefined = computeTrace(spec);
       const names = CELLS[cell].gates.map(gate => gate.name);
       assert.deepEqual(names, Object.keys(strong));
       for (const name of names) assert.ok(isLazyField(trace.forward, name), `${name} is lazy`);
-      const productName = CELLS[cell].pathDecay?.product;
-      const productGate = CELLS[cell].pathDecay?.gate;
-      const product = () => (trace!.pathDecay as unknown as Record<string, Float64Array>)[productName!];
-
-      // first read: the same array on every read while it is held, the forward pass's numbers
-      let held: Float64Array[] | undefined = names.map(name => trace!.forward[name]);
-      names.forEach((name, k) => {
-        assert.equal(trace!.forward[name], held![k], `${name}: a second read while held computes again`);
-        assertSameBits(held![k], strong[name], `${name} (first read)`);
-      });
-      if (productName) assertSameBits(product(), suffixProduct(strong[productGate!], T, H), `${productName} (first read)`);
-      held = undefined;
+      // every whole field is read inside checkGates (a synchronous frame), so this async frame
+      // holds none of them across the collection
+      checkGates(trace, spec, strong, 'first read');
       await collect();
-      for (const name of names) assert.ok(!isLazyFieldCached(trace.forward, name), `${name} is still cached once nobody holds it`);
-      if (productName) assert.ok(!isLazyFieldCached(trace.pathDecay!, productName), `${productName} is still cached`);
-
-      // computed again: bit for bit the same
-      for (const name of names) assertSameBits(trace.forward[name], strong[name], `${name} (after the GC dropped it)`);
-      if (productName) assertSameBits(product(), suffixProduct(strong[productGate!], T, H), `${productName} (after the GC dropped it)`);
+      for (const [record, name] of lazyFieldsOf(trace)) assert.ok(!isLazyFieldCached(record, name), `${name} is still cached once nobody holds it`);
+      checkGates(trace, spec, strong, 'after the GC dropped them');
       // and a trace the GC may take whole: nothing else keeps it
       const weakTrace = new WeakRef(trace);
       trace = undefined;
@@ -143,6 +161,16 @@ describe('lazy trace fields', () => {
       checkRows(trace, cell);
       await collect();
       checkRows(trace, cell);
+      // the backward cursor's order, t = T..1: each path-product row starts from the one before
+      const product = CELLS[cell].pathDecay?.product;
+      if (product) {
+        const fresh = computeTrace(spec);
+        const rows = Array.from({ length: spec.T }, (_, k) => fieldRow(fresh, 'pathDecay', spec.T - k)!);
+        assert.ok(!isLazyFieldCached(fresh.pathDecay!, product), 'reading rows computed the whole product');
+        const whole = (fresh.pathDecay as unknown as Record<string, Float64Array>)[product];
+        const H = spec.hiddenSize;
+        rows.forEach((row, k) => assertSameBits(row, whole.subarray((spec.T - 1 - k) * H, (spec.T - k) * H), `${product} row ${spec.T - k}, read backward`));
+      }
     });
   }
 
@@ -160,13 +188,13 @@ describe('lazy trace fields', () => {
           assert.ok(isLazyField(view.forward, gate.name), `${name} view ${k}: ${gate.name} is lazy`);
         }
         checkRows(view, `${name} view ${k}`);
-        for (const gate of CELLS[view.cell].gates) assertSameBits(view.forward[gate.name], strong[k].forward[gate.name], `${name} view ${k}: ${gate.name}`);
+        checkStackGates(view, strong[k].forward, `${name} view ${k}`);
       }
       await collect();
       for (let k = 0; k < layerCount(trace); k++) {
         const view = layerView(trace, k);
         checkRows(view, `${name} view ${k}, after a collection`);
-        for (const gate of CELLS[view.cell].gates) assertSameBits(view.forward[gate.name], strong[k].forward[gate.name], `${name} view ${k}: ${gate.name} computed again`);
+        checkStackGates(view, strong[k].forward, `${name} view ${k}, computed again`);
       }
     }
   });
@@ -204,17 +232,7 @@ describe('lazy trace fields', () => {
     const fresh = specs.map(({ spec }) => JSON.stringify(traceToJson(computeTrace(spec))));
     // rows first (computed alone), then every whole field held, dropped by a collection, JSON last
     const traces = specs.map(({ spec }) => computeTrace(spec));
-    let held: Float64Array[] | undefined = [];
-    for (const trace of traces) {
-      for (let k = 0; k < layerCount(trace); k++) {
-        const view = layerView(trace, k);
-        for (const [record, field] of lazyFieldsOf(view)) {
-          for (let t = 1; t <= view.T; t++) fieldRange(record, field, (t - 1) * view.hiddenSize, t * view.hiddenSize);
-          held.push(record[field]);
-        }
-      }
-    }
-    held = undefined;
+    readEverything(traces);
     await collect();
     traces.forEach((trace, k) => assert.equal(JSON.stringify(traceToJson(trace)), fresh[k], `${specs[k].name}: the JSON changed`));
   });
@@ -263,7 +281,8 @@ describe('lazy trace fields', () => {
  */
 function checkRows(view: Trace, what: string): void {
   const { T, hiddenSize: H } = view;
-  const lazy = lazyFieldsOf(view);
+  // the fields not cached before (a collection may leave one cached: the check is for them)
+  const lazy = lazyFieldsOf(view).filter(([record, name]) => !isLazyFieldCached(record, name));
   const keys = [...new Set([...CELLS[view.cell].forward, ...FORWARD_FIELDS[view.cell].map(f => f.key), ...backwardFields(view.cell).map(f => f.key), ...Object.keys(view.backward.perStep)])];
   const rows = new Map<string, Float64Array[]>();
   const values = new Map<string, number[]>();
