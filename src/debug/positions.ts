@@ -3,7 +3,8 @@
 // equation inside the step that Step Into reached; the values known there, grouped into the
 // scopes Gates, States, Gradients and Parameters; and the evaluate language's environment over
 // them. Pure: no DAP and no VS Code, so the adapter and the tests share it. Every value is a view
-// (subarray) into the trace or the spec's parameters, never a copy, so H = 512 costs nothing.
+// (subarray) into the trace or the spec's parameters, so H = 512 costs nothing; a lazy gate's or
+// the path product's row is computed for the step alone (engine/lazyFields.ts), H numbers.
 
 import { CELLS, type CellInfo } from '../engine/cells';
 import { fieldRange } from '../engine/lazyFields';

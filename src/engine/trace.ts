@@ -5,10 +5,10 @@
 // first non-finite value.
 // Memory: per-step fields are subarrays of the cells' gate-major buffers. Fields that are a
 // cheap function of stored ones (the gate activations f i g o / r z n, and the path products)
-// are lazy fields (lazyFields.ts, lazyRecords.ts): computed on read, cached only weakly, and readable a row at a
-// time without the whole field, so the retained trace of (512, 256, 1000) stays under 80 MB
-// whatever the views have read; every read gives exactly the numbers the forward pass used.
-// No I/O here.
+// are lazy fields (lazyFields.ts, lazyRecords.ts): computed on read, cached only weakly, and
+// readable a row at a time without the whole field, so the retained trace of (512, 256, 1000)
+// stays under 80 MB whatever the views have read; every read gives exactly the numbers the
+// forward pass used. No I/O here.
 
 import { CELLS, type CellInfo } from './cells';
 import { firstNonFinite } from './kernels';
