@@ -6,9 +6,12 @@
 // gradients on the weights, the inputs, h0 and c0) in a child process answering one run per
 // request, so all three see the same machine load. It prints medians and fastest runs, GFLOP/s with
 // FLOPs = 3·2·4H(H+I)·T (an LSTM) and the ratio engine/PyTorch; it installs nothing and says
-// what it skipped. Then it measures the retained trace of (H, I, T) = (512, 256, 1000): the real
-// heap growth (V8 heap + array buffers, after a forced GC) and the byte sum of the trace's
-// distinct buffers, before and after reading the lazily computed fields. The engine is bundled
+// what it skipped. Then it measures the retained trace of (H, I, T) = (512, 256, 1000), computed
+// here and as the extension host receives it from the worker: the real heap growth (V8 heap +
+// array buffers, after a forced GC) when stored; with the panel open (heatmap snapshot) and a
+// step shown (rows only); with every lazy field read and held; and after reading them and
+// dropping the references (the lazy fields are cached weakly, src/engine/lazyFields.ts), against
+// the 80 MB limit. The engine is bundled
 // from src/engine/index.ts into out/bench/engine.cjs first (the .wat kernels assembled as in
 // the build), so this runs the same code the extension runs.
 // Then, unless --engine-only, the benchmarks in the real VS Code host (code-server): activation,
@@ -16,7 +19,8 @@
 // latency a user sees in the workbench (test/e2e/extension.e2e.mjs with LSTM_BENCH=1), and the
 // chart panel at T = 1000, H = 512 (scripts/benchChartPanel.mjs). Each prints its figures.
 // Then (unless --one-core) the engine on one core against two (benchTwoCores), with PyTorch.
-// Usage: node scripts/bench.mjs [--runs N] [--quick] [--engine-only] [--no-torch] [--one-core]
+// --memory-only prints the memory figures alone (no speed runs, no host benches, no training).
+// Usage: node scripts/bench.mjs [--runs N] [--quick] [--engine-only] [--no-torch] [--one-core] [--memory-only]
 import * as esbuild from 'esbuild';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -42,6 +46,7 @@ const engine = createRequire(import.meta.url)(outfile);
 const argRuns = process.argv.indexOf('--runs');
 const RUNS = argRuns > 0 ? Number(process.argv[argRuns + 1]) : 5;
 const quick = process.argv.includes('--quick');
+const memoryOnly = process.argv.includes('--memory-only');
 
 /** A deterministic LSTM spec: init weights (seed 1, scale 0.1, forgetBias 1), inputs in [-1, 1]. */
 function lstmSpec(H, I, T) {
@@ -129,49 +134,54 @@ function engineRun(backend, spec) {
   return performance.now() - start;
 }
 
-const backends = ['wasm', 'js'];
-if (engine.setKernelBackend('wasm') !== 'wasm') {
-  console.log('WebAssembly SIMD kernels unavailable here: skipping the wasm column');
-  backends.shift();
-}
-const torch = await startTorch();
-console.log(`engine bench: forward + BPTT (computeTrace), median of ${RUNS} interleaved runs after warm-up, FLOPs = 3*2*4H(H+I)*T`);
-console.log('each column: median ms (fastest run ms), GFLOP/s of the median; ratios: median/median (fastest/fastest)');
-const head = ['(H,I,T)'.padEnd(16), ...backends.map(b => `${b} ms`.padStart(19) + '  GF/s'), ...(torch ? ['torch ms'.padStart(19), ...backends.map(b => `${b}/torch`.padStart(13))] : [])];
-console.log(head.join('  '));
-const sizes = quick ? [[32, 16, 100], [256, 128, 500]] : [[32, 16, 100], [128, 64, 200], [256, 128, 500], [512, 256, 100], [512, 256, 1000]];
-for (const [H, I, T] of sizes) {
-  const spec = lstmSpec(H, I, T);
-  // warm up until V8 has optimised the kernels: small sizes need many calls, large ones one
-  for (const backend of backends) {
-    for (let warm = 0, spent = 0; warm < 30 && (warm < 2 || spent < 300); warm++) spent += engineRun(backend, spec);
+if (!memoryOnly) await benchSpeed();
+
+// ---- forward + BPTT against PyTorch, then one core against two ----
+async function benchSpeed() {
+  const backends = ['wasm', 'js'];
+  if (engine.setKernelBackend('wasm') !== 'wasm') {
+    console.log('WebAssembly SIMD kernels unavailable here: skipping the wasm column');
+    backends.shift();
   }
-  if (torch) for (let warm = 0, spent = 0; warm < 30 && (warm < 2 || spent < 300); warm++) spent += await torch.run(H, I, T);
-  const times = Object.fromEntries([...backends, 'torch'].map(b => [b, []]));
-  for (let r = 0; r < RUNS; r++) {
-    const order = r % 2 === 0 ? backends : [...backends].reverse();
-    for (const backend of order) {
-      gc();
-      times[backend].push(engineRun(backend, spec));
-    }
-    if (torch) times.torch.push(await torch.run(H, I, T));
-  }
-  const flops = 3 * 2 * 4 * H * (H + I) * T;
-  const cells = [`(${H},${I},${T})`.padEnd(16)];
-  const fastest = values => Math.min(...values);
-  const msCell = values => `${median(values).toFixed(2)} (${fastest(values).toFixed(2)})`.padStart(19);
-  for (const backend of backends) cells.push(msCell(times[backend]) + (flops / (median(times[backend]) * 1e6)).toFixed(2).padStart(6));
-  if (torch) {
-    cells.push(msCell(times.torch));
+  const torch = await startTorch();
+  console.log(`engine bench: forward + BPTT (computeTrace), median of ${RUNS} interleaved runs after warm-up, FLOPs = 3*2*4H(H+I)*T`);
+  console.log('each column: median ms (fastest run ms), GFLOP/s of the median; ratios: median/median (fastest/fastest)');
+  const head = ['(H,I,T)'.padEnd(16), ...backends.map(b => `${b} ms`.padStart(19) + '  GF/s'), ...(torch ? ['torch ms'.padStart(19), ...backends.map(b => `${b}/torch`.padStart(13))] : [])];
+  console.log(head.join('  '));
+  const sizes = quick ? [[32, 16, 100], [256, 128, 500]] : [[32, 16, 100], [128, 64, 200], [256, 128, 500], [512, 256, 100], [512, 256, 1000]];
+  for (const [H, I, T] of sizes) {
+    const spec = lstmSpec(H, I, T);
+    // warm up until V8 has optimised the kernels: small sizes need many calls, large ones one
     for (const backend of backends) {
-      cells.push(`${(median(times[backend]) / median(times.torch)).toFixed(2)} (${(fastest(times[backend]) / fastest(times.torch)).toFixed(2)})`.padStart(13));
+      for (let warm = 0, spent = 0; warm < 30 && (warm < 2 || spent < 300); warm++) spent += engineRun(backend, spec);
     }
+    if (torch) for (let warm = 0, spent = 0; warm < 30 && (warm < 2 || spent < 300); warm++) spent += await torch.run(H, I, T);
+    const times = Object.fromEntries([...backends, 'torch'].map(b => [b, []]));
+    for (let r = 0; r < RUNS; r++) {
+      const order = r % 2 === 0 ? backends : [...backends].reverse();
+      for (const backend of order) {
+        gc();
+        times[backend].push(engineRun(backend, spec));
+      }
+      if (torch) times.torch.push(await torch.run(H, I, T));
+    }
+    const flops = 3 * 2 * 4 * H * (H + I) * T;
+    const cells = [`(${H},${I},${T})`.padEnd(16)];
+    const fastest = values => Math.min(...values);
+    const msCell = values => `${median(values).toFixed(2)} (${fastest(values).toFixed(2)})`.padStart(19);
+    for (const backend of backends) cells.push(msCell(times[backend]) + (flops / (median(times[backend]) * 1e6)).toFixed(2).padStart(6));
+    if (torch) {
+      cells.push(msCell(times.torch));
+      for (const backend of backends) {
+        cells.push(`${(median(times[backend]) / median(times.torch)).toFixed(2)} (${(fastest(times[backend]) / fastest(times.torch)).toFixed(2)})`.padStart(13));
+      }
+    }
+    console.log(cells.join('  '));
   }
-  console.log(cells.join('  '));
+  torch?.close();
+  engine.setKernelBackend('wasm');
+  if (!process.argv.includes('--one-core')) await benchTwoCores();
 }
-torch?.close();
-engine.setKernelBackend('wasm');
-if (!process.argv.includes('--one-core')) await benchTwoCores();
 
 // ---- one core against two (src/engine/parallel.ts, src/parallelHost.ts) ----
 /**
@@ -252,8 +262,22 @@ function bufferBytes(trace) {
   return bytes;
 }
 
-// after a turn of the event loop: a WeakRef's target (the WebAssembly kernels hold the last gemv
-// matrix weakly) stays alive until the current job ends, as in the extension host between messages
+/** The lazy fields of a trace: the accessors of its forward and pathDecay records (every layer view's for a stack), as [record, name]. */
+function lazyFields(trace) {
+  const fields = [];
+  const views = trace.stack ? trace.stack.layers.map(layer => layer.trace) : [trace];
+  const records = new Set(views.flatMap(view => [view.forward, view.pathDecay ?? {}]));
+  for (const record of records) {
+    for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(record))) {
+      if (typeof descriptor.get === 'function') fields.push([record, name]);
+    }
+  }
+  return fields;
+}
+
+// after a turn of the event loop: a WeakRef's target (the lazy fields' caches, and the
+// WebAssembly kernels' last gemv matrix) stays alive until the current job ends, as in the
+// extension host between messages
 const heapNow = async () => {
   await new Promise(resolve => setTimeout(resolve, 0));
   gc(); gc();
@@ -261,60 +285,126 @@ const heapNow = async () => {
   return m.heapUsed + m.arrayBuffers;
 };
 
+// The views' side of the Step path and the panel, bundled with their own copy of the engine
+// (one bundle, so the trace and the views share the lazy fields' bookkeeping): the heatmap
+// snapshot (reads a whole field), the step's payload and the tree's rows (rows only).
+const viewsOut = path.join(root, 'out/bench/views.cjs');
+await esbuild.build({
+  outfile: viewsOut, bundle: true, platform: 'node', format: 'cjs', target: 'es2022', mainFields: ['module', 'main'], logLevel: 'warning', plugins: [watPlugin],
+  stdin: {
+    resolveDir: root, loader: 'ts',
+    contents: "export { computeTrace } from './src/engine/trace.ts'; export { parseSpec } from './src/engine/spec/index.ts'; export { buildSnapshot, buildStepDetail } from './src/views/chartSnapshot.ts'; export { fieldRow, unitEquation, FORWARD_FIELDS, backwardFields } from './src/views/traceFields.ts'; export { packTrace, unpackTrace } from './src/engine/traceTransfer.ts';",
+  },
+});
+const views = createRequire(import.meta.url)(viewsOut);
+const MB = n => (n / 1e6).toFixed(1);
+const MEMORY_SIZE = [512, 256, 1000];
+
+/**
+ * The realistic case: the panel is open on the heatmap of f (its snapshot built and kept, the
+ * whole field read once) and a step is shown (the step's payload, every row the tree and the
+ * hovers print, and one unit's equations), at the middle of the backward pass.
+ */
+function panelAndStep(trace) {
+  const t = Math.ceil(trace.T / 2);
+  const cursor = { phase: 'backward', t };
+  const view = { gateView: 'heatmap', heatmapField: 'f', units: [0, 1, 2, 3], equationUnit: 0 };
+  const snapshot = views.buildSnapshot({ trace, cursor, view, fileName: 'bench.lstm.json' });
+  const detail = views.buildStepDetail(trace, cursor, snapshot.view);
+  const keys = [...views.FORWARD_FIELDS[trace.cell].map(f => f.key), ...views.backwardFields(trace.cell).map(f => f.key)];
+  const rows = keys.map(key => views.fieldRow(trace, key, t));
+  const equations = keys.map(key => views.unitEquation(trace, key, t, 0, 4));
+  return { snapshot, detail, rows, equations };
+}
+
+/**
+ * The four figures of one trace, as heap growth over `before`: stored; the panel open and a step
+ * shown (the realistic case, first, on a trace whose lazy fields nobody has read yet); every lazy
+ * field read and held; and retained after reading them and dropping the references.
+ */
+async function memoryFigures(trace, before) {
+  const fields = lazyFields(trace);
+  const names = fields.map(([, name]) => name);
+  const stored = (await heapNow()) - before;
+  const panel = await growthHolding(() => panelAndStep(trace), before);
+  const held = await growthHolding(() => fields.map(([record, name]) => record[name]), before);
+  const dropped = (await heapNow()) - before;
+  return { stored, held, dropped, panel, names };
+}
+
+/** Heap growth over `before` while what `make` returns is held; dropped afterwards. */
+async function growthHolding(make, before) {
+  const holder = { value: make() };
+  const growth = (await heapNow()) - before;
+  holder.value = undefined;
+  return growth;
+}
+
+function printFigures(title, figures, extra = '', limit = ', limit 80 MB') {
+  console.log(`${title}${extra}${limit}:`);
+  console.log(`  stored ${MB(figures.stored)} MB; panel open (heatmap of f) and a step shown ${MB(figures.panel)} MB`);
+  console.log(`  every lazy field (${[...new Set(figures.names)].join(', ')}; ${figures.names.length} in all) read and held ${MB(figures.held)} MB; retained after reading them and dropping the references (gc) ${MB(figures.dropped)} MB`);
+}
+
 {
-  const [H, I, T] = [512, 256, 1000];
+  const [H, I, T] = MEMORY_SIZE;
   const spec = lstmSpec(H, I, T);
   const before = await heapNow();
   const start = performance.now();
-  let trace = engine.computeTrace(spec);
+  let trace = views.computeTrace(spec);
   const ms = performance.now() - start;
-  const retained = (await heapNow()) - before;
   const bytes = bufferBytes(trace);
-  const MB = n => (n / 1e6).toFixed(1);
-  console.log(`retained trace (H,I,T)=(${H},${I},${T}) [${ms.toFixed(0)} ms]: heap growth ${MB(retained)} MB, buffer sum ${MB(bytes)} MB (limit 80 MB)`);
-  for (const field of Object.keys(trace.forward)) void trace.forward[field];
-  if (trace.pathDecay) void Object.values(trace.pathDecay);
-  const readAll = (await heapNow()) - before;
-  console.log(`  after reading the lazy fields (f, i, g, o, forgetProduct): heap growth ${MB(readAll)} MB, buffer sum ${MB(bufferBytes(trace))} MB`);
+  const figures = await memoryFigures(trace, before);
+  printFigures(`retained trace (H,I,T)=(${H},${I},${T}) [${ms.toFixed(0)} ms], heap growth`, figures, ` (stored buffer sum ${MB(bytes)} MB)`);
+  trace = undefined;
+}
+
+// A stack: two bidirectional LSTM layers (four layer views, each with its own gates and path
+// product) at (256, 128, 500), the same four figures; the panel and the step show layer 0.
+{
+  const [H, I, T] = [256, 128, 500];
+  const inputs = lstmSpec(H, I, T).inputs;
+  const rows = Array.from({ length: T }, (_, t) => Array.from(inputs.subarray(t * I, (t + 1) * I)));
+  const text = JSON.stringify({ cell: 'lstm', inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, init: { seed: 1, scale: 0.1, forgetBias: 1 }, inputs: rows });
+  const { spec, issues } = views.parseSpec(text);
+  if (!spec) throw new Error(`bench: the stack spec does not parse: ${issues.map(issue => issue.message).join('; ')}`);
+  const before = await heapNow();
+  let trace = views.computeTrace(spec);
+  const figures = await memoryFigures(trace, before);
+  printFigures(`stack trace (L=2, bidirectional, H,I,T)=(${H},${I},${T}), heap growth`, figures, '', ' (no limit set)');
   trace = undefined;
 }
 
 // What the extension host keeps for an open spec at (512, 256, 1000) whose trace came from the
 // worker: the trace packed there (lazy gate fields left out), moved through a MessageChannel
 // with its buffers transferred (as worker_threads does), unpacked with its lazy fields
-// re-attached; then with those fields read; then with the session's parsed spec next to it.
-// A copy made on the way (a buffer cloned instead of transferred) shows here as extra growth.
+// re-attached; the same four figures as above, counted from before the packed trace arrived
+// (its transferred buffers included). A copy made on the way (a buffer cloned instead of
+// transferred) shows here as extra growth.
 async function hostRetainedMemory() {
-  const transferOut = path.join(root, 'out/bench/transfer.cjs');
-  await esbuild.build({
-    entryPoints: [path.join(root, 'src/engine/traceTransfer.ts')], outfile: transferOut, mainFields: ['module', 'main'], bundle: true, platform: 'node', format: 'cjs', target: 'es2022', logLevel: 'warning', plugins: [watPlugin],
-  });
-  const { packTrace, unpackTrace } = createRequire(import.meta.url)(transferOut);
   const { MessageChannel } = await import('node:worker_threads');
-  const [H, I, T] = [512, 256, 1000];
-  const MB = n => (n / 1e6).toFixed(1);
+  const [H, I, T] = MEMORY_SIZE;
   let spec = lstmSpec(H, I, T);
   const { port1, port2 } = new MessageChannel();
   const received = new Promise(resolve => port2.once('message', resolve));
   {
-    const { plain, buffers } = packTrace(engine.computeTrace(spec));
+    const { plain, buffers } = views.packTrace(views.computeTrace(spec));
     port1.postMessage(plain, buffers);
   }
-  const packed = await received;
+  let packed = await received;
   port1.close(); port2.close();
-  const before = await heapNow();
-  let trace = unpackTrace(packed);
-  const base = await heapNow();
-  // growth relative to the moment the packed trace arrived (its buffers are already counted)
-  const held = (await heapNow()) - before + bufferBytes(trace);
-  for (const field of Object.keys(trace.forward)) void trace.forward[field];
-  if (trace.pathDecay) void Object.values(trace.pathDecay);
-  const read = (await heapNow()) - base + bufferBytes(packed.trace);
+  // the packed trace's buffers were allocated before `before`: add them back
+  const arrivedBytes = bufferBytes(packed.trace);
+  const before = (await heapNow()) - arrivedBytes;
+  let trace = views.unpackTrace(packed);
+  packed = undefined;
+  const figures = await memoryFigures(trace, before);
   const specBytes = Object.values(spec.params).reduce((n, a) => n + a.byteLength, 0) + spec.inputs.byteLength + spec.h0.byteLength + spec.c0.byteLength;
-  console.log(`host-side trace from the worker (H,I,T)=(${H},${I},${T}): ${MB(held)} MB as received, ${MB(read)} MB with the lazy fields read (limit 80 MB); the session's spec adds ${MB(specBytes)} MB`);
+  printFigures(`host-side trace from the worker (H,I,T)=(${H},${I},${T}), heap growth`, figures, ` (the session's spec adds ${MB(specBytes)} MB)`);
   trace = undefined; spec = undefined;
 }
 await hostRetainedMemory();
+if (memoryOnly) process.exit(0);
 
 if (!process.argv.includes('--engine-only')) {
   const run = (title, args, env = {}) => {

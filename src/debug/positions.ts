@@ -3,9 +3,11 @@
 // equation inside the step that Step Into reached; the values known there, grouped into the
 // scopes Gates, States, Gradients and Parameters; and the evaluate language's environment over
 // them. Pure: no DAP and no VS Code, so the adapter and the tests share it. Every value is a view
-// (subarray) into the trace or the spec's parameters, never a copy, so H = 512 costs nothing.
+// (subarray) into the trace or the spec's parameters, so H = 512 costs nothing; a lazy gate's or
+// the path product's row is computed for the step alone (engine/lazyFields.ts), H numbers.
 
 import { CELLS, type CellInfo } from '../engine/cells';
+import { fieldRange } from '../engine/lazyFields';
 import type { Spec, Trace } from '../engine/types';
 import { cursorAt, lastIndex, type Cursor } from '../runtime/cursor';
 import { matrix, vector, type Environment, type Value } from './expression';
@@ -101,16 +103,18 @@ export function valuesAt({ trace, params }: Computed, position: Position): Shown
     const gates: Shown[] = [];
     for (let k = 0; k <= forwardDone; k++) {
       const name = forward[k];
-      if (name === 'z' && !trace.forward.z) {
+      // `in`, not a read: the GRU's z is a lazy gate field (a read would compute all of it)
+      if (name === 'z' && !('z' in trace.forward)) {
         const z = new Float64Array(H + I); // z: (H+I) = [h_{t-1}, x_t]
         z.set(hPrev.data, 0);
         z.set(x.data, H);
         push('z', 'States', vector(z));
         continue;
       }
-      const field = trace.forward[name];
-      if (!field) continue;
-      const shown: Shown = { name, label: name, scope: scopeOfField(name), value: row(field, H, t) };
+      // the step's row only: a lazy gate is computed for this row, not as a whole (T, H) field
+      const values = fieldRange(trace.forward, name, (t - 1) * H, t * H);
+      if (!values) continue;
+      const shown: Shown = { name, label: name, scope: scopeOfField(name), value: vector(values) };
       if (shown.scope === 'Gates') gates.push(shown); else out.push(shown);
     }
     out.unshift(...gates);
@@ -123,8 +127,8 @@ export function valuesAt({ trace, params }: Computed, position: Position): Shown
         if (field) push(name, 'Gradients', row(field, name === 'dL_dx' ? I : H, t));
       }
       if (position.micro === undefined && trace.pathDecay && cell.pathDecay) {
-        const product = trace.pathDecay.kind === 'cellPathDecay' ? trace.pathDecay.forgetProduct : trace.pathDecay.zProduct;
-        push(cell.pathDecay.product, 'Gradients', row(product, H, t), cell.pathDecay.label);
+        const product = fieldRange(trace.pathDecay, cell.pathDecay.product, (t - 1) * H, t * H);
+        if (product) push(cell.pathDecay.product, 'Gradients', vector(product), cell.pathDecay.label);
       }
     }
   }

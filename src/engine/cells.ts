@@ -20,6 +20,7 @@
 
 import { runGru, runLstm, runRnn } from './cellRuns';
 import { sigmoidArray, tanhArray } from './kernels';
+import { fieldValue } from './lazyFields';
 import type { Spec, Trace } from './types';
 
 /** out[k] = activation(inp[k]) for k < n; out, inp: (n). */
@@ -263,9 +264,10 @@ export function stepValues(trace: Trace, t: number, unit: number): StepValues {
       if (field === 'c' && CELLS[trace.cell].hasCellState) return trace.source.c0[unit] ?? NaN;
       return NaN;
     }
-    const values = trace.forward[field] ?? trace.backward.perStep[field]; // (T, H)
-    if (!values || step < 1 || step > trace.T || unit < 0 || unit >= H) return NaN;
-    return values[(step - 1) * H + unit];
+    if (step < 1 || step > trace.T || unit < 0 || unit >= H) return NaN;
+    // one entry, so a lazy gate is computed for this unit alone (lazyFields.ts)
+    const index = (step - 1) * H + unit; // in a (T, H) field
+    return fieldValue(trace.forward, field, index) ?? fieldValue(trace.backward.perStep, field, index) ?? NaN;
   };
 }
 

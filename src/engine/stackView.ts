@@ -7,10 +7,12 @@
 // Also here: frameworkGrads under the spec's framework names, and mapped onto a model file's own
 // layout (Spec.framework.layout, a gather built by src/runtime/specLoader.ts). No I/O.
 
+import { CELLS } from './cells';
 import { comparisonRnn } from './cellRuns';
 import { frameworkGrads as pytorchGrads, type NamedTensor } from './framework';
 import { GATHER_STRIDE, type FileLayout } from './spec/files';
 import { packGru } from './gru';
+import { lazyForward } from './lazyRecords';
 import { packLstm } from './lstm';
 import { packRnn, type RnnParams } from './rnn';
 import { directionCount, reverseRows, type StackConfig, type StackEntryGrads } from './stack';
@@ -110,7 +112,9 @@ export function computeStackSpecTrace(spec: Spec): Trace {
     const c0 = config.cell === 'lstm' || config.cell === 'lstm_peephole' ? stackSpec.c0.slice(e * H, (e + 1) * H) : zeros.slice();
     const view: Trace = {
       cell: config.cell, inputSize: I, hiddenSize: H, T,
-      forward: entry.forward,
+      // the gates as lazy fields over the stored pre-activations, as for a single layer
+      // (lazyRecords.ts): the entry's computed gate arrays are not kept
+      forward: lazyForward(CELLS[config.cell], name => entry.forward[name]),
       loss,
       backward: entryBackward(entry.backward),
       vanillaRNN: entryComparison(config, stackSpec.params.entries[e], input, I, h0, T, reversed),

@@ -4,13 +4,15 @@
 // vanilla-RNN comparison, keeps the inputs it was computed from (trace.source), and reports the
 // first non-finite value.
 // Memory: per-step fields are subarrays of the cells' gate-major buffers. Fields that are a
-// cheap elementwise function of stored ones (the gate activations f i g o / r z n, and the path
-// products) are lazy, memoised getters, so the retained trace of (512, 256, 1000) stays under
-// 80 MB; reading them gives exactly the numbers the forward pass used. No I/O here.
+// cheap function of stored ones (the gate activations f i g o / r z n, and the path products)
+// are lazy fields (lazyFields.ts, lazyRecords.ts): computed on read, cached only weakly, and
+// readable a row at a time without the whole field, so the retained trace of (512, 256, 1000)
+// stays under 80 MB whatever the views have read; every read gives exactly the numbers the
+// forward pass used. No I/O here.
 
-import { ACTIVATIONS, CELLS, type CellInfo } from './cells';
+import { CELLS, type CellInfo } from './cells';
 import { firstNonFinite } from './kernels';
-import { forgetProduct } from './pathDecay';
+import { lazyForward, lazyPathDecay } from './lazyRecords';
 import { computeStackSpecTrace, namedGrads } from './stackView';
 import type { LossSpec, NonFiniteReport, Spec, Trace } from './types';
 
@@ -96,22 +98,6 @@ function slotView(
   return buffer.subarray(slot * T * H, (slot + 1) * T * H);
 }
 
-/** Defines an enumerable getter that computes the field on first read and then keeps it. */
-export function defineLazy(
-  target: object, // holds (T, H) fields: Trace.forward, Trace.pathDecay
-  name: string, compute: () => Float64Array,
-): void {
-  Object.defineProperty(target, name, {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      const value = compute();
-      Object.defineProperty(target, name, { value, enumerable: true, configurable: true, writable: true });
-      return value;
-    },
-  });
-}
-
 /**
  * The forward record of a cell in JSON order: the pre-activation slots of the gate-major buffer
  * (slots, T, H) as views, each gate's activation as a lazy field computed from its slot with the
@@ -130,46 +116,6 @@ export function forwardRecord(
     views[name] = slotView(preact, slot, T, H);
   });
   return lazyForward(cell, name => views[name] ?? states[name]);
-}
-
-/**
- * The forward record in JSON order from the stored fields (`stored(name)`), with the cell's gates
- * as lazy getters over their stored pre-activations (only those in `lazy`, when given; the others
- * are read from `stored` too). Shared with traceTransfer.ts, which rebuilds the same getters on
- * the receiving side of a worker.
- */
-export function lazyForward(
-  cell: CellInfo, stored: (name: string) => Float64Array | undefined, lazy?: ReadonlySet<string>,
-): Record<string, Float64Array> {
-  const forward = {} as Record<string, Float64Array>;
-  for (const name of cell.forward) {
-    const gate = cell.gates.find(g => g.name === name);
-    if (gate && (!lazy || lazy.has(name))) {
-      const source = stored(gate.preact)!; // (T, H)
-      const activation = ACTIVATIONS[gate.fn].array;
-      defineLazy(forward, name, () => {
-        const out = new Float64Array(source.length); // (T, H)
-        activation(out, source, source.length);
-        return out;
-      });
-    } else {
-      const value = stored(name);
-      if (value) forward[name] = value;
-    }
-  }
-  return forward;
-}
-
-/** The path-decay record with its product as a lazy field over forward[gate] (f or z). */
-export function lazyPathDecay(
-  cell: CellInfo,
-  forward: Record<string, Float64Array>, // fields of (T, H)
-  T: number, H: number,
-): NonNullable<Trace['pathDecay']> {
-  const info = cell.pathDecay!;
-  const decay = { kind: info.kind } as Record<string, unknown>;
-  defineLazy(decay, info.product, () => forgetProduct(forward[info.gate], T, H));
-  return decay as unknown as NonNullable<Trace['pathDecay']>;
 }
 
 /**

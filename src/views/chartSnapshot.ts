@@ -13,6 +13,7 @@ import {
   Series, Snapshot, StepDetail, ViewOptions, WhatIfTarget, normalizeView,
 } from '../protocol/messages';
 import { formatNumber } from '../engine/format';
+import { fieldValue } from '../engine/lazyFields';
 import { rowMeans, rowNorms } from '../engine/kernels';
 import { describeCursor } from '../runtime/cursor';
 
@@ -333,8 +334,9 @@ export function buildEquations(trace: Trace, cursor: CursorState, unit: number, 
   lines.push(`backward, unit ${u}: dL/dh_${t} = ${fmt(v('dL_dh'))}  (${source})`);
   for (const equation of cell.backwardEquations(v, t, T, fmt)) lines.push(`${equation.lhs} = ${equation.rhs}`);
   const decay = cell.pathDecay;
-  const product = decay && trace.pathDecay?.kind === decay.kind ? (trace.pathDecay as unknown as Record<string, Float64Array>)[decay.product] : undefined;
-  if (decay && product) lines.push(`${decay.pathName}: ${decay.label} = ${productRange(decay.gate, t, T)} = ${fmt(product[(t - 1) * H + u])}`);
+  // one entry of the lazy product (engine/lazyFields.ts), not the whole (T, H) field
+  const product = decay && trace.pathDecay?.kind === decay.kind ? fieldValue(trace.pathDecay, decay.product, (t - 1) * H + u) : undefined;
+  if (decay && product !== undefined) lines.push(`${decay.pathName}: ${decay.label} = ${productRange(decay.gate, t, T)} = ${fmt(product)}`);
   return lines;
 }
 

@@ -6,6 +6,7 @@
 import { ACTIVATIONS, activationOf, atStep, CELLS, numeric, stepValues, symbolic, type CellInfo } from '../engine/cells';
 import { analyzeTrace, type TraceAnalytics } from '../engine/analytics';
 import { formatNumber } from '../engine/format';
+import { fieldRange } from '../engine/lazyFields';
 import { parameterCount as engineParameterCount } from '../engine/spec';
 import type { CellKind, Spec, Trace } from '../engine/types';
 import type { Cursor } from '../runtime/cursor';
@@ -65,12 +66,20 @@ export function fieldArray(trace: Trace, key: string): Float64Array | undefined 
   return trace.forward[key] ?? trace.backward.perStep[key];
 }
 
-/** Step t's row (H) of a field. */
+/**
+ * Step t's row (H) of a field, without computing a whole lazy field (a gate, the path product):
+ * such a row is a copy, from the cached whole field when it is alive, else computed from its
+ * stored row (lazyFields.ts); a stored field's row is a view.
+ */
 export function fieldRow(trace: Trace, key: string, t: number): Float64Array | undefined {
-  const values = fieldArray(trace, key);
-  if (!values || t < 1 || t > trace.T) return undefined;
+  if (t < 1 || t > trace.T) return undefined;
   const H = trace.hiddenSize;
-  return values.subarray((t - 1) * H, t * H);
+  const from = (t - 1) * H, to = t * H;
+  if (key === 'pathDecay') {
+    const product = CELLS[trace.cell].pathDecay?.product;
+    return product ? fieldRange(trace.pathDecay, product, from, to) : undefined;
+  }
+  return fieldRange(trace.forward, key, from, to) ?? fieldRange(trace.backward.perStep, key, from, to);
 }
 
 /** Has the cursor computed step t's forward values? (all steps, once in the backward phase) */
