@@ -12,7 +12,7 @@
 // scan of every pre-activation, ~100 ms at (512, 256, 1000)) is computed here too.
 
 import { parentPort } from 'node:worker_threads';
-import { parseSpec } from './engine/specParse';
+import { parseSpec, type TextShape } from './engine/specParse';
 import { computeTrace } from './engine/trace';
 import { PackedTrace, packTrace, storedBuffers } from './engine/traceTransfer';
 import type { Spec, SpecIssue } from './engine/types';
@@ -30,7 +30,8 @@ export type TraceWorkerResponse =
   /** `saturation`: the States view's saturated-gates figure, a scan of every pre-activation done here */
   | { ok: true; kind: 'trace'; trace: PackedTrace; saturation: SaturationReport; ms: number }
   /** `specId` names the worker's copy of `spec`, for a trace job on the same thread */
-  | { ok: true; kind: 'parse'; spec?: Spec; specId?: number; issues: SpecIssue[]; inputRowEnds: number[]; ms: number }
+  /** `textShape`: the text's keys and arrays without its numbers, for the host's what-if rules instead of a second parse */
+  | { ok: true; kind: 'parse'; spec?: Spec; specId?: number; issues: SpecIssue[]; inputRowEnds: number[]; textShape?: TextShape; ms: number }
   | { ok: false; message: string; missing?: boolean };
 
 /** The specs parsed here, by id, until a trace job takes them; only the last few are kept. */
@@ -41,7 +42,7 @@ let nextSpecId = 1;
 function run(request: TraceWorkerRequest): { response: TraceWorkerResponse; transfer: ArrayBuffer[] } {
   const start = performance.now();
   if (request.kind === 'parse') {
-    const parsed = parseSpec(request.text);
+    const parsed = parseSpec(request.text, { textShape: true });
     let specId: number | undefined;
     if (parsed.spec) {
       specId = nextSpecId++;
@@ -51,7 +52,7 @@ function run(request: TraceWorkerRequest): { response: TraceWorkerResponse; tran
     }
     // the inline values' row positions, scanned here rather than on the host's thread
     const inputRowEnds = scanInputRowEnds(request.text);
-    const response: TraceWorkerResponse = { ok: true, kind: 'parse', spec: parsed.spec, specId, issues: parsed.issues, inputRowEnds, ms: performance.now() - start };
+    const response: TraceWorkerResponse = { ok: true, kind: 'parse', spec: parsed.spec, specId, issues: parsed.issues, inputRowEnds, textShape: parsed.textShape, ms: performance.now() - start };
     return { response, transfer: storedBuffers(response) };
   }
   let spec: Spec | undefined;

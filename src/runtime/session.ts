@@ -13,7 +13,7 @@
 // they were parsed from (`issuesFor(version)`), so a view never positions problems of an older
 // text against a newer document.
 
-import { parseSpec } from '../engine/specParse';
+import { parseSpec, type TextShape } from '../engine/specParse';
 import { layerCount, layerLabel, layerView } from '../engine/stackView';
 import type { Spec, SpecIssue, Trace } from '../engine/types';
 import { Cursor, START, clampCursor, cursorAt, cursorIndex, lastIndex, sameCursor } from './cursor';
@@ -59,8 +59,11 @@ export type TraceComputer = (spec: Spec, signal: AbortSignal) => Trace | undefin
 
 /** Parses and validates a spec's text; may run in a worker for a large text. undefined = cancelled; throws = failed. */
 export type SpecParser = (text: string, signal: AbortSignal, ref?: DocumentRef) => ParseResult | undefined | Promise<ParseResult | undefined>;
-/** `inputRowEnds`: the offset just after each row of `inputs`, when the parser scanned them (a worker). */
-export type ParseResult = { spec?: Spec; issues: SpecIssue[]; dependencies?: string[]; inputRowEnds?: number[] };
+/**
+ * `inputRowEnds`: the offset just after each row of `inputs`, when the parser scanned them (a worker);
+ * `textShape`: the text's keys and arrays without its numbers (spec/textShape.ts), when the parser gave it.
+ */
+export type ParseResult = { spec?: Spec; issues: SpecIssue[]; dependencies?: string[]; inputRowEnds?: number[]; textShape?: TextShape };
 
 /** Why the trace shown is not the current text's. */
 export type StaleReason = 'errors' | 'computing' | 'failed' | 'cancelled';
@@ -107,6 +110,8 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   private _layer = 0;
   /** where each input row of the text of `issuesVersion` ends, when the parser said */
   private _inputRowEnds: number[] | undefined;
+  /** the shape of the text of `issuesVersion`, when the parser gave it */
+  private _textShape: TextShape | undefined;
   /** the files the current spec reads (model, inputs), as written in it */
   private _dependencies: readonly string[] = [];
   /** the text whose parse and trace are done or under way; cleared after a failure so the same text recomputes */
@@ -151,6 +156,8 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   get issuesVersion(): number | undefined { return this._issuesVersion; }
   /** the input rows' end offsets in the text of `issuesVersion`, when its parser gave them */
   get inputRowEnds(): number[] | undefined { return this._inputRowEnds; }
+  /** the shape of the text of `issuesVersion` (its keys and arrays, no numbers), when its parser gave it */
+  get textShape(): TextShape | undefined { return this._textShape; }
   get cursor(): Cursor { return this._cursor; }
   /** the selected stack entry (0 for a single layer): every view shows `view`, this entry's single-layer Trace */
   get layer(): number { return this._layer; }
@@ -269,6 +276,7 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
       this._issues = parsed.issues;
       this._issuesVersion = this._textVersion;
       this._inputRowEnds = parsed.inputRowEnds;
+      this._textShape = parsed.textShape;
       this._spec = parsed.spec;
       this._dependencies = parsed.dependencies ?? [];
       this._computeState = parsed.spec ? 'computing' : 'idle';

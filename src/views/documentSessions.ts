@@ -9,7 +9,7 @@ import type { Session } from '../runtime/session';
 import { SessionManager, SessionManagerOptions } from '../runtime/sessionManager';
 import { timing } from '../runtime/timing';
 import { isSpecDocument } from './specDocument';
-import { seedInputRowEnds } from './specTree';
+import { seedInputRowEnds, seedTextShape } from './specTree';
 
 /** A runtime session whose document is a VS Code text document. */
 export type SpecSession = Session<vscode.Uri>;
@@ -37,11 +37,12 @@ export class DocumentSessions implements vscode.Disposable {
     this.onDidChangeSession = this.manager.onDidChangeSession;
     this.onDidCloseSession = this.manager.onDidCloseSession;
     this.disposables.push(
-      // first listener of every session event: a worker's parse brings the input rows' positions,
+      // first listener of every session event: a worker's parse brings the input rows' positions and the text's shape,
       // given to the views' cache before any view asks (no second scan of the text on this thread)
       this.manager.onDidChangeSession(({ session, change }) => {
         const document = this.documents.get(session.uri.toString());
         if (change.parsed && document && session.inputRowEnds) seedInputRowEnds(document, session.issuesVersion, session.inputRowEnds);
+        if (change.parsed && document && session.textShape) seedTextShape(document, session.issuesVersion, session.textShape);
       }),
       vscode.workspace.onDidOpenTextDocument(document => { timing.mark(`host: document opened ${document.uri.path.split('/').pop()}`); this.open(document); }),
       vscode.workspace.onDidCloseTextDocument(document => this.close(document)),

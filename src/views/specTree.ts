@@ -2,12 +2,23 @@
 // by the hover and the inline values, so a spec is not parsed twice per change. The inline
 // values only need where each input row ends: that comes from the parser's event stream (no
 // tree is built), also once per version, so a large spec's text is not turned into a tree on the
-// host on every edit just to draw the inline values.
+// host on every edit just to draw the inline values. Likewise the what-if rules need only the
+// type at a few paths: the worker's parse sends the text's shape (engine/spec/textShape.ts), and
+// `specTypes` answers from it, building the tree only where no worker parsed this version.
 
-import { Node as JsonNode, parseTree, visit } from 'jsonc-parser';
+import { Node as JsonNode, findNodeAtLocation, parseTree, visit } from 'jsonc-parser';
 import type * as vscode from 'vscode';
+import { textTypeAt, type JsonType, type TextShape } from '../engine/specParse';
 
-interface Entry { version: number; root?: JsonNode | null; inputRowEnds?: number[] }
+interface Entry { version: number; root?: JsonNode | null; inputRowEnds?: number[]; textShape?: TextShape }
+
+/** The type of the value at a path of a spec's JSON ([] is the root), undefined where there is none. */
+export type TypeLookup = (path: readonly (string | number)[]) => JsonType | undefined;
+
+/** A lookup over a JSON tree. */
+export function treeTypes(root: JsonNode | undefined): TypeLookup {
+  return path => (root ? (path.length === 0 ? root : findNodeAtLocation(root, [...path]))?.type : undefined);
+}
 
 const cache = new WeakMap<vscode.TextDocument, Entry>();
 /** the row ends of the latest version they were known for, per document */
@@ -26,6 +37,18 @@ export function specTree(document: vscode.TextDocument): JsonNode | undefined {
   const current = entry(document);
   if (current.root === undefined) current.root = parseTree(document.getText(), [], { allowTrailingComma: true, disallowComments: false }) ?? null;
   return current.root ?? undefined;
+}
+
+/** Types at paths of the current version: from the worker's shape when it parsed this version, else from the tree. */
+export function specTypes(document: vscode.TextDocument): TypeLookup {
+  const shape = entry(document).textShape;
+  return shape ? path => textTypeAt(shape, path) : treeTypes(specTree(document));
+}
+
+/** Keeps the shape of `version` the worker sent (spec/textShape.ts); ignored unless `version` is current. */
+export function seedTextShape(document: vscode.TextDocument, version: number | undefined, shape: TextShape): void {
+  if (version !== document.version) return;
+  entry(document).textShape ??= shape;
 }
 
 /** Offset just after each row of `inputs` (row k = step t = k+1), at the current version. */

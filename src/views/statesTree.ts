@@ -62,6 +62,9 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   private view: vscode.TreeView<StatesNode> | undefined;
   /** a deferred "being computed" message (setViewText) */
   private messageTimer: ReturnType<typeof setTimeout> | undefined;
+  /** the Model lines still lack the analytics (recomputeModel) */
+  private analyticsPending = false;
+  private analyticsTimer: ReturnType<typeof setTimeout> | undefined;
   /** how many times a session event asked to reveal the current step (integration tests) */
   revealRequests = 0;
   /** how many times the view's message was set (integration tests: an edit must not set it) */
@@ -148,11 +151,41 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     for (let t = 0; t <= trace.T; t++) this.stepStates.push(this.stepState(session.cursor, t));
   }
 
-  /** The Model lines (saturation scans every gate value): only when the trace, issues or precision change. */
+  /**
+   * The Model lines: only when the trace, issues or precision change. The analytics lines read
+   * every gate value (a tenth of a second at (512, 256, 1000)), so a new trace first gets the
+   * lines without them, and they follow in a task of their own (or at once when the Model node is
+   * expanded): the status bar, the step rows and the inline values do not wait for them.
+   */
   private recomputeModel(): void {
     const session = this.session;
     const trace = session?.view;
-    this.infoLines = session && trace ? this.modelLines(session, trace) : [];
+    clearTimeout(this.analyticsTimer);
+    this.analyticsTimer = undefined;
+    this.analyticsPending = false;
+    if (!session || !trace) { this.infoLines = []; return; }
+    this.infoLines = this.modelLines(session, trace, false);
+    this.analyticsPending = true;
+    this.analyticsTimer = setTimeout(() => {
+      this.analyticsTimer = undefined;
+      if (!this.analyticsPending) return;
+      try {
+        this.completeModelLines();
+        const model = this.nodes.get('model');
+        if (model) this._onDidChangeTreeData.fire(model);
+      } catch (error) {
+        reportError('States view', error);
+      }
+    }, 0);
+  }
+
+  /** Adds the analytics lines to the Model lines if they are still missing. */
+  private completeModelLines(): void {
+    if (!this.analyticsPending) return;
+    this.analyticsPending = false;
+    const session = this.session;
+    const trace = session?.view;
+    if (session && trace) this.infoLines = this.modelLines(session, trace, true);
   }
 
   private stepState(cursor: Cursor, t: number): StepState {
@@ -243,6 +276,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
       case 'problems':
         return session.issues.map((_issue, index) => this.node({ kind: 'issue', id: `issue/${index}`, index }));
       case 'model':
+        this.completeModelLines(); // expanded: its lines are wanted now
         return this.infoLines.map((_line, index) => this.node({ kind: 'info', id: `info/${index}`, index }));
       case 'grads':
         return this.shownGrads().map(g => this.node({ kind: 'grad', id: `grad/${g.name}`, name: g.name }));
@@ -481,7 +515,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     return this.shownGrads().find(g => g.name === name);
   }
 
-  private modelLines(session: Session, trace: Trace): InfoLine[] {
+  private modelLines(session: Session, trace: Trace, withAnalytics: boolean): InfoLine[] {
     const p = this.precision;
     const { count, formula } = parameterCount(trace.cell, trace.hiddenSize, trace.inputSize);
     const lines: InfoLine[] = [
@@ -512,7 +546,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
         tooltip: 'gate values within 0.01 of their limits: their local gradients nearly vanish',
       });
     }
-    lines.push(...analyticsLines(trace, warning)); // saturation and findings (analyticsTree.ts)
+    if (withAnalytics) lines.push(...analyticsLines(trace, warning)); // saturation and findings (analyticsTree.ts)
     const warnings = session.issues.filter(issue => issue.severity === 'warning').length;
     if (warnings > 0) lines.push({ label: 'spec warnings', description: String(warnings), icon: warning });
     return lines;
@@ -520,6 +554,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
 
   dispose(): void {
     clearTimeout(this.messageTimer);
+    clearTimeout(this.analyticsTimer);
     this.disposables.forEach(d => d.dispose());
   }
 }

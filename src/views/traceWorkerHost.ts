@@ -83,7 +83,7 @@ export class TraceWorkers {
     const response = await this.job(() => ({ request: { kind: 'parse', text } }), signal, 'spec could not be parsed');
     if (!response || response === 'missing' || response.kind !== 'parse') return undefined;
     if (response.spec && response.specId !== undefined) this.parsedIn.set(response.spec, { generation: this.worker.generation, specId: response.specId });
-    return { spec: response.spec, issues: response.issues, dependencies: [], inputRowEnds: response.inputRowEnds };
+    return { spec: response.spec, issues: response.issues, dependencies: [], inputRowEnds: response.inputRowEnds, textShape: response.textShape };
   }
 
   /** The trace of `spec` from the worker (the worker's own copy when it parsed it); undefined when cancelled. */

@@ -17,6 +17,7 @@ import { CELLS } from '../engine/cells';
 import type { CellKind, Spec } from '../engine/types';
 import type { WhatIfTarget } from '../protocol/messages';
 import { applyTrainedWeights, minimalEdit } from './applyWeights';
+import { treeTypes, type TypeLookup } from './specTree';
 
 /** Where a target's value is written: its path (a fill's own path when `fill`), or why it cannot be edited. */
 export type WhatIfLocation =
@@ -40,49 +41,52 @@ function parameterShape(shape: WhatIfShape, name: string): [number] | [number, n
   return CELLS[shape.cell].parameters.find(p => p.name === name)?.shape(shape.hiddenSize, shape.inputSize);
 }
 
-/** Where `target` is written in the spec whose JSON tree is `root`. */
-export function locateWhatIf(root: JsonNode | undefined, target: WhatIfTarget, shape: WhatIfShape): WhatIfLocation {
-  if (!root || root.type !== 'object') return refuse('the spec is not a JSON object');
+/**
+ * Where `target` is written in the spec whose types at paths `types` gives (specTree.ts: from the
+ * worker's text shape or the JSON tree).
+ */
+export function locateWhatIf(types: TypeLookup | undefined, target: WhatIfTarget, shape: WhatIfShape): WhatIfLocation {
+  if (!types || types([]) !== 'object') return refuse('the spec is not a JSON object');
   if (shape.stacked) return refuse('what-if edits single-layer specs; this spec needs the stack engine (layers, directions, samples or its loss), edit its values in the text');
-  if (target.kind === 'input') return locateInput(root, target, shape);
+  if (target.kind === 'input') return locateInput(types, target, shape);
   const dims = parameterShape(shape, target.name);
   if (!dims) return refuse(`${target.name} is not a parameter of a ${shape.cell} cell`);
   const [rows, cols = 1] = dims;
   if (target.row >= rows || target.col >= cols) return refuse(`${target.name} has no entry [${target.row}][${target.col}]`);
-  if (findNodeAtLocation(root, ['model'])) return refuse('the weights come from the model file: they are not written in the spec');
-  const weights = findNodeAtLocation(root, ['weights']);
+  if (types(['model'])) return refuse('the weights come from the model file: they are not written in the spec');
+  const weights = types(['weights']);
   if (!weights) {
-    return findNodeAtLocation(root, ['init'])
+    return types(['init'])
       ? { path: ['weights', target.name], fill: false, writeOut: true }
       : refuse('the spec has no "weights"');
   }
-  if (weights.type !== 'object') return refuse('"weights" is not an object');
-  const node = findNodeAtLocation(weights, [target.name]);
+  if (weights !== 'object') return refuse('"weights" is not an object');
+  const base = ['weights', target.name];
+  const node = types(base);
   if (!node) {
-    return findNodeAtLocation(weights, ['weight_ih_l0'])
+    return types(['weights', 'weight_ih_l0'])
       ? refuse('the weights are given under PyTorch names (weight_ih_l0, …); edit those tensors in the text')
       : refuse(`"weights" has no ${target.name}`);
   }
-  const base = ['weights', target.name];
-  if (node.type === 'number') return { path: base, fill: true };
+  if (node === 'number') return { path: base, fill: true };
   if (dims.length === 1) {
-    return findNodeAtLocation(node, [target.row])?.type === 'number' ? { path: [...base, target.row], fill: false } : refuse(`${target.name}[${target.row}] is not a number in the text`);
+    return types([...base, target.row]) === 'number' ? { path: [...base, target.row], fill: false } : refuse(`${target.name}[${target.row}] is not a number in the text`);
   }
-  return findNodeAtLocation(node, [target.row, target.col])?.type === 'number'
+  return types([...base, target.row, target.col]) === 'number'
     ? { path: [...base, target.row, target.col], fill: false }
     : refuse(`${target.name}[${target.row}][${target.col}] is not a number in the text`);
 }
 
-function locateInput(root: JsonNode, target: Extract<WhatIfTarget, { kind: 'input' }>, shape: WhatIfShape): WhatIfLocation {
+function locateInput(types: TypeLookup, target: Extract<WhatIfTarget, { kind: 'input' }>, shape: WhatIfShape): WhatIfLocation {
   if (target.col >= shape.inputSize) return refuse(`x_${target.t} has no entry ${target.col}`);
-  const inputs = findNodeAtLocation(root, ['inputs']);
+  const inputs = types(['inputs']);
   if (!inputs) return refuse('the spec has no top-level "inputs"');
-  if (inputs.type === 'object') return refuse('the inputs come from a file: they are not written in the spec');
-  const row = findNodeAtLocation(inputs, [target.t - 1]);
+  if (inputs === 'object') return refuse('the inputs come from a file: they are not written in the spec');
+  const row = types(['inputs', target.t - 1]);
   if (!row) return refuse(`"inputs" has no row ${target.t - 1}`);
   // a row may be one bare number when I = 1
-  if (row.type === 'number' && target.col === 0) return { path: ['inputs', target.t - 1], fill: false };
-  return findNodeAtLocation(row, [target.col])?.type === 'number'
+  if (row === 'number' && target.col === 0) return { path: ['inputs', target.t - 1], fill: false };
+  return types(['inputs', target.t - 1, target.col]) === 'number'
     ? { path: ['inputs', target.t - 1, target.col], fill: false }
     : refuse(`inputs[${target.t - 1}][${target.col}] is not a number in the text`);
 }
@@ -97,7 +101,7 @@ export function whatIfEdits(
   params?: Readonly<Record<string, Float64Array>>,
 ): { edits: Edit[]; location: WhatIfLocation } | { error: string } {
   if (!Number.isFinite(value)) return { error: `${value} is not a finite number` };
-  const location = locateWhatIf(root, target, shape);
+  const location = locateWhatIf(treeTypes(root), target, shape);
   if (location.refused !== undefined) return { error: location.refused };
   if (location.writeOut && target.kind === 'param') {
     const written = writeOutInit(text, target, value, shape, params);

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { EquationOperand, StepDetail, WhatIfTarget } from '../protocol/messages';
 import type { SpecSession } from './documentSessions';
-import { specTree } from './specTree';
+import { specTree, specTypes } from './specTree';
 import { locateWhatIf, whatIfEdits, whatIfShapeOf, whatIfSpec } from './whatIf';
 
 /** Where a target's name is shown to the user: W_f[0][2], b_f[1], x_3[0]. */
@@ -22,9 +22,10 @@ export function locateOperands(step: StepDetail, session: SpecSession, document:
   const operands = step.operands;
   if (!operands || operands.length === 0) return;
   const spec = session.spec;
-  const root = document ? specTree(document) : undefined;
+  // the worker's text shape when it parsed this version: no second parse of a large text here
+  const types = document ? specTypes(document) : undefined;
   for (const operand of operands) {
-    const location = spec ? locateWhatIf(root, operand.target, whatIfShapeOf(spec)) : { refused: 'the spec has errors' };
+    const location = spec ? locateWhatIf(types, operand.target, whatIfShapeOf(spec)) : { refused: 'the spec has errors' };
     delete (operand as Partial<EquationOperand>).path;
     if (location.refused !== undefined) operand.refused = location.refused;
     else {
@@ -38,7 +39,7 @@ export function locateOperands(step: StepDetail, session: SpecSession, document:
 export function previewWhatIf(session: SpecSession, document: vscode.TextDocument | undefined, target: WhatIfTarget, value: number): void {
   const spec = session.spec;
   if (!spec || !document) return;
-  if (locateWhatIf(specTree(document), target, whatIfShapeOf(spec)).refused !== undefined) return;
+  if (locateWhatIf(specTypes(document), target, whatIfShapeOf(spec)).refused !== undefined) return;
   const overriding = whatIfSpec(spec, target, value);
   if (overriding) void session.previewWhatIf(overriding);
 }

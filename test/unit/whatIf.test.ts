@@ -16,8 +16,18 @@ import type { EquationOperand, StepDetail, WhatIfTarget } from '../../src/protoc
 import { isWebviewMessage } from '../../src/protocol/messages';
 import { Session } from '../../src/runtime/session';
 import { buildStepDetail } from '../../src/views/chartSnapshot';
-import { locateWhatIf, whatIfEdits, whatIfShapeOf, whatIfSpec } from '../../src/views/whatIf';
+import { textShapeOf, textTypeAt } from '../../src/engine/specParse';
+import { treeTypes } from '../../src/views/specTree';
+import { locateWhatIf as locateWith, whatIfEdits, whatIfShapeOf, whatIfSpec, type WhatIfShape } from '../../src/views/whatIf';
 import { ControlledComputer, settle, specText } from './helpers/runtime';
+
+/** locateWhatIf over the JSON tree, checked to agree with the same over the worker's text shape (what the host uses for a worker-parsed text). */
+function locateWhatIf(root: ReturnType<typeof parseTree>, target: WhatIfTarget, shape: WhatIfShape): ReturnType<typeof locateWith> {
+  const fromTree = locateWith(treeTypes(root), target, shape);
+  const textShape = textShapeOf(root);
+  assert.deepEqual(locateWith(path => textTypeAt(textShape, path), target, shape), fromTree, 'the text shape locates as the tree does');
+  return fromTree;
+}
 
 const exampleText = (name: string): string => fs.readFileSync(path.join(__dirname, `../../examples/${name}.lstm.json`), 'utf8');
 const specOf = (text: string): Spec => { const { spec, issues } = parseSpec(text); assert.ok(spec, JSON.stringify(issues)); return spec; };

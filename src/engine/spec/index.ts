@@ -27,6 +27,7 @@
 //   textbook names in one `weights` object is an error.
 
 import type { Spec, SpecIssue } from '../types';
+import { textShapeOf, type TextShape } from './textShape';
 import { SpecValidator, type ParseSpecOptions } from './validator';
 
 export { MAX_PARAMETERS, MAX_SIZE, MAX_STEP_UNITS, type ParseSpecOptions } from './validator';
@@ -35,15 +36,20 @@ export { findSourceRange, formatPath, SourceLines, type Path } from './sourcePos
 export { mapPyTorch, pytorchParameterShapes, stackPytorchShapes, PYTORCH_NAMES } from './pytorchNames';
 export type { FileLayout, ResolvedHead, ResolvedModel, SpecFileResolver } from './files';
 export { closest, editDistance } from './suggestions';
+export { textShapeOf, textTypeAt, type JsonType, type TextShape } from './textShape';
 
 /**
  * `dependencies`: the files the spec names (model.file, inputs.file), as written, even when they
  * could not be read; `options.files` reads them (src/runtime/specLoader.ts), without it such a
  * spec gets a positioned error.
  */
-export function parseSpec(text: string, options: ParseSpecOptions = {}): { spec?: Spec; issues: SpecIssue[]; dependencies: string[] } {
+export function parseSpec(text: string, options: ParseSpecOptions = {}): { spec?: Spec; issues: SpecIssue[]; dependencies: string[]; textShape?: TextShape } {
   const validator = new SpecValidator(text, options);
   const spec = validator.run();
   const issues = validator.issues.sort((a, b) => a.range.offset - b.range.offset);
-  return { spec: issues.some(issue => issue.severity === 'error') ? undefined : spec, issues, dependencies: validator.dependencies };
+  return {
+    spec: issues.some(issue => issue.severity === 'error') ? undefined : spec, issues, dependencies: validator.dependencies,
+    // only asked for by the worker, which sends it along instead of its JSON tree
+    ...(options.textShape ? { textShape: textShapeOf(validator.jsonRoot) } : {}),
+  };
 }

@@ -29,6 +29,8 @@ export interface ParseSpecOptions {
   loss?: 'sum' | 'mse';
   /** Reads `model` and `inputs: {"file"}` (src/runtime/specLoader.ts); without it such specs get an error. */
   files?: SpecFileResolver;
+  /** Also returns the text's shape (spec/textShape.ts), as the worker does. */
+  textShape?: boolean;
 }
 
 const TOP_LEVEL_KEYS = ['$schema', 'name', 'description', 'model', 'cell', 'resetAfter', 'inputSize', 'hiddenSize',
@@ -101,6 +103,8 @@ export class SpecValidator {
   readonly dependencies: string[] = [];
   private readonly lines: SourceLines;
   private root: Node | undefined;
+  /** The text's JSON tree, once run() has parsed it. */
+  get jsonRoot(): Node | undefined { return this.root; }
   /** Only for a file with syntax errors: array children whose file position differs from their child index. */
   private sourceIndex: Map<number, number> | undefined;
   /** Only for a file with syntax errors: arrays whose entry count in the file differs from their child count. */
