@@ -5,7 +5,9 @@
 // and measures, N times each (median and p90), with the chart panel closed and open:
 // Step and Step Back (alt+] / alt+[) in the forward and in the backward phase, Go to Step (Enter in
 // its quick pick), open (Enter in Quick Open until the status bar, the States tree and, when open, the
-// panel show the new spec), edit (one digit typed over x_1[0] until the tree shows the new h_1), and
+// panel show the new spec), edit (one digit typed over x_1[0] until the tree shows the new h_1; with
+// its floor, the first status bar change, which is the stale mark the extension sets in the keystroke's
+// own change event: the workbench's round trip for a keystroke), and
 // typing in a ~12 MB spec (keydown to the character painted in the editor). How: a probe
 // (scripts/bench/uiProbe.js) in the workbench page and in the panel's webview frame timestamps the
 // keydown (event.timeStamp) and every DOM mutation of the watched targets (status bar, sidebar, the
@@ -182,13 +184,16 @@ async function sample({ frame, act, until, first = false }) {
   const marks = collected.flatMap(c => c.marks).filter(m => m.mutatedAt >= inputAt && m.paintedAt);
   if (!marks.length) throw new Error('no watched target changed after the key press');
   const targets = {};
+  /** each target's first painted change (an edit's status bar: the stale mark, set at once by the extension) */
+  const firstTargets = {};
   for (const m of marks) {
     const ms = m.paintedAt - inputAt;
     targets[m.name] = first ? Math.min(targets[m.name] ?? Infinity, ms) : Math.max(targets[m.name] ?? 0, ms);
+    firstTargets[m.name] = Math.min(firstTargets[m.name] ?? Infinity, ms);
   }
   const values = Object.values(targets);
   // typing: the character in the editor (the status bar's Ln/Col may be drawn in another frame)
-  return { ms: first ? (targets.editor ?? Math.min(...values)) : Math.max(...values), targets, settled };
+  return { ms: first ? (targets.editor ?? Math.min(...values)) : Math.max(...values), targets, firstTargets, settled };
 }
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
@@ -361,6 +366,11 @@ async function benchEdit(size, panel, frame) {
     await page.keyboard.press('Shift+ArrowLeft');
   }
   record(size.key, 'edit', panel, samples);
+  // the floor under it: the stale mark is set in the keystroke's own change event, so its paint is
+  // the workbench's round trip for a keystroke (renderer -> extension host -> renderer), no engine in it
+  const staleMarks = samples.filter(s => s.firstTargets.status !== undefined)
+    .map(s => ({ ms: s.firstTargets.status, targets: { status: s.firstTargets.status }, settled: s.settled }));
+  if (staleMarks.length) record(size.key, 'edit: stale mark (round trip)', panel, staleMarks);
   // leave the file as it was (the spec's tab must not hold unsaved changes across actions)
   await wb.runCommand('File: Revert File');
   await waitCursor(cursor, frame, 120000);
