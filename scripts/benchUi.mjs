@@ -344,6 +344,16 @@ async function benchEdit(size, panel, frame) {
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   await page.keyboard.press('Shift+ArrowRight');
+  // x_1[0] starts as 3 whatever an earlier pass left there (untimed), so the timed digits 4, 5, …
+  // always change it and the tree's h_2 always changes
+  // (the workbench may have saved an earlier pass's last digit: File: Revert File then keeps it)
+  await page.keyboard.press('3');
+  await page.keyboard.press('Shift+ArrowLeft');
+  await sleep(500);
+  // until its trace is shown: the status bar without "(stale)"
+  await page.waitForFunction(expected => [...document.querySelectorAll('.part.statusbar .statusbar-item')]
+    .map(e => e.textContent.trim()).includes(expected), `LSTM t=${cursor.t}/${T} forward`, { timeout: 300000, polling: 50 });
+  await sleep(1000);
   await watchTargets(specFile(size), frame);
   const samples = [];
   let digit = 3;
@@ -359,7 +369,9 @@ async function benchEdit(size, panel, frame) {
         const now = row?.querySelector('.label-description')?.textContent ?? '';
         return status === `LSTM t=${c.t}/${c.T} ${c.phase}` && now.includes('h=') && now !== b;
       }, [before, cursor], { timeout: 120000, polling: 30 }),
-      frame && frame.waitForFunction(() => window.__uiBench.collect().rendered.some(r => String(r.kind).split(',').some(kind => kind !== 'cursor')), undefined, { timeout: 120000, polling: 30 }),
+      // the panel's draw of the new trace; a sample whose draw the probe did not see is kept without it (said below)
+      frame && frame.waitForFunction(() => window.__uiBench.collect().rendered.some(r => String(r.kind).split(',').some(kind => kind !== 'cursor')), undefined, { timeout: 30000, polling: 30 })
+        .catch(() => log(`[bench:ui] ${size.key} edit ${k + 1}: the panel's draw of the new trace was not seen within 30 s; the sample has no panel time`)),
     ]);
     samples.push(await sample({ frame, act: () => page.keyboard.press(String(digit)), until }));
     // select the digit again for the next keystroke

@@ -65,6 +65,8 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   /** the Model lines still lack the analytics (recomputeModel) */
   private analyticsPending = false;
   private analyticsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** the Problems root's description ("showing the last valid trace (stale)") as last drawn */
+  private problemsShowsStale = false;
   /** how many times a session event asked to reveal the current step (integration tests) */
   revealRequests = 0;
   /** how many times the view's message was set (integration tests: an edit must not set it) */
@@ -168,8 +170,9 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     this.analyticsPending = true;
     this.analyticsTimer = setTimeout(() => {
       this.analyticsTimer = undefined;
-      if (!this.analyticsPending) return;
       try {
+        // the lines may be complete already (the Model node was expanded), but its description's
+        // count of warnings was drawn without them
         this.completeModelLines();
         const model = this.nodes.get('model');
         if (model) this._onDidChangeTreeData.fire(model);
@@ -229,9 +232,6 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     const view = this.view;
     this.messageTimer = setTimeout(() => { this.messageTimer = undefined; this.messageSets++; view.message = message; }, STALE_MESSAGE_DELAY_MS);
   }
-
-  /** The Problems root's description ("showing the last valid trace (stale)") as last drawn. */
-  private problemsShowsStale = false;
 
   /** True (once) when the Problems root's description must be redrawn. */
   private problemsDescriptionChanged(): boolean {
