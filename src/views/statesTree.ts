@@ -22,6 +22,7 @@ import type { SessionChange } from '../runtime/session';
 import type { DocumentSessions, SpecSession as Session } from './documentSessions';
 import { reportError } from '../errorReporter';
 import { analyticsLines } from './analyticsTree';
+import { PROGRESS_DELAY_MS } from './traceWorkerHost';
 import {
   FORWARD_FIELDS, backwardFields, backwardReached, fieldRow, formatNumber, formatVector, forwardReached,
   gateSaturation, hasCellState, labelOf, parameterCount, pathDecayLabel, readPrecision, stepLabel, unitEquation,
@@ -40,9 +41,6 @@ export type StatesNode =
   | { readonly kind: 'grad'; readonly id: string; readonly name: string }
   | { readonly kind: 'gradRow'; readonly id: string; readonly name: string; readonly row: number }
   | { readonly kind: 'gradEntry'; readonly id: string; readonly name: string; readonly row: number; readonly col?: number };
-
-/** How long an edit's "being computed" waits before it is said in the States view's message. */
-const STALE_MESSAGE_DELAY_MS = 400;
 
 interface InfoLine { label: string; description?: string; tooltip?: string; icon?: vscode.ThemeIcon }
 
@@ -230,7 +228,8 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     if (this.view.message === message) return;
     if (!deferMessage) { this.messageSets++; this.view.message = message; return; }
     const view = this.view;
-    this.messageTimer = setTimeout(() => { this.messageTimer = undefined; this.messageSets++; view.message = message; }, STALE_MESSAGE_DELAY_MS);
+    // said after the same delay as a long computation's progress notification
+    this.messageTimer = setTimeout(() => { this.messageTimer = undefined; this.messageSets++; view.message = message; }, PROGRESS_DELAY_MS);
   }
 
   /** True (once) when the Problems root's description must be redrawn. */
