@@ -125,10 +125,11 @@ async function watchTargets(file, frame) {
   return found;
 }
 
-/** In the page: the status bar reads `LSTM t=…` exactly and the tree's current row is that step. */
-function cursorShownInPage({ t, phase, T }) {
+/** In the page: the status bar reads `LSTM t=…` exactly and (unless statusOnly) the tree's current row is that step. */
+function cursorShownInPage({ t, phase, T, statusOnly }) {
   const status = [...document.querySelectorAll('.part.statusbar .statusbar-item')].map(e => e.textContent.trim()).find(s => s.startsWith('LSTM')) ?? '';
   if (status !== `LSTM t=${t}/${T} ${phase}`) return false;
+  if (statusOnly) return true;
   const label = new RegExp(`^t=${t}( |$)`);
   const mark = t === 0 ? '← start' : `← ${phase}`;
   return [...document.querySelectorAll('.part.sidebar .monaco-list-row')].some(row =>
@@ -298,14 +299,14 @@ async function openPanel() {
 // ---- the actions ----
 
 /** Step / Step Back `reps` times from a start cursor, moving `dir` per press; re-positions near an end. */
-async function benchStepping(size, panel, frame, { action, key, start, dir }) {
+async function benchStepping(size, panel, frame, { action, key, start, dir, statusOnly = false }) {
   const { T } = size;
   const samples = [];
   let cursor = start;
   await goTo(cursor, frame);
   await watchTargets(specFile(size), frame);
   for (let k = 0; k < REPS; k++) {
-    const next = { phase: cursor.phase, t: cursor.t + dir, T };
+    const next = { phase: cursor.phase, t: cursor.t + dir, T, statusOnly };
     if (next.t < 2 || next.t > T - 1) {
       cursor = start;
       await goTo(cursor, frame);
@@ -469,6 +470,18 @@ async function benchSize(size) {
     if (ACTIONS.has('step')) {
       await benchStepping(size, panel, frame, { action: 'step (forward phase)', key: 'Alt+BracketRight', start: { phase: 'forward', t: middle, T }, dir: +1 });
       await benchStepping(size, panel, frame, { action: 'step (backward phase)', key: 'Alt+BracketRight', start: { phase: 'backward', t: middle, T }, dir: -1 });
+    }
+    if (ACTIONS.has('step') && panel === 'closed') {
+      // the floor under a Step: the same command with only the status bar to update (the side bar
+      // closed, inline values off, no panel): the workbench's key press -> extension host -> status
+      // bar round trip, which no change in the extension can go below
+      await wb.runCommand('View: Close Primary Side Bar');
+      await wb.runCommand('LSTM: Toggle Inline Values');
+      await focusSpecEditor();
+      await benchStepping(size, panel, frame, { action: 'step: status bar only (floor)', key: 'Alt+BracketRight', start: { phase: 'forward', t: middle, T, statusOnly: true }, dir: +1, statusOnly: true });
+      await wb.runCommand('LSTM: Toggle Inline Values');
+      await wb.showView('LSTM');
+      await focusSpecEditor();
     }
     if (ACTIONS.has('stepBack')) {
       await benchStepping(size, panel, frame, { action: 'step back (forward phase)', key: 'Alt+BracketLeft', start: { phase: 'forward', t: middle, T }, dir: -1 });

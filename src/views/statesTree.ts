@@ -45,6 +45,13 @@ export type StatesNode =
 interface InfoLine { label: string; description?: string; tooltip?: string; icon?: vscode.ThemeIcon }
 
 type StepState = string;
+/**
+ * The largest T·H whose analytics lines are drawn with the trace (a few ms: they read every gate
+ * value); a larger trace gets them in a task of their own (recomputeModel).
+ */
+const ANALYTICS_AT_ONCE_MAX = 64 * 1024;
+/** the row state of a step the cursor has not reached, forward or backward (stepState) */
+const UNREACHED: StepState = '--';
 
 export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, vscode.Disposable {
   private readonly _onDidChangeTreeData = new vscode.EventEmitter<StatesNode | StatesNode[] | undefined>();
@@ -54,6 +61,8 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   private readonly nodes = new Map<string, StatesNode>();
   /** per step t (0..T), what its row shows; a step is refreshed only when this changes */
   private stepStates: StepState[] = [];
+  /** the root's children as last drawn (currentRootShape) */
+  private rootShape: string | undefined;
   private infoLines: InfoLine[] = [];
   private precision = 4;
   private isStack = false;
@@ -108,6 +117,11 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
       if (change.trace || change.issues) {
         this.refreshAll();
       } else if (change.cursor) {
+        // the reveal first: VS Code's TreeView.reveal waits for the refresh before it (a round trip to
+        // the workbench and back) before it sends its own, so a reveal after the refresh cost a Step a
+        // second round trip and frame. Sent first, both go in one batch; the row's handle is the same.
+        this.revealRequests++;
+        this.revealCurrent();
         // a cursor move: refresh exactly the steps whose row changed (the Model lines stay)
         const previous = this.stepStates;
         this.recomputeSteps();
@@ -126,20 +140,58 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
         const problems = this.nodes.get('problems');
         if (problems && this.problemsDescriptionChanged()) this._onDidChangeTreeData.fire(problems);
       }
-      // only a cursor move (or a switch to another spec) brings the current step into view
-      if (change.cursor) { this.revealRequests++; this.revealCurrent(); }
+      // only a cursor move (or a switch to another spec) brings the current step into view; a move
+      // alone revealed it above
+      if (change.cursor && (change.trace || change.issues)) { this.revealRequests++; this.revealCurrent(); }
     } catch (error) {
       reportError('States view', error);
     }
   }
 
+  /**
+   * A new trace or new issues. When the root's rows stay the same ones (the same spec, T, cell,
+   * layers, Problems and Gradients roots: an edit of a number, the usual case), the rows are
+   * refreshed in place: VS Code sends the new items of the fired elements along with the refresh,
+   * where a whole-tree refresh makes the workbench ask for the root's children again (a second
+   * round trip, with every step row in it: 45 KB at T = 100, ten times that at T = 1000), and a
+   * step ahead of the cursor ("not reached yet" before and after) is not sent at all.
+   */
   private refreshAll(): void {
-    this.nodes.clear();
-    this.problemsDescriptionChanged(); // the whole tree is redrawn: note what the Problems root now shows
+    const previousStates = this.stepStates;
+    const previousShape = this.rootShape;
+    this.rootShape = this.currentRootShape();
+    const problemsChanged = this.problemsDescriptionChanged();
     this.recomputeSteps();
     this.recomputeModel();
     this.updateViewMessage();
-    this._onDidChangeTreeData.fire(undefined);
+    if (this.rootShape === undefined || this.rootShape !== previousShape) {
+      this.nodes.clear();
+      this._onDidChangeTreeData.fire(undefined);
+      return;
+    }
+    const changed: StatesNode[] = [];
+    for (const id of ['problems', 'layer', 'model', 'grads']) {
+      const node = this.nodes.get(id);
+      // the Problems root's own text changes only with its description; its issues are its children
+      if (node && (id !== 'problems' || problemsChanged || this.session?.issues.length)) changed.push(node);
+    }
+    for (let t = 0; t < this.stepStates.length; t++) {
+      if (this.stepStates[t] !== UNREACHED || previousStates[t] !== UNREACHED) changed.push(this.stepNode(t));
+    }
+    if (changed.length > 0) this._onDidChangeTreeData.fire(changed);
+  }
+
+  /**
+   * What the root's children are, as a key (undefined: no trace): the same key means the same
+   * nodes in the same order (children()), so they can be refreshed in place.
+   */
+  private currentRootShape(): string | undefined {
+    const session = this.session;
+    const trace = session?.view;
+    if (!session || !trace) return undefined;
+    const grads = this.shownGrads().map(g => `${g.name}:${g.tensor.shape.join('x')}`).join(',');
+    return [session.uri.toString(), trace.cell, trace.T, trace.hiddenSize, session.layerCount, session.layer,
+      session.issues.length > 0, grads].join('\u0000');
   }
 
   /** Per-step row states: O(T), on every cursor move. */
@@ -153,9 +205,11 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
 
   /**
    * The Model lines: only when the trace, issues or precision change. The analytics lines read
-   * every gate value (a tenth of a second at (512, 256, 1000)), so a new trace first gets the
+   * every gate value (a tenth of a second at (512, 256, 1000)), so a large trace first gets the
    * lines without them, and they follow in a task of their own (or at once when the Model node is
-   * expanded): the status bar, the step rows and the inline values do not wait for them.
+   * expanded): the status bar, the step rows and the inline values do not wait for them. A small
+   * trace gets them at once: a follow-up event within VS Code's 200 ms tree debounce would be
+   * drawn at its trailing edge, a fifth of a second after the rows.
    */
   private recomputeModel(): void {
     const session = this.session;
@@ -164,20 +218,30 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     this.analyticsTimer = undefined;
     this.analyticsPending = false;
     if (!session || !trace) { this.infoLines = []; return; }
+    if (trace.T * trace.hiddenSize <= ANALYTICS_AT_ONCE_MAX) { this.infoLines = this.modelLines(session, trace, true); return; }
     this.infoLines = this.modelLines(session, trace, false);
     this.analyticsPending = true;
+    const drawn = this.modelDescription();
     this.analyticsTimer = setTimeout(() => {
       this.analyticsTimer = undefined;
       try {
-        // the lines may be complete already (the Model node was expanded), but its description's
-        // count of warnings was drawn without them
+        // the lines may be complete already (the Model node was expanded, which drew them); the
+        // node is redrawn only when its count of warnings changed
         this.completeModelLines();
         const model = this.nodes.get('model');
-        if (model) this._onDidChangeTreeData.fire(model);
+        if (model && this.modelDescription() !== drawn) this._onDidChangeTreeData.fire(model);
       } catch (error) {
         reportError('States view', error);
       }
     }, 0);
+  }
+
+  /** The Model node's description: the cell, its sizes and how many warnings its lines hold. */
+  private modelDescription(): string {
+    const trace = this.session?.view;
+    if (!trace) return '';
+    const warnings = this.infoLines.filter(line => line.icon?.id === 'warning').length;
+    return `${trace.cell} H=${trace.hiddenSize} I=${trace.inputSize} T=${trace.T}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`;
   }
 
   /** Adds the analytics lines to the Model lines if they are still missing. */
@@ -398,8 +462,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
       }
       case 'model': {
         const item = new vscode.TreeItem('Model', Collapsed);
-        const warnings = this.infoLines.filter(line => line.icon?.id === 'warning').length;
-        item.description = trace ? `${trace.cell} H=${trace.hiddenSize} I=${trace.inputSize} T=${trace.T}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}` : '';
+        item.description = this.modelDescription();
         item.iconPath = new vscode.ThemeIcon('symbol-class');
         return item;
       }

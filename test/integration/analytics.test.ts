@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AnalyticsPayload, ComparePayload } from '../../src/protocol/messages';
 import type { StatesNode } from '../../src/views/statesTree';
-import { extensionApi, openSpec } from './helpers';
+import { extensionApi, offsetOf, openSpec, openUntitledCopyWithTrace, waitFor as waitUntil } from './helpers';
 
 async function waitFor<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -88,5 +88,32 @@ describe('seeing why: compare cells and analytics', function () {
     const seed = await waitFor(async () => { const all = await modelLines(); return all.some(l => l.label === 'analytics') && all; }, 'the seed example\'s Model lines');
     assert.ok(seed.some(l => l.label === 'saturation f'), JSON.stringify(seed));
     assert.equal(seed.filter(l => /gradient|growth|saturated gate/.test(l.label)).length, 0, JSON.stringify(seed));
+  });
+});
+
+describe('the States view after an edit of a spec with findings', () => {
+  it('draws the Model node\'s warnings with the new rows, in one tree event (no follow-up at VS Code\'s debounce\'s trailing edge)', async () => {
+    const { editor, api, session } = await openUntitledCopyWithTrace('exploding-rnn.lstm.json');
+    await waitUntil(() => api.sessions.activeSession === session, 'the untitled spec to be active');
+    await api.statesTree.getChildren(); // as the view does: the root's nodes exist
+    await new Promise(resolve => setTimeout(resolve, 50));
+    const fired: (StatesNode | StatesNode[] | undefined)[] = [];
+    const listener = api.statesTree.onDidChangeTreeData(node => fired.push(node));
+    try {
+      // x_1 = 4.50441e-7 becomes ten times that
+      const at = offsetOf(editor.document, '4.50441e-7');
+      const traceBefore = session.trace;
+      await editor.edit(builder => builder.replace(new vscode.Range(editor.document.positionAt(at), editor.document.positionAt(at + '4.50441e-7'.length)), '4.50441e-6'));
+      await api.sessions.flush();
+      await waitUntil(() => session.trace !== traceBefore && session.freshness().fresh, 'the edited trace');
+      // a later event would come within VS Code's 200 ms tree debounce and be drawn at its trailing edge
+      await new Promise(resolve => setTimeout(resolve, 100));
+    } finally {
+      listener.dispose();
+    }
+    assert.equal(fired.length, 1, `one tree event (${JSON.stringify(fired.map(e => (Array.isArray(e) ? e.map(n => n.id) : e?.id ?? 'everything')))})`);
+    const model = (await api.statesTree.getChildren()).find(node => node.kind === 'model')!;
+    assert.match(String(api.statesTree.getTreeItem(model).description), /rnn H=8 I=1 T=\d+, \d+ warnings?$/, 'its count of warnings is in the first drawing');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });

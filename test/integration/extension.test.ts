@@ -208,6 +208,9 @@ describe('LSTM Stepper extension', function () {
     it('an edit redraws the tree with one event and leaves the view message alone (VS Code debounces both together)', async () => {
       const { editor, api, session } = await openUntitledCopyWithTrace(EXAMPLE);
       await waitFor(() => api.sessions.activeSession === session, 'the untitled spec to be active');
+      await vscode.commands.executeCommand('lstm.goToStep', { phase: 'forward', t: 2 });
+      await api.statesTree.getChildren(); // as the view does: the root's nodes exist
+      await new Promise(resolve => setTimeout(resolve, 50)); // the opened trace's analytics lines (a task of their own) are in
       const fired: (StatesNode | StatesNode[] | undefined)[] = [];
       const listener = api.statesTree.onDidChangeTreeData(node => fired.push(node));
       const messagesBefore = api.statesTree.messageSets;
@@ -220,8 +223,31 @@ describe('LSTM Stepper extension', function () {
       listener.dispose();
       // the stale mark went to the description only; a message or a Problems event fired first
       // would take the leading edge of the 200 ms debounce and hold this refresh to its trailing edge
-      assert.deepEqual(fired, [undefined], 'one whole-tree refresh, nothing before it');
+      // (the Model node's analytics lines follow in a task of their own: that event may come after)
+      assert.ok(fired.slice(1).every(node => !Array.isArray(node) && node?.id === 'model'), `one refresh, nothing before it (${JSON.stringify(fired.map(e => (Array.isArray(e) ? e.map(n => n.id) : e?.id ?? 'everything')))})`);
+      // the root's rows are the same ones: refreshed in place (VS Code sends their items with the
+      // refresh instead of asking for the root's children again), the steps ahead of the cursor not at all
+      assert.ok(Array.isArray(fired[0]), `the rows in place, not a whole-tree refresh (${String(fired[0])})`);
+      assert.deepEqual((fired[0] as StatesNode[]).map(node => node.id).sort(), ['model', 'step/0', 'step/1', 'step/2']);
       assert.equal(api.statesTree.messageSets, messagesBefore, 'no "being computed" message for a trace that came quickly');
+      // an edit that changes which rows there are (a fifth input row and token) redraws the whole tree
+      await new Promise(resolve => setTimeout(resolve, 50)); // that trace's analytics lines are in
+      fired.length = 0;
+      const listenerT5 = api.statesTree.onDidChangeTreeData(node => fired.push(node));
+      const traceT4 = session.trace;
+      const inputsEnd = offsetOf(editor.document, '[0.9, 0.7]') + '[0.9, 0.7]'.length;
+      const tokensEnd = offsetOf(editor.document, '"good"') + '"good"'.length;
+      await editor.edit(builder => {
+        builder.insert(editor.document.positionAt(tokensEnd), ', "!"');
+        builder.insert(editor.document.positionAt(inputsEnd), ', [0.1, 0.1]');
+      });
+      await api.sessions.flush();
+      await waitFor(() => session.trace !== traceT4 && session.freshness().fresh, 'the trace with T = 5');
+      listenerT5.dispose();
+      assert.equal(session.trace?.T, 5);
+      assert.deepEqual(fired, [undefined], 'T changed: one whole-tree refresh');
+      const rows = (await api.statesTree.getChildren()).filter(node => node.kind === 'step');
+      assert.equal(rows.length, 6, 't=0..5');
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
 
