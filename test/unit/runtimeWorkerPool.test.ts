@@ -74,7 +74,7 @@ describe('runtime WarmWorker', () => {
     cancel.abort();
     assert.equal(await running, undefined);
     assert.equal(threads[0].terminated, true);
-    assert.equal(threads.length, 2, 'a fresh thread warms up at once');
+    assert.equal(threads.length, 3, 'a fresh thread warms up at once, and a spare for the next cancellation');
     await tick();
     assert.deepEqual(threads[1].received.map(m => m.request), ['next']);
     // a late answer of the terminated thread is not taken for the next job's
@@ -90,9 +90,46 @@ describe('runtime WarmWorker', () => {
     const running = worker.run(job('slow'), cancel.signal);
     cancel.abort();
     assert.equal(await running, undefined);
-    assert.equal(threads.length, 2, 'started in the background, before any next job');
+    assert.equal(threads.length, 3, 'started in the background, before any next job (and a spare)');
     assert.equal(threads[1].terminated, false);
     assert.equal(threads[1].received.length, 0);
+  });
+
+  it('a second cancellation switches to the spare the first one started: the next job waits for no new thread', async () => {
+    const { worker, threads } = pool();
+    const first = new AbortController();
+    void worker.run(job('edit 1'), first.signal);
+    first.abort();
+    const second = new AbortController();
+    void worker.run(job('edit 2'), second.signal);
+    await tick();
+    assert.deepEqual(threads[1].received.map(m => m.request), ['edit 2']);
+    const spare = threads[2];
+    assert.equal(spare.received.length, 0, 'the spare waits');
+    second.abort();
+    assert.equal(threads[1].terminated, true);
+    const third = worker.run(job('edit 3'), new AbortController().signal);
+    await tick();
+    assert.deepEqual(spare.received.map(m => m.request), ['edit 3'], 'the job runs on the spare, started before this cancellation');
+    assert.equal(threads.length, 4, 'and the next spare starts behind it');
+    assert.equal(threads[3].received.length, 0);
+    spare.answer('traced');
+    assert.equal(await third, 'traced');
+    assert.equal(worker.generation, spare.generation);
+    // a spare that dies while it waits is not used: the next cancellation starts a cold thread
+    threads[3].events.exit(1);
+    const fourth = new AbortController();
+    void worker.run(job('edit 4'), fourth.signal);
+    await tick();
+    fourth.abort();
+    const fifth = worker.run(job('edit 5'), new AbortController().signal);
+    await tick();
+    assert.deepEqual(threads[4].received.map(m => m.request), ['edit 5'], 'a new thread, not the dead spare');
+    assert.equal(threads[3].received.length, 0);
+    threads[4].answer('ok');
+    assert.equal(await fifth, 'ok');
+    worker.dispose();
+    assert.ok(threads[5].terminated, 'dispose stops the spare too');
   });
 
   it('a thread that dies during a job rejects that job; the next job gets a new thread', async () => {
