@@ -17,7 +17,7 @@
 import * as vscode from 'vscode';
 import type { Trace } from '../engine/types';
 import { FrameworkGrad, frameworkGradsFor, gradEntryName, textbookGradient } from './frameworkGrads';
-import { Cursor, describeCursor } from '../runtime/cursor';
+import { Cursor } from '../runtime/cursor';
 import type { SessionChange } from '../runtime/session';
 import type { DocumentSessions, SpecSession as Session } from './documentSessions';
 import { reportError } from '../errorReporter';
@@ -268,7 +268,10 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     const freshness = session.freshness();
     const layer = session.layerLabel;
     const trained = session.modelOverride ? ` · ${session.modelOverride.label}` : '';
-    const description = session.view ? `${layer ? `${layer} ` : ''}${describeCursor(session.cursor, session.view.T)}${freshness.fresh ? '' : ' (stale)'}${trained}` : undefined;
+    // not the cursor: the status bar says it, and the tree marks its row ("← forward"). A title that
+    // changed on every Step made the workbench lay out the view's header in the Step's frame
+    // (10-25 ms of a Step at (64, 32, 100), bench:ui)
+    const description = session.view ? `${layer ? `${layer} ` : ''}${freshness.fresh ? '' : '(stale)'}${trained}`.trim() || undefined : undefined;
     const name = session.spec?.name ?? session.uri.path.split('/').pop();
     const message = session.view ? (freshness.fresh ? undefined : `${name}: stale: ${freshness.message}.`)
       : `${name}: ${freshness.fresh ? 'computing…' : `${freshness.message}.`}`;
