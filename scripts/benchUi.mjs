@@ -3,7 +3,8 @@
 // starts code-server 4.100.3 with it and headless chromium at 1400x900 (test/host/codeServer.mjs),
 // writes deterministic specs of each size (H, I, T) into a scratch workspace (scripts/bench/makeScaleSpec.mjs)
 // and measures, N times each (median and p90), with the chart panel closed and open:
-// Step and Step Back (alt+] / alt+[) in the forward and in the backward phase, Go to Step (Enter in
+// Step and Step Back (alt+] / alt+[) in the forward and in the backward phase, the Step's floor (the
+// same key with only the status bar to update: side bar closed, inline values off), Go to Step (Enter in
 // its quick pick), open (Enter in Quick Open until the status bar, the States tree and, when open, the
 // panel show the new spec), edit (one digit typed over x_1[0] until the tree shows the new h_1; with
 // its floor, the first status bar change, which is the stale mark the extension sets in the keystroke's
