@@ -303,13 +303,13 @@ async function openPanel() {
 async function benchStepping(size, panel, frame, { action, key, start, dir, statusOnly = false }) {
   const { T } = size;
   const samples = [];
-  let cursor = start;
+  let cursor = { ...start, statusOnly };
   await goTo(cursor, frame);
   await watchTargets(specFile(size), frame);
   for (let k = 0; k < REPS; k++) {
     const next = { phase: cursor.phase, t: cursor.t + dir, T, statusOnly };
     if (next.t < 2 || next.t > T - 1) {
-      cursor = start;
+      cursor = { ...start, statusOnly };
       await goTo(cursor, frame);
       await watchTargets(specFile(size), frame);
       k--;
@@ -479,7 +479,7 @@ async function benchSize(size) {
       await wb.runCommand('View: Close Primary Side Bar');
       await wb.runCommand('LSTM: Toggle Inline Values');
       await focusSpecEditor();
-      await benchStepping(size, panel, frame, { action: 'step: status bar only (floor)', key: 'Alt+BracketRight', start: { phase: 'forward', t: middle, T, statusOnly: true }, dir: +1, statusOnly: true });
+      await benchStepping(size, panel, frame, { action: 'step: status bar only (floor)', key: 'Alt+BracketRight', start: { phase: 'forward', t: middle, T }, dir: +1, statusOnly: true });
       await wb.runCommand('LSTM: Toggle Inline Values');
       await wb.showView('LSTM');
       await focusSpecEditor();

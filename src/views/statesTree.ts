@@ -61,7 +61,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   private readonly nodes = new Map<string, StatesNode>();
   /** per step t (0..T), what its row shows; a step is refreshed only when this changes */
   private stepStates: StepState[] = [];
-  /** the root's children as last drawn (currentRootShape) */
+  /** the root's rows as last drawn (their ids and the spec's uri: refreshAll) */
   private rootShape: string | undefined;
   private infoLines: InfoLine[] = [];
   private precision = 4;
@@ -159,8 +159,12 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   private refreshAll(): void {
     const previousStates = this.stepStates;
     const previousShape = this.rootShape;
-    this.rootShape = this.currentRootShape();
-    const problemsChanged = this.problemsDescriptionChanged();
+    // the root's rows as children() gives them (cached node objects), keyed with the spec's uri
+    // (tree item ids carry it); the rows below them are asked for again under every fired row
+    const session = this.session;
+    const roots = session?.view ? this.children(undefined) : [];
+    this.rootShape = session && roots.length ? [session.uri.toString(), ...roots.map(node => node.id)].join('\u0000') : undefined;
+    this.problemsDescriptionChanged();
     this.recomputeSteps();
     this.recomputeModel();
     this.updateViewMessage();
@@ -169,29 +173,11 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
       this._onDidChangeTreeData.fire(undefined);
       return;
     }
-    const changed: StatesNode[] = [];
-    for (const id of ['problems', 'layer', 'model', 'grads']) {
-      const node = this.nodes.get(id);
-      // the Problems root's own text changes only with its description; its issues are its children
-      if (node && (id !== 'problems' || problemsChanged || this.session?.issues.length)) changed.push(node);
-    }
+    const changed: StatesNode[] = roots.filter(node => node.kind !== 'step');
     for (let t = 0; t < this.stepStates.length; t++) {
       if (this.stepStates[t] !== UNREACHED || previousStates[t] !== UNREACHED) changed.push(this.stepNode(t));
     }
-    if (changed.length > 0) this._onDidChangeTreeData.fire(changed);
-  }
-
-  /**
-   * What the root's children are, as a key (undefined: no trace): the same key means the same
-   * nodes in the same order (children()), so they can be refreshed in place.
-   */
-  private currentRootShape(): string | undefined {
-    const session = this.session;
-    const trace = session?.view;
-    if (!session || !trace) return undefined;
-    const grads = this.shownGrads().map(g => `${g.name}:${g.tensor.shape.join('x')}`).join(',');
-    return [session.uri.toString(), trace.cell, trace.T, trace.hiddenSize, session.layerCount, session.layer,
-      session.issues.length > 0, grads].join('\u0000');
+    this._onDidChangeTreeData.fire(changed);
   }
 
   /** Per-step row states: O(T), on every cursor move. */
