@@ -17,7 +17,8 @@ const ALLOWED: RegExp[] = [
   /^extension\/dist\/(?!.*\.map$).+/,
   /^extension\/media\/.+/,
 ];
-const REQUIRED = ['extension/package.json', 'extension/README.md', 'extension/CHANGELOG.md', 'extension/dist/extension.js'];
+// the schema is read by the extension itself (src/views/specLanguage.ts), not named in the manifest
+const REQUIRED = ['extension/package.json', 'extension/README.md', 'extension/CHANGELOG.md', 'extension/dist/extension.js', 'extension/dist/schemas/lstm-spec.schema.json'];
 
 export interface ZipEntry { name: string; size: number; compressedSize: number }
 
@@ -47,7 +48,7 @@ export function readZipEntries(file: string): ZipEntry[] {
   return entries;
 }
 
-/** Relative files the manifest refers to, which must ship: main, jsonValidation urls, icons, walkthrough media. */
+/** Relative files the manifest refers to, which must ship: main, jsonValidation urls (if any), icons, walkthrough media. */
 export function manifestFiles(manifest: Record<string, unknown>): string[] {
   const files: string[] = [];
   const add = (p: unknown) => {

@@ -1,7 +1,8 @@
 // The extension's one composition point. activate() builds the runtime's sessions behind their
 // VS Code adapter (DocumentSessions: one Session per spec document, traces computed inline or in
 // a worker) and wires every view to it: commands, status bar, States tree, diagnostics, hover,
-// inline values and the chart panel. Everything registered goes into context.subscriptions.
+// the spec language's schema features (specLanguage.ts), inline values and the chart panel.
+// Everything registered goes into context.subscriptions.
 // Activation does no parsing beyond the spec documents already open, and no engine work for
 // large specs (those go to the worker). activate() returns a small API object for the
 // integration tests.
@@ -16,6 +17,7 @@ import { DependencyWatcher, registerDependencyWatcher } from './views/dependency
 import { registerDiagnostics } from './views/diagnostics';
 import { DocumentSessions } from './views/documentSessions';
 import { registerHover } from './views/hover';
+import { registerSpecLanguage } from './views/specLanguage';
 import { registerInlineValues } from './views/inlineValues';
 import { modelEditorPosts, registerModelEditor } from './views/modelEditor';
 import { lastModelError } from './views/newSpecFromModel';
@@ -33,6 +35,8 @@ export interface LstmStepperApi {
   /** recomputes a spec when its model or inputs file changes on disk */
   readonly dependencyWatcher: DependencyWatcher;
   readonly inlineValues: { rowsDecorated: (editor: vscode.TextEditor) => string[] };
+  /** the schema features' language service (how often each feature parsed a spec) */
+  readonly specLanguage: { readonly parseCounts: Readonly<Record<string, number>> };
   /** the last transient status bar message a command showed ("LSTM: already at the last step …") */
   lastStatusMessage(): string | undefined;
   /** the last error "New Spec from Model File…" showed (a file that could not be read) */
@@ -72,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): LstmStepperApi {
   const statesTree = registerStatesTree(context, sessions);
   registerDiagnostics(context, sessions);
   registerHover(context, sessions);
+  const specLanguage = registerSpecLanguage(context);
   const inlineValues = registerInlineValues(context, sessions);
   // before the chart panel, whose Training section follows it
   registerTraining(context, sessions);
@@ -79,10 +84,9 @@ export function activate(context: vscode.ExtensionContext): LstmStepperApi {
   registerDebugger(context, sessions);
   registerModelEditor(context);
   const dependencyWatcher = registerDependencyWatcher(context, sessions);
-  void ensureJsonLanguageFeatures();
 
   return {
-    sessions, statesTree, statusBar, inlineValues, dependencyWatcher,
+    sessions, statesTree, statusBar, inlineValues, dependencyWatcher, specLanguage,
     lastStatusMessage: () => lastStatusMessage,
     lastModelError: () => lastModelError,
     modelEditorPost: uri => modelEditorPosts.get(uri.toString()),
@@ -90,19 +94,6 @@ export function activate(context: vscode.ExtensionContext): LstmStepperApi {
     setWorkerThresholdMs: ms => { thresholdOverride = ms; },
     setEditDebounceMs: ms => { sessions.manager.debounceMs = ms; },
   };
-}
-
-/**
- * The built-in JSON language server gives schema validation and completion to `lstm-spec`
- * documents (package.json declares it a jsonLanguageParticipant), but it only activates on
- * json/jsonc; a workspace whose only JSON is a spec would otherwise never start it.
- */
-async function ensureJsonLanguageFeatures(): Promise<void> {
-  try {
-    await vscode.extensions.getExtension('vscode.json-language-features')?.activate();
-  } catch {
-    // not fatal: only schema completion is missing
-  }
 }
 
 export function deactivate(): void {

@@ -59,6 +59,8 @@ async function bundleTests() {
     entryPoints: [path.join(testDir, 'index.ts'), ...tests], outdir: outDir, outbase: testDir,
     bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline',
     external: ['vscode', 'mocha'], logLevel: 'warning',
+    // as scripts/build.mjs: ES modules first (vscode-json-languageservice's UMD main requires its parts dynamically)
+    mainFields: ['module', 'main'],
   });
   return { count: tests.length, index: path.join(outDir, 'index') };
 }

@@ -1,8 +1,8 @@
 // The text of a new spec made from a model file ("LSTM: New Spec from Model File…", and the
 // model editor's button): the choices the user made (module, input, T, loss) in, a `*.lstm.json`
 // text out (docs/spec-format.md; the `model` key of docs/models.md). Pure (no vscode), so the spec
-// a choice gives is unit tested. No comments (the JSON language server flags them in an untitled
-// document): its `description` says where it came from. The quick picks' labels are made here too.
+// a choice gives is unit tested. No comments (a spec may have them, but the text should stay plain
+// JSON for the tools a user may feed it to): its `description` says where it came from. The quick picks' labels are made here too.
 // Paths: the new spec is an untitled document (it has no folder until it is saved), so the model
 // file and an inputs file are written as absolute paths; a saved spec may shorten them to paths
 // relative to its own folder.
@@ -76,7 +76,7 @@ export function buildModelSpec(modelPath: string, fileName: string, m: Recurrent
   const I = m.inputSize;
   const lines: string[] = [];
   lines.push('{');
-  // no comments: the JSON language server reports them in an untitled document
+  // no comments: plain JSON, readable by any JSON tool
   lines.push(`  "name": ${JSON.stringify(`${fileName}${m.prefix ? `: ${m.prefix}` : ''}`)},`);
   lines.push(`  "description": ${JSON.stringify(`Made by "LSTM: New Spec from Model File…" from ${fileName} (${describeModule(m)}). The model path is absolute because an untitled spec has no folder; after saving, it may be made relative to the spec's folder. docs/spec-format.md lists every key.`)},`);
   // the prefix is always written: the spec then still means this module if the file gains another

@@ -41,26 +41,6 @@ describe('LSTM Stepper extension', function () {
       assert.deepEqual(session?.cursor, { phase: 'forward', t: 0 });
     });
 
-    it('gets the JSON language server’s schema completion in the lstm-spec language (jsonLanguageParticipants)', async () => {
-      // an untitled document named *.lstm.json, so the jsonValidation fileMatch applies
-      const uri = vscode.Uri.from({ scheme: 'untitled', path: 'schema-check.lstm.json' });
-      const document = await vscode.workspace.openTextDocument(uri);
-      const editor = await vscode.window.showTextDocument(document);
-      await editor.edit(builder => builder.insert(new vscode.Position(0, 0), '{\n  \n}\n'));
-      assert.equal(editor.document.languageId, 'lstm-spec');
-      const position = new vscode.Position(1, 2);
-      const deadline = Date.now() + 20000;
-      let labels: string[] = [];
-      while (!labels.some(label => label.includes('hiddenSize'))) {
-        if (Date.now() > deadline) assert.fail(`no schema completion; got ${JSON.stringify(labels)}`);
-        const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, position);
-        labels = list.items.map(item => (typeof item.label === 'string' ? item.label : item.label.label));
-        await new Promise(resolve => setTimeout(resolve, 200));
-      }
-      assert.ok(labels.some(label => label.includes('inputSize')), JSON.stringify(labels));
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    });
-
     it('registers every command of the command table (and so every contributed one)', async () => {
       const all = await vscode.commands.getCommands(true);
       for (const { id } of COMMAND_TABLE) assert.ok(all.includes(id), `${id} is not registered`);

@@ -12,7 +12,8 @@ import { MAX_VSIX_BYTES, manifestFiles, readZipEntries, vsixProblems, ZipEntry }
 const repoRoot = path.resolve(__dirname, '..', '..');
 const entry = (name: string, size = 10): ZipEntry => ({ name, size, compressedSize: size });
 const goodEntries = ['extension.vsixmanifest', '[Content_Types].xml', 'extension/package.json', 'extension/README.md',
-  'extension/LICENSE.txt', 'extension/CHANGELOG.md', 'extension/dist/extension.js', 'extension/media/icon.svg'].map(n => entry(n));
+  'extension/LICENSE.txt', 'extension/CHANGELOG.md', 'extension/dist/extension.js', 'extension/dist/schemas/lstm-spec.schema.json',
+  'extension/media/icon.svg'].map(n => entry(n));
 
 describe('VSIX contents', function () {
   this.timeout(120000);
@@ -28,6 +29,9 @@ describe('VSIX contents', function () {
     assert.deepEqual(vsixProblems(goodEntries, 1000, manifest), ['package.json refers to media/spec.schema.json, which is not in the VSIX']);
     assert.deepEqual(vsixProblems(goodEntries.filter(e => !e.name.includes('CHANGELOG')), MAX_VSIX_BYTES, { main: './dist/extension.js' }),
       ['missing from the VSIX: extension/CHANGELOG.md', `the VSIX is ${MAX_VSIX_BYTES} bytes, over 1 MB`]);
+    // the extension reads the spec schema itself (views/specLanguage.ts), so it must ship though no manifest entry names it
+    assert.deepEqual(vsixProblems(goodEntries.filter(e => !e.name.includes('schemas')), 1000, { main: './dist/extension.js' }),
+      ['missing from the VSIX: extension/dist/schemas/lstm-spec.schema.json']);
   });
 
   it('finds the files package.json refers to', () => {
