@@ -36,7 +36,7 @@ export interface LstmStepperApi {
   readonly dependencyWatcher: DependencyWatcher;
   readonly inlineValues: { rowsDecorated: (editor: vscode.TextEditor) => string[] };
   /** the schema features' language service (how often each feature parsed a spec) */
-  readonly specLanguage: { readonly parseCounts: Readonly<Record<string, number>> };
+  readonly specLanguage: { readonly parseCounts: Readonly<Record<string, number>>; readonly perChangeTextMax: number };
   /** the last transient status bar message a command showed ("LSTM: already at the last step …") */
   lastStatusMessage(): string | undefined;
   /** the last error "New Spec from Model File…" showed (a file that could not be read) */

@@ -2,7 +2,7 @@
 // documentation on hover, Format Document / Selection, Expand Selection, folding and the outline
 // (breadcrumbs, sticky scroll). They come from vscode-json-languageservice, the library behind VS
 // Code's own JSON language server, run here in the extension host with the schema the build copies
-// to dist/schemas/.
+// to dist/schemas/; only the outline is walked here, because the library's lists every number.
 //
 // Why not the built-in JSON language server (package.json used to declare `lstm-spec` a
 // jsonLanguageParticipant): that server re-parses, re-validates and re-computes the outline of
@@ -20,11 +20,13 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import {
   ClientCapabilities, getLanguageService, InsertTextFormat, TextDocument as LsDocument,
-  type CompletionItem as LsCompletionItem, type DocumentSymbol as LsDocumentSymbol, type JSONDocument,
+  type CompletionItem as LsCompletionItem, type JSONDocument,
   type LanguageService, type MarkedString, type MarkupContent, type Range as LsRange, type SelectionRange as LsSelectionRange,
 } from 'vscode-json-languageservice';
+import type { Node as JsonNode } from 'jsonc-parser';
 import { reportError } from '../errorReporter';
 import { SPEC_SELECTOR } from './specDocument';
+import { specTree } from './specTree';
 
 /**
  * Folding and the outline are asked for after every change; above this many characters they are
@@ -46,6 +48,8 @@ export class SpecLanguage {
   private readonly parsed = new WeakMap<vscode.TextDocument, Parsed>();
   /** the parses each feature asked for (for the integration tests: completion inside a number parses nothing) */
   readonly parseCounts: Record<'completion' | 'hover' | 'selection' | 'outline', number> = { completion: 0, hover: 0, selection: 0, outline: 0 };
+  /** PER_CHANGE_TEXT_MAX, for the integration tests */
+  readonly perChangeTextMax = PER_CHANGE_TEXT_MAX;
 
   constructor(private readonly schemaPath: string) {}
 
@@ -130,8 +134,11 @@ export class SpecLanguage {
 
   documentSymbols(document: vscode.TextDocument): vscode.DocumentSymbol[] | undefined {
     if (textLength(document) > PER_CHANGE_TEXT_MAX) return undefined;
-    const { text, json } = this.parse(document, 'outline');
-    return this.languageService().findDocumentSymbols2(text, json, { resultLimit: RESULT_LIMIT }).map(toDocumentSymbol);
+    const root = specTree(document);
+    this.parseCounts.outline++;
+    if (root?.type !== 'object') return [];
+    const budget = { left: RESULT_LIMIT };
+    return outlineChildren(document, root, budget);
   }
 }
 
@@ -171,6 +178,52 @@ export function registerSpecLanguage(context: vscode.ExtensionContext): SpecLang
     }, { label: 'LSTM Spec' }),
   );
   return language;
+}
+
+// The outline. The language service's own (findDocumentSymbols2) lists every array item, so a
+// spec's outline would be its numbers: about 770 KB for (64, 32, 100), sent twice per edit (the
+// breadcrumbs and sticky scroll ask separately). This one lists every key, and the items of an
+// array only when they are objects (a stack's layers, training samples); an array of numbers or of
+// rows of numbers (inputs, a weight matrix) is one entry with its shape as detail. It reads the
+// jsonc-parser tree the hover and inline values share (specTree.ts), parsed once per version.
+
+const SYMBOL_KIND: Record<JsonNode['type'], vscode.SymbolKind> = {
+  object: vscode.SymbolKind.Module, array: vscode.SymbolKind.Array, property: vscode.SymbolKind.Property,
+  string: vscode.SymbolKind.String, number: vscode.SymbolKind.Number, boolean: vscode.SymbolKind.Boolean, null: vscode.SymbolKind.Null,
+};
+
+/** The entries of an object's keys, or of an array's object items; at most `budget.left` in all. */
+function outlineChildren(document: vscode.TextDocument, node: JsonNode, budget: { left: number }): vscode.DocumentSymbol[] {
+  const symbols: vscode.DocumentSymbol[] = [];
+  const children = node.children ?? [];
+  if (node.type === 'array' && !children.some(item => item.type === 'object')) return symbols;
+  children.forEach((child, index) => {
+    if (budget.left <= 0) return;
+    const [key, value] = node.type === 'object' ? (child.children ?? []) : [undefined, child];
+    if (!value || (key && typeof key.value !== 'string')) return;
+    budget.left--;
+    const range = offsetRange(document, child.offset, child.length);
+    const selection = key ? offsetRange(document, key.offset, key.length) : range;
+    const symbol = new vscode.DocumentSymbol(key ? String(key.value) : String(index), outlineDetail(value), SYMBOL_KIND[value.type], range, selection);
+    if (value.type === 'object' || value.type === 'array') symbol.children = outlineChildren(document, value, budget);
+    symbols.push(symbol);
+  });
+  return symbols;
+}
+
+/** A value's detail in the outline: a primitive's text, an array's shape ("100 × 32"). */
+function outlineDetail(value: JsonNode): string {
+  if (value.type === 'array') {
+    const items = value.children ?? [];
+    const inner = items[0]?.type === 'array' && items.every(item => item.type === 'array') ? items[0].children?.length : undefined;
+    return inner === undefined ? `${items.length}` : `${items.length} × ${inner}`;
+  }
+  if (value.type === 'object') return '';
+  return String(value.value);
+}
+
+function offsetRange(document: vscode.TextDocument, offset: number, length: number): vscode.Range {
+  return new vscode.Range(document.positionAt(offset), document.positionAt(offset + length));
 }
 
 /** Inside or just after a number literal (not a digit inside a key or a string). */
@@ -221,12 +274,6 @@ function toCompletionItem(item: LsCompletionItem): vscode.CompletionItem {
 
 function toSelectionRange(range: LsSelectionRange): vscode.SelectionRange {
   return new vscode.SelectionRange(toRange(range.range), range.parent && toSelectionRange(range.parent));
-}
-
-function toDocumentSymbol(symbol: LsDocumentSymbol): vscode.DocumentSymbol {
-  const result = new vscode.DocumentSymbol(symbol.name, symbol.detail ?? '', symbol.kind - 1, toRange(symbol.range), toRange(symbol.selectionRange));
-  result.children = (symbol.children ?? []).map(toDocumentSymbol);
-  return result;
 }
 
 function foldingKind(kind: string | undefined): vscode.FoldingRangeKind | undefined {

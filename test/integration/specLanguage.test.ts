@@ -7,7 +7,6 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { PER_CHANGE_TEXT_MAX } from '../../src/views/specLanguage';
 import { extensionApi, hoverText, offsetOf, openSpec, openUntitledSpec } from './helpers';
 
 const EXAMPLE = 'this-movie-is-good.lstm.json';
@@ -86,6 +85,12 @@ describe('the spec language (schema completion, hover, formatting, outline)', fu
     assert.deepEqual(symbols.map(symbol => symbol.name), Object.keys(JSON.parse(document.getText())));
     const weights = symbols.find(symbol => symbol.name === 'weights');
     assert.deepEqual(weights?.children.map(symbol => symbol.name), Object.keys(JSON.parse(document.getText()).weights));
+    // an array of numbers or of rows is one entry with its shape: the outline is not the spec's numbers
+    const json = JSON.parse(document.getText()) as { inputs: number[][]; weights: { W_f: number[][] } };
+    const inputs = symbols.find(symbol => symbol.name === 'inputs');
+    assert.equal(inputs?.children.length, 0);
+    assert.equal(inputs?.detail, `${json.inputs.length} × ${json.inputs[0].length}`);
+    assert.equal(weights?.children.find(symbol => symbol.name === 'W_f')?.children.length, 0);
 
     const folds = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', document.uri);
     const weightsLine = document.positionAt(offsetOf(document, '"weights"')).line;
@@ -102,6 +107,7 @@ describe('the spec language (schema completion, hover, formatting, outline)', fu
   });
 
   it('computes no outline and no folding on a change of a spec above PER_CHANGE_TEXT_MAX characters', async () => {
+    const PER_CHANGE_TEXT_MAX = (await extensionApi()).specLanguage.perChangeTextMax;
     // "init"'s body is not indented, so only syntax folding (not the editor's indentation folding) folds it
     const specText = (rows: string[]) => `{\n  "cell": "rnn",\n  "inputSize": 1,\n  "hiddenSize": 1,\n  "init": {\n"seed": 1\n  },\n  "inputs": [\n    ${rows.join(',\n    ')}\n  ],\n  "loss": {"kind": "sum"}\n}\n`;
     const initLine = 4;
