@@ -7,10 +7,11 @@
 import * as vscode from 'vscode';
 import type { SpecIssue } from '../engine/types';
 import type { DocumentSessions, SpecSession } from './documentSessions';
+import { offsetRange } from './specDocument';
 
 /** The issue's range in the document: from its offset and length when the document is at hand, else from line:column (1-based). */
 export function issueRange(issue: SpecIssue, document?: vscode.TextDocument): vscode.Range {
-  if (document) return new vscode.Range(document.positionAt(issue.range.offset), document.positionAt(issue.range.offset + issue.range.length));
+  if (document) return offsetRange(document, issue.range.offset, issue.range.length);
   return new vscode.Range(
     new vscode.Position(Math.max(0, issue.range.line - 1), Math.max(0, issue.range.column - 1)),
     new vscode.Position(Math.max(0, issue.range.endLine - 1), Math.max(0, issue.range.endColumn - 1)),

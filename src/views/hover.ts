@@ -10,7 +10,7 @@ import { Node as JsonNode, findNodeAtOffset, getNodePath } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { Spec, Trace } from '../engine/types';
 import type { DocumentSessions, SpecSession as Session } from './documentSessions';
-import { SPEC_SELECTOR } from './specDocument';
+import { offsetRange, SPEC_SELECTOR } from './specDocument';
 import { reportError } from '../errorReporter';
 import { paramEntryRole, textbookColumns } from './paramRoles';
 import { specTree } from './specTree';
@@ -50,7 +50,7 @@ export class SpecHoverProvider implements vscode.HoverProvider {
     const path = getNodePath(node);
     const markdown = describePath(session, path, node);
     if (!markdown) return undefined;
-    const range = new vscode.Range(document.positionAt(node.offset), document.positionAt(node.offset + node.length));
+    const range = offsetRange(document, node.offset, node.length);
     return new vscode.Hover(markdown, range);
   }
 }

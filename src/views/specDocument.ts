@@ -12,6 +12,11 @@ export const SPEC_SELECTOR: vscode.DocumentSelector = [
   { pattern: '**/*.lstm.json' },
 ];
 
+/** The range of `length` characters from `offset` (the offsets jsonc-parser, the engine's issues and text edits give). */
+export function offsetRange(document: vscode.TextDocument, offset: number, length: number): vscode.Range {
+  return new vscode.Range(document.positionAt(offset), document.positionAt(offset + length));
+}
+
 export function isSpecDocument(document: vscode.TextDocument): boolean {
   return document.languageId === SPEC_LANGUAGE_ID || /\.lstm\.json$/i.test(document.uri.path);
 }

@@ -25,7 +25,7 @@ import {
 } from 'vscode-json-languageservice';
 import type { Node as JsonNode } from 'jsonc-parser';
 import { reportError } from '../errorReporter';
-import { SPEC_SELECTOR } from './specDocument';
+import { offsetRange, SPEC_SELECTOR } from './specDocument';
 import { specTree } from './specTree';
 
 /**
@@ -219,10 +219,6 @@ function outlineDetail(value: JsonNode): string {
   }
   if (value.type === 'object') return '';
   return String(value.value);
-}
-
-function offsetRange(document: vscode.TextDocument, offset: number, length: number): vscode.Range {
-  return new vscode.Range(document.positionAt(offset), document.positionAt(offset + length));
 }
 
 /** Inside or just after a number literal (not a digit inside a key or a string). */

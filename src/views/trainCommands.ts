@@ -20,6 +20,7 @@ import type { DocumentSessions, SpecSession } from './documentSessions';
 import { DEFAULT_TRAIN_SETTINGS, MAX_KEPT_NUMBERS, nearestKept, specWithTheta, thetaAt, type TrainHistory, type TrainSettings } from './trainHistory';
 import { clipNormProblem, learningRateProblem, momentumProblem, parseAnswer, rememberedSettings, settingsLabel, stepsProblem } from './trainSettings';
 import { startTraining, trainWorkerPathFor, type TrainRun } from './trainWorkerHost';
+import { offsetRange } from './specDocument';
 
 const SETTINGS_KEY = 'lstmStepper.train.lastSettings';
 
@@ -321,7 +322,7 @@ export class TrainingController implements vscode.Disposable {
     if (!outcome.ok) { void this.say(`LSTM: cannot apply the trained weights to ${nameOf(session)}: ${outcome.message}`, 'warn'); return false; }
     const replacement = minimalEdit(before, outcome.text);
     const edit = new vscode.WorkspaceEdit();
-    edit.replace(document.uri, new vscode.Range(document.positionAt(replacement.offset), document.positionAt(replacement.offset + replacement.length)), replacement.content);
+    edit.replace(document.uri, offsetRange(document, replacement.offset, replacement.length), replacement.content);
     const applied = await vscode.workspace.applyEdit(edit);
     if (!applied) { void this.say('LSTM: the edit could not be applied (is the file read-only?)', 'warn'); return false; }
     this.lastMessage = `applied training step ${k} of ${history.stepsTaken}`;

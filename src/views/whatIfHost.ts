@@ -10,6 +10,7 @@ import type { EquationOperand, StepDetail, WhatIfTarget } from '../protocol/mess
 import type { SpecSession } from './documentSessions';
 import { specTree, specTypes } from './specTree';
 import { locateWhatIf, whatIfEdits, whatIfShapeOf, whatIfSpec } from './whatIf';
+import { offsetRange } from './specDocument';
 
 /** Where a target's name is shown to the user: W_f[0][2], b_f[1], x_3[0]. */
 export function targetLabel(target: WhatIfTarget): string {
@@ -66,7 +67,7 @@ export async function commitWhatIf(session: SpecSession, document: vscode.TextDo
   }
   const edit = new vscode.WorkspaceEdit();
   for (const change of built.edits) {
-    edit.replace(document.uri, new vscode.Range(document.positionAt(change.offset), document.positionAt(change.offset + change.length)), change.content);
+    edit.replace(document.uri, offsetRange(document, change.offset, change.length), change.content);
   }
   const unchanged = built.edits.every(change => text.slice(change.offset, change.offset + change.length) === change.content);
   if (unchanged) {
