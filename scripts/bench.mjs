@@ -20,7 +20,9 @@
 // chart panel at T = 1000, H = 512 (scripts/benchChartPanel.mjs). Each prints its figures.
 // Then (unless --one-core) the engine on one core against two (benchTwoCores), with PyTorch.
 // --memory-only prints the memory figures alone (no speed runs, no host benches, no training).
-// Usage: node scripts/bench.mjs [--runs N] [--quick] [--engine-only] [--no-torch] [--one-core] [--memory-only]
+// The spec parse a worker does for a large text is timed too, strict JSON against JSONC
+// (benchParse); --parse-only prints that alone.
+// Usage: node scripts/bench.mjs [--runs N] [--quick] [--engine-only] [--no-torch] [--one-core] [--memory-only] [--parse-only]
 import * as esbuild from 'esbuild';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -134,7 +136,7 @@ function engineRun(backend, spec) {
   return performance.now() - start;
 }
 
-if (!memoryOnly) await benchSpeed();
+if (!memoryOnly && !process.argv.includes('--parse-only')) await benchSpeed();
 
 // ---- forward + BPTT against PyTorch, then one core against two ----
 async function benchSpeed() {
@@ -293,11 +295,43 @@ await esbuild.build({
   outfile: viewsOut, bundle: true, platform: 'node', format: 'cjs', target: 'es2022', mainFields: ['module', 'main'], logLevel: 'warning', plugins: [watPlugin],
   stdin: {
     resolveDir: root, loader: 'ts',
-    contents: "export { computeTrace } from './src/engine/trace.ts'; export { parseSpec } from './src/engine/spec/index.ts'; export { buildSnapshot, buildStepDetail } from './src/views/chartSnapshot.ts'; export { fieldRow, unitEquation, FORWARD_FIELDS, backwardFields } from './src/views/traceFields.ts'; export { packTrace, unpackTrace } from './src/engine/traceTransfer.ts';",
+    contents: "export { computeTrace } from './src/engine/trace.ts'; export { parseSpec } from './src/engine/spec/index.ts'; export { scanInputRowEnds } from './src/views/specTree.ts'; export { buildSnapshot, buildStepDetail } from './src/views/chartSnapshot.ts'; export { fieldRow, unitEquation, FORWARD_FIELDS, backwardFields } from './src/views/traceFields.ts'; export { packTrace, unpackTrace } from './src/engine/traceTransfer.ts';",
   },
 });
 const views = createRequire(import.meta.url)(viewsOut);
 const MB = n => (n / 1e6).toFixed(1);
+
+/**
+ * The parse the trace worker does for a large spec (src/traceWorker.ts): parseSpec with the
+ * text's shape, then the input rows scan, for the UI bench's (512, 256, 1000) specs (init weights,
+ * 1.8 MB; every weight written out, 12 MB). The text as it is (strict JSON: JSON.parse first,
+ * src/engine/spec/strictJson.ts) against the same text with a comment appended (JSONC: jsonc-parser,
+ * the path every text took before), interleaved, median of RUNS.
+ */
+async function benchParse() {
+  const { makeScaleSpec } = await import('./bench/makeScaleSpec.mjs');
+  console.log(`\nspec parse as the worker does it (parseSpec + input rows scan), (512, 256, 1000), median of ${RUNS}:`);
+  for (const weights of [false, true]) {
+    const { text } = makeScaleSpec({ H: 512, I: 256, T: 1000, name: 'parse bench', weights });
+    const jsonc = text + '\n// a comment: jsonc-parser reads it';
+    const once = source => {
+      const started = performance.now();
+      const parsed = views.parseSpec(source, { textShape: true });
+      const parseMs = performance.now() - started;
+      views.scanInputRowEnds(source, { strictJson: parsed.strictJson });
+      if (!parsed.spec) throw new Error(`the parse bench's spec did not parse: ${parsed.issues[0]?.message}`);
+      return { parseMs, totalMs: performance.now() - started, strict: parsed.strictJson };
+    };
+    once(text); once(jsonc); // warm-up
+    const strict = [], old = [];
+    for (let r = 0; r < RUNS; r++) { strict.push(once(text)); old.push(once(jsonc)); }
+    if (!strict[0].strict || old[0].strict) throw new Error('the parse bench did not take the two paths');
+    const fmt = runs => `parse ${median(runs.map(x => x.parseMs)).toFixed(0)} ms, with the rows scan ${median(runs.map(x => x.totalMs)).toFixed(0)} ms`;
+    console.log(`  ${MB(text.length)} MB (${weights ? 'every weight written out' : 'init weights'}): strict JSON ${fmt(strict)}; as JSONC ${fmt(old)}`);
+  }
+}
+if (!memoryOnly) await benchParse();
+if (process.argv.includes('--parse-only')) process.exit(0);
 const MEMORY_SIZE = [512, 256, 1000];
 
 /**

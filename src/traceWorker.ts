@@ -51,7 +51,7 @@ function run(request: TraceWorkerRequest): { response: TraceWorkerResponse; tran
       for (const id of parsedSpecs.keys()) if (parsedSpecs.size > KEPT_SPECS) parsedSpecs.delete(id);
     }
     // the inline values' row positions, scanned here rather than on the host's thread
-    const inputRowEnds = scanInputRowEnds(request.text);
+    const inputRowEnds = scanInputRowEnds(request.text, { strictJson: parsed.strictJson });
     const response: TraceWorkerResponse = { ok: true, kind: 'parse', spec: parsed.spec, specId, issues: parsed.issues, inputRowEnds, textShape: parsed.textShape, ms: performance.now() - start };
     return { response, transfer: storedBuffers(response) };
   }

@@ -8,7 +8,7 @@
 
 import { Node as JsonNode, findNodeAtLocation, parseTree, visit } from 'jsonc-parser';
 import type * as vscode from 'vscode';
-import { textTypeAt, type JsonType, type TextShape } from '../engine/specParse';
+import { stringEnd, textTypeAt, type JsonType, type TextShape } from '../engine/specParse';
 
 interface Entry { version: number; root?: JsonNode | null; inputRowEnds?: number[]; textShape?: TextShape }
 
@@ -83,9 +83,12 @@ export function latestInputRowEnds(document: vscode.TextDocument): number[] {
 
 /**
  * The end offsets of the elements of the top-level `inputs` array, from the parser's event stream
- * (comments and trailing commas allowed, like parseTree) without building a tree.
+ * (comments and trailing commas allowed, like parseTree) without building a tree. `strictJson`:
+ * the caller knows the text is strict JSON (parseSpec read it with JSON.parse), so a scan of its
+ * brackets and strings does, about six times faster than the parser's events.
  */
-export function scanInputRowEnds(text: string): number[] {
+export function scanInputRowEnds(text: string, { strictJson = false } = {}): number[] {
+  if (strictJson) return scanStrictInputRowEnds(text);
   const ends: number[] = [];
   /** nesting depth of arrays and objects: 1 = inside the top-level object */
   let depth = 0;
@@ -108,4 +111,60 @@ export function scanInputRowEnds(text: string): number[] {
     onLiteralValue: (_value, offset, length) => { if (depth + 1 === rowDepth) ends.push(offset + length); },
   }, { allowTrailingComma: true, disallowComments: false });
   return ends;
+}
+
+/**
+ * scanInputRowEnds for a strict JSON text: only brackets, strings and literals are told apart (a
+ * strict JSON text has no comments, and every string at depth 1 followed by `:` is a key), which
+ * is a loop over character codes instead of the parser's tokens and callbacks.
+ */
+function scanStrictInputRowEnds(text: string): number[] {
+  const ends: number[] = [];
+  let depth = 0;
+  let property: string | undefined;
+  let rowDepth = -1;
+  const n = text.length;
+  for (let k = 0; k < n; k++) {
+    const code = text.charCodeAt(k);
+    switch (code) {
+      case 0x7b: case 0x5b: // { [
+        depth++;
+        if (rowDepth === -1 && depth === 2 && property === 'inputs' && code === 0x5b) rowDepth = depth + 1;
+        break;
+      case 0x7d: case 0x5d: // } ]
+        if (depth === rowDepth) ends.push(k + 1);
+        if (depth === rowDepth - 1) rowDepth = -2; // `inputs` ended; a repeated key is ignored, like the first wins
+        depth--;
+        break;
+      case 0x22: { // "
+        const end = stringEnd(text, k);
+        let next = end + 1;
+        while (next < n && isJsonSpace(text.charCodeAt(next))) next++;
+        if (text.charCodeAt(next) === 0x3a) { // a key
+          if (depth === 1) property = JSON.parse(text.slice(k, end + 1)) as string;
+        } else if (depth + 1 === rowDepth) {
+          ends.push(end + 1);
+        }
+        k = end;
+        break;
+      }
+      case 0x2c: case 0x3a: case 0x20: case 0x09: case 0x0a: case 0x0d: // , : and white space
+        break;
+      default: { // a number, true, false or null
+        let end = k + 1;
+        while (end < n && !isLiteralEnd(text.charCodeAt(end))) end++;
+        if (depth + 1 === rowDepth) ends.push(end);
+        k = end - 1;
+      }
+    }
+  }
+  return ends;
+}
+
+function isJsonSpace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
+}
+
+function isLiteralEnd(code: number): boolean {
+  return isJsonSpace(code) || code === 0x2c || code === 0x5d || code === 0x7d;
 }

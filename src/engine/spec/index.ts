@@ -27,6 +27,7 @@
 //   textbook names in one `weights` object is an error.
 
 import type { Spec, SpecIssue } from '../types';
+import { strictJsonTree } from './strictJson';
 import { textShapeOf, type TextShape } from './textShape';
 import { SpecValidator, type ParseSpecOptions } from './validator';
 
@@ -37,18 +38,28 @@ export { mapPyTorch, pytorchParameterShapes, stackPytorchShapes, PYTORCH_NAMES }
 export type { FileLayout, ResolvedHead, ResolvedModel, SpecFileResolver } from './files';
 export { closest, editDistance } from './suggestions';
 export { textShapeOf, textTypeAt, type JsonType, type TextShape } from './textShape';
+export { stringEnd } from './strictJson';
 
 /**
  * `dependencies`: the files the spec names (model.file, inputs.file), as written, even when they
  * could not be read; `options.files` reads them (src/runtime/specLoader.ts), without it such a
  * spec gets a positioned error.
  */
-export function parseSpec(text: string, options: ParseSpecOptions = {}): { spec?: Spec; issues: SpecIssue[]; dependencies: string[]; textShape?: TextShape } {
-  const validator = new SpecValidator(text, options);
-  const spec = validator.run();
+export function parseSpec(text: string, options: ParseSpecOptions = {}): { spec?: Spec; issues: SpecIssue[]; dependencies: string[]; textShape?: TextShape; strictJson: boolean } {
+  // strict JSON is read with JSON.parse first (strictJson.ts); its tree has no positions, so a
+  // text with anything to report is read again with jsonc-parser for the issues' positions
+  const tree = strictJsonTree(text);
+  let validator = new SpecValidator(text, options, tree);
+  let spec = validator.run();
+  if (tree && validator.issues.length > 0) {
+    validator = new SpecValidator(text, options);
+    spec = validator.run();
+  }
   const issues = validator.issues.sort((a, b) => a.range.offset - b.range.offset);
   return {
     spec: issues.some(issue => issue.severity === 'error') ? undefined : spec, issues, dependencies: validator.dependencies,
+    // the text is strict JSON (JSON.parse read it): a caller may then scan it without a JSONC parser
+    strictJson: tree !== undefined,
     // only asked for by the worker, which sends it along instead of its JSON tree
     ...(options.textShape ? { textShape: textShapeOf(validator.jsonRoot) } : {}),
   };

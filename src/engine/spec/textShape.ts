@@ -6,6 +6,7 @@
 // not parse a large text a second time to show the equations' editable operands.
 
 import type { Node as JsonNode } from 'jsonc-parser';
+import { numbersOf } from './strictJson';
 
 /** A JSON value's type, as jsonc-parser names it. */
 export type JsonType = JsonNode['type'];
@@ -23,6 +24,9 @@ export function textShapeOf(node: JsonNode | undefined): TextShape | undefined {
   if (!node) return undefined;
   switch (node.type) {
     case 'array': {
+      // an all-numbers array read by JSON.parse: its length, without making its number nodes
+      const numbers = numbersOf(node);
+      if (numbers) return { type: 'numbers', length: numbers.length };
       const items = node.children ?? [];
       if (items.every(item => item.type === 'number')) return { type: 'numbers', length: items.length };
       return { type: 'array', items: items.map(item => textShapeOf(item) ?? { type: 'null' }) };

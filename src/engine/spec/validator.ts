@@ -18,6 +18,7 @@ import { mapPyTorch, PYTORCH_NAME_PATTERN, PYTORCH_NAMES, pytorchCells, stackPyt
 import { parameterCount, textbookParameterShapes, type Shape } from './shapes';
 import { formatPath, PARSE_OPTIONS, SourceLines, type Path } from './sourcePositions';
 import { closest } from './suggestions';
+import { numbersOf } from './strictJson';
 import { scanSyntaxErrors } from './syntaxErrors';
 
 export const MAX_SIZE = 4096;
@@ -97,11 +98,17 @@ function listWithAnd(items: readonly string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
+function allFinite(numbers: readonly number[]): boolean {
+  for (let k = 0; k < numbers.length; k++) if (!Number.isFinite(numbers[k])) return false;
+  return true;
+}
+
 export class SpecValidator {
   readonly issues: SpecIssue[] = [];
   /** files the spec names (model.file, inputs.file), as written */
   readonly dependencies: string[] = [];
-  private readonly lines: SourceLines;
+  /** built on the first report: a spec with nothing to report never scans its text for lines */
+  private linesOfText: SourceLines | undefined;
   private root: Node | undefined;
   /** The text's JSON tree, once run() has parsed it. */
   get jsonRoot(): Node | undefined { return this.root; }
@@ -112,8 +119,14 @@ export class SpecValidator {
   /** hiddenSize once known, for messages ("(hiddenSize)" when a width is H) */
   private hidden: number | undefined;
 
-  constructor(private readonly text: string, private readonly options: ParseSpecOptions) {
-    this.lines = new SourceLines(text);
+  /**
+   * `tree`: the text's tree without positions (strictJson.ts), read instead of parsing the text;
+   * parseSpec validates again from the text when this found anything to report.
+   */
+  constructor(private readonly text: string, private readonly options: ParseSpecOptions, private readonly tree?: Node) {}
+
+  private get lines(): SourceLines {
+    return this.linesOfText ??= new SourceLines(this.text);
   }
 
   // ---- reporting ----
@@ -223,13 +236,16 @@ export class SpecValidator {
       this.error(node, path, `expected ${expected} or one number, found ${this.describe(node)}`);
       return undefined;
     }
-    const items = node.children ?? [];
     let ok = true;
     const itemCount = this.lengthOf(node);
     if (length !== undefined && itemCount !== length) {
       this.error(node, path, `expected ${length} numbers (${lengthRole}), found ${itemCount}`);
       ok = false;
     }
+    // JSON.parse's numbers (strictJson.ts), when all finite: nothing to report about the entries
+    const numbers = numbersOf(node);
+    if (numbers && allFinite(numbers)) return ok && length !== undefined ? Float64Array.from(numbers) : undefined;
+    const items = node.children ?? [];
     const out = new Float64Array(items.length);
     items.forEach((item, k) => {
       const value = this.readNumber(item, () => [...path, this.indexOf(item, k)]);
@@ -268,12 +284,18 @@ export class SpecValidator {
         ok = false;
         return;
       }
-      const entries = rowNode.children ?? [];
       const entryCount = this.lengthOf(rowNode);
       if (cols !== undefined && entryCount !== cols) {
         this.error(rowNode, [...path, r], `expected ${expected}, row ${r} has ${entryCount}`, path);
         ok = false;
       }
+      // JSON.parse's numbers (strictJson.ts), when all finite: copied as they are
+      const numbers = numbersOf(rowNode);
+      if (numbers && allFinite(numbers)) {
+        if (out && cols !== undefined && r < rows!) for (let c = 0; c < cols && c < numbers.length; c++) out[r * cols + c] = numbers[c];
+        return;
+      }
+      const entries = rowNode.children ?? [];
       entries.forEach((entry, c) => {
         // the file's index only when reporting: a shifted entry means a syntax error, so no spec is built
         const value = this.readNumber(entry, () => [...path, r, this.indexOf(entry, c)]);
@@ -300,7 +322,7 @@ export class SpecValidator {
 
   run(): Spec | undefined {
     const syntaxErrors: ParseError[] = [];
-    this.root = parseTree(this.text, syntaxErrors, PARSE_OPTIONS);
+    this.root = this.tree ?? parseTree(this.text, syntaxErrors, PARSE_OPTIONS);
     if (syntaxErrors.length > 0) this.reportSyntaxErrors();
     const root = this.root;
     if (!root) {
@@ -808,7 +830,7 @@ export class SpecValidator {
 
   /** The number of entries an array shows in the file, counting those jsonc-parser dropped. */
   private lengthOf(arrayNode: Node): number {
-    return this.sourceLength?.get(arrayNode.offset) ?? arrayNode.children?.length ?? 0;
+    return this.sourceLength?.get(arrayNode.offset) ?? numbersOf(arrayNode)?.length ?? arrayNode.children?.length ?? 0;
   }
 
   private requiredSize(root: Node, props: Map<string, { key: Node; value?: Node }>, key: string, role: string): number | undefined {
