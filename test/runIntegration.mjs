@@ -12,6 +12,7 @@
 // Exit code: 0 when every test passed.
 import { runTests } from '@vscode/test-electron';
 import * as esbuild from 'esbuild';
+import { watPlugin } from '../scripts/wat.mjs';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -61,6 +62,8 @@ async function bundleTests() {
     external: ['vscode', 'mocha'], logLevel: 'warning',
     // as scripts/build.mjs: ES modules first (vscode-json-languageservice's UMD main requires its parts dynamically)
     mainFields: ['module', 'main'],
+    // and the .wat kernels assembled, for a test that imports a view's constants (and so the engine)
+    plugins: [watPlugin],
   });
   return { count: tests.length, index: path.join(outDir, 'index') };
 }

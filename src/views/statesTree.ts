@@ -5,8 +5,9 @@
 // gives sizes, parameter count, loss and warnings; a Problems root lists spec errors.
 // Nodes are cached objects with stable ids, and a Step refreshes only the steps whose state
 // changed (the Model lines, which scan every gate, are rebuilt only with the trace or issues), so
-// nothing flickers and nothing the user expanded collapses. Tree item ids carry the spec's uri,
-// so what is expanded in one spec stays with it. The current step is revealed only when the
+// nothing flickers and nothing the user expanded collapses. A jump (Go to Step) refreshes the
+// changed rows near the new step at once and those out of view once the cursor rests (NEAR_ROWS).
+// Tree item ids carry the spec's uri, so what is expanded in one spec stays with it. The current step is revealed only when the
 // cursor moves (or the view is shown), not on every edit. A stale trace (spec errors, or a
 // computation pending, failed or cancelled) is said in the view's message and description.
 // A stack (numLayers > 1 or bidirectional) shows one (layer, direction) at a time, the session's
@@ -52,6 +53,20 @@ type StepState = string;
 const ANALYTICS_AT_ONCE_MAX = 64 * 1024;
 /** the row state of a step the cursor has not reached, forward or backward (stepState) */
 const UNREACHED: StepState = '--';
+/**
+ * A cursor move refreshes at once the changed rows within this many steps of the new current
+ * step: what the view shows once it has revealed that step (a screenful is about 35 rows, on
+ * either side depending on the direction it scrolled). The workbench spends about half a
+ * millisecond of its main thread per refreshed row, so a Go to Step across 600 steps of a
+ * T = 1000 trace refreshed 600 rows before the status bar and the panel were drawn.
+ */
+export const NEAR_ROWS = 40;
+/**
+ * The other changed rows (out of view) are refreshed once the cursor has rested this long. VS Code
+ * holds back a tree event that comes within 200 ms of another, so a Step just after this refresh
+ * waits for that: a second keeps it away from a run of Steps or of clicks along a chart.
+ */
+export const FAR_ROWS_DELAY_MS = 1000;
 
 export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, vscode.Disposable {
   private readonly _onDidChangeTreeData = new vscode.EventEmitter<StatesNode | StatesNode[] | undefined>();
@@ -72,6 +87,11 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   /** the Model lines still lack the analytics (recomputeModel) */
   private analyticsPending = false;
   private analyticsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** steps whose rows changed out of view and are not refreshed yet (NEAR_ROWS), and their timer */
+  private farRows = new Set<number>();
+  private farRowsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** how many times the out-of-view rows were refreshed (integration tests) */
+  farRowRefreshes = 0;
   /** the Problems root's description ("showing the last valid trace (stale)") as last drawn */
   private problemsShowsStale = false;
   /** how many times a session event asked to reveal the current step (integration tests) */
@@ -122,15 +142,19 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
         // second round trip and frame. Sent first, both go in one batch; the row's handle is the same.
         this.revealRequests++;
         this.revealCurrent();
-        // a cursor move: refresh exactly the steps whose row changed (the Model lines stay)
+        // a cursor move: refresh exactly the steps whose row changed (the Model lines stay), those
+        // near the new current step now and the others (out of view) once the cursor rests
         const previous = this.stepStates;
         this.recomputeSteps();
+        const current = this.session?.cursor.t ?? 0;
         const changed: StatesNode[] = [];
         for (let t = 0; t < this.stepStates.length; t++) {
-          if (previous[t] !== this.stepStates[t]) changed.push(this.stepNode(t));
+          if (previous[t] === this.stepStates[t] && !this.farRows.has(t)) continue;
+          if (Math.abs(t - current) <= NEAR_ROWS) { changed.push(this.stepNode(t)); this.farRows.delete(t); } else this.farRows.add(t);
         }
         // one event for all of them: VS Code batches further events for 200 ms after the first
         if (changed.length > 0) this._onDidChangeTreeData.fire(changed);
+        this.scheduleFarRows();
         this.updateViewMessage();
       } else if (change.state) {
         // stale or compute state: the description at once, the message (maybe later, see
@@ -168,6 +192,8 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     this.recomputeSteps();
     this.recomputeModel();
     this.updateViewMessage();
+    // the rows still out of date are sent now with the rest (a new trace redraws every reached row)
+    const farRows = this.dropFarRows();
     if (this.rootShape === undefined || this.rootShape !== previousShape) {
       this.nodes.clear();
       this._onDidChangeTreeData.fire(undefined);
@@ -175,9 +201,37 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     }
     const changed: StatesNode[] = roots.filter(node => node.kind !== 'step');
     for (let t = 0; t < this.stepStates.length; t++) {
-      if (this.stepStates[t] !== UNREACHED || previousStates[t] !== UNREACHED) changed.push(this.stepNode(t));
+      if (this.stepStates[t] !== UNREACHED || previousStates[t] !== UNREACHED || farRows.has(t)) changed.push(this.stepNode(t));
     }
     this._onDidChangeTreeData.fire(changed);
+  }
+
+  /**
+   * Refreshes the out-of-view rows a cursor move changed, FAR_ROWS_DELAY_MS after the last move:
+   * one event for all of them, while the user reads, so a run of Steps or jumps never waits for
+   * them (VS Code holds a tree event back while another came within 200 ms).
+   */
+  private scheduleFarRows(): void {
+    clearTimeout(this.farRowsTimer);
+    this.farRowsTimer = undefined;
+    if (this.farRows.size === 0) return;
+    this.farRowsTimer = setTimeout(() => {
+      this.farRowsTimer = undefined;
+      const rows = [...this.farRows].filter(t => t < this.stepStates.length).map(t => this.stepNode(t));
+      this.farRows.clear();
+      if (rows.length === 0) return;
+      this.farRowRefreshes++;
+      this._onDidChangeTreeData.fire(rows);
+    }, FAR_ROWS_DELAY_MS);
+  }
+
+  /** Forgets the pending out-of-view rows: a refresh that sends every row has them. */
+  private dropFarRows(): Set<number> {
+    const rows = this.farRows;
+    this.farRows = new Set();
+    clearTimeout(this.farRowsTimer);
+    this.farRowsTimer = undefined;
+    return rows;
   }
 
   /** Per-step row states: O(T), on every cursor move. */
@@ -606,6 +660,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
   dispose(): void {
     clearTimeout(this.messageTimer);
     clearTimeout(this.analyticsTimer);
+    clearTimeout(this.farRowsTimer);
     this.disposables.forEach(d => d.dispose());
   }
 }

@@ -4,7 +4,7 @@
 // in view (a 300-row spec decorates a screenful, and scrolling to the end brings h_300).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { StatesNode } from '../../src/views/statesTree';
+import { FAR_ROWS_DELAY_MS, NEAR_ROWS, type StatesNode } from '../../src/views/statesTree';
 import { extensionApi, hoverText, offsetOf, openSpec, openUntitledSpec, waitFor } from './helpers';
 
 const EXAMPLE = 'this-movie-is-good.lstm.json';
@@ -32,6 +32,74 @@ describe('progressive reveal and per-step updates', function () {
       assert.equal(api.statesTree.getTreeItem(row(4)).description, 'not reached yet');
     } finally {
       listener.dispose();
+    }
+  });
+
+  it('a Go to Step refreshes the changed rows near the new step at once, and those out of view once the cursor rests', async () => {
+    const { api } = await openSpec('long-sequence.lstm.json');
+    const T = api.sessions.activeSession!.trace!.T;
+    assert.ok(T >= 2 * NEAR_ROWS + 10, `T = ${T} leaves rows out of view`);
+    await vscode.commands.executeCommand('lstm.goToStep', { phase: 'forward', t: 2 });
+    await new Promise(resolve => setTimeout(resolve, FAR_ROWS_DELAY_MS + 100));
+    const roots = await api.statesTree.getChildren();
+    const row = (t: number) => roots.find(node => node.kind === 'step' && node.t === t)!;
+    const events: { at: number; ids: string[] }[] = [];
+    const listener = api.statesTree.onDidChangeTreeData(change => {
+      events.push({ at: Date.now(), ids: change === undefined ? ['(everything)'] : (Array.isArray(change) ? change : [change]).map(node => node.id) });
+    });
+    try {
+      const target = T - 5;
+      const started = Date.now();
+      const refreshes = api.statesTree.farRowRefreshes;
+      await vscode.commands.executeCommand('lstm.goToStep', { phase: 'forward', t: target });
+      // every row from t=2 to the target changed (not reached yet -> h); the first event has the near ones
+      await waitFor(() => events.length > 0, 'the jump\'s tree event');
+      const near = Array.from({ length: target - 2 + 1 }, (_, k) => k + 2).filter(t => Math.abs(t - target) <= NEAR_ROWS);
+      const far = Array.from({ length: target - 2 + 1 }, (_, k) => k + 2).filter(t => Math.abs(t - target) > NEAR_ROWS);
+      assert.deepEqual(events[0].ids.sort(), near.map(t => `step/${t}`).sort());
+      // the rows out of view already read the new state (what the workbench asks for is current)
+      assert.match(String(api.statesTree.getTreeItem(row(far[0])).description), /^h=/);
+      await waitFor(() => events.length > 1, 'the out-of-view rows\' event', FAR_ROWS_DELAY_MS + 5000);
+      assert.deepEqual(events[1].ids.sort(), far.map(t => `step/${t}`).sort());
+      assert.ok(events[1].at - started >= FAR_ROWS_DELAY_MS - 20, `the far rows came ${events[1].at - started} ms after the jump`);
+      assert.equal(api.statesTree.farRowRefreshes, refreshes + 1);
+      // a Step afterwards: only its two rows again
+      events.length = 0;
+      await vscode.commands.executeCommand('lstm.step');
+      await waitFor(() => events.length > 0, 'the Step\'s tree event');
+      assert.deepEqual(events[0].ids.sort(), [`step/${target}`, `step/${target + 1}`]);
+    } finally {
+      listener.dispose();
+    }
+  });
+
+  it('a refresh of every row before the out-of-view rows are due sends those rows too (none is left showing an old state)', async () => {
+    const { api } = await openSpec('long-sequence.lstm.json');
+    const T = api.sessions.activeSession!.trace!.T;
+    await vscode.commands.executeCommand('lstm.goToStep', { phase: 'forward', t: T - 5 });
+    await new Promise(resolve => setTimeout(resolve, FAR_ROWS_DELAY_MS + 100));
+    const fired: string[][] = [];
+    const listener = api.statesTree.onDidChangeTreeData(change => {
+      fired.push(change === undefined ? ['(everything)'] : (Array.isArray(change) ? change : [change]).map(node => node.id));
+    });
+    const configuration = vscode.workspace.getConfiguration('lstmStepper');
+    const precision = configuration.inspect<number>('precision')?.globalValue;
+    try {
+      const refreshes = api.statesTree.farRowRefreshes;
+      // back to t=2: rows far from it (h= before, "not reached yet" now) wait for the cursor to rest
+      await vscode.commands.executeCommand('lstm.goToStep', { phase: 'forward', t: 2 });
+      await waitFor(() => fired.length > 0, 'the jump\'s tree event');
+      const farRow = `step/${T - 10}`;
+      assert.ok(!fired[0].includes(farRow), `${farRow} is out of view and waits`);
+      // a precision change redraws every row at once (refreshAll), before the out-of-view rows are due
+      await configuration.update('precision', (precision ?? 4) === 4 ? 5 : 4, vscode.ConfigurationTarget.Global);
+      await waitFor(() => fired.length > 1, 'the refresh of every row');
+      assert.ok(fired[1].includes(farRow), `the refresh of every row sends ${farRow}, still showing its old h=`);
+      await new Promise(resolve => setTimeout(resolve, FAR_ROWS_DELAY_MS + 100));
+      assert.equal(api.statesTree.farRowRefreshes, refreshes, 'nothing is left for the out-of-view refresh');
+    } finally {
+      listener.dispose();
+      await configuration.update('precision', precision, vscode.ConfigurationTarget.Global);
     }
   });
 
