@@ -10,11 +10,19 @@
 //   the two cores were busy with;
 // - with --timeline (needs `node --experimental-websocket` on Node 20), the extension's own timeline
 //   (LSTM_TIMING=1, src/runtime/timing.ts), read from the extension host through its inspector.
+// - with --mutations, every DOM change in the side bar during each action, on the same clock as the
+//   messages (what changed, and in which tree row), which tells a row's redraw from a scroll bar's fade;
+// - with --chrome-trace, the renderer main thread's tasks over 2 ms, what the long ones are made of,
+//   and the time per kind of event (script, style, layout, paint), from a Chrome trace;
+// - with --profile, the workbench page's own JavaScript during each action (the Chrome DevTools
+//   protocol's sampling profiler on the renderer's main thread): the functions with the most self
+//   time, and the total, which shows what the workbench does with what the extension sent.
 // Usage: node scripts/bench/traceUi.mjs [--action step|edit|goto|open] [--size 64x32x100] [--panel]
-//        [--settings '{"lstmStepper.inlineValues": false}'] [--timeline] [--vsix FILE]
+//        [--settings '{"lstmStepper.inlineValues": false}'] [--timeline] [--profile] [--chrome-trace]
+//        [--mutations] [--vsix FILE]
 // It installs nothing; set up the host with `bash scripts/host/setup.sh` and package with `npm run package`.
 // The functions handed to page.evaluate run in the browser, hence its globals here.
-/* global window, performance, WebSocket, fetch */
+/* global window, document, performance, WebSocket, fetch, MutationObserver */
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,6 +39,9 @@ const ACTION = option('action', 'step');
 const [H, I, T] = option('size', '64x32x100').split('x').map(Number);
 const PANEL = argv.includes('--panel');
 const TIMELINE = argv.includes('--timeline');
+const PROFILE = argv.includes('--profile');
+const CHROME_TRACE = argv.includes('--chrome-trace');
+const MUTATIONS = argv.includes('--mutations');
 const vsix = path.resolve(option('vsix', path.join(repoRoot, 'dist-vsix', 'lstm-stepper.vsix')));
 if (!['step', 'edit', 'goto', 'open'].includes(ACTION) || ![H, I, T].every(n => Number.isInteger(n) && n > 0)) {
   console.error('[trace:ui] usage: --action step|edit|goto|open --size HxIxT'); process.exit(2);
@@ -103,6 +114,51 @@ async function extensionHostEval(expression) {
   return result?.result?.value;
 }
 
+/** The functions with the most self time in a CDP CPU profile (ms), and the profile's busy total. */
+function printProfile(label, profile) {
+  const byId = new Map(profile.nodes.map(node => [node.id, node]));
+  const self = new Map();
+  const deltas = profile.timeDeltas;
+  let busy = 0;
+  profile.samples.forEach((id, k) => {
+    const node = byId.get(id);
+    const ms = (deltas[k + 1] ?? 0) / 1000;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || '(anonymous)'} ${url ? `${url.split('/').pop()}:${lineNumber + 1}` : ''}`.trim();
+    if (!['(idle)', '(program)', '(garbage collector)'].includes(functionName)) busy += ms;
+    self.set(key, (self.get(key) ?? 0) + ms);
+  });
+  console.log(`---- renderer profile, ${label}: ${busy.toFixed(0)} ms of script (idle, program and GC not counted), top self times:`);
+  for (const [key, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${ms.toFixed(1).padStart(7)}  ${key}`);
+}
+
+/**
+ * The renderer main thread's work in a Chrome trace: its tasks over 2 ms (start from the first, and
+ * duration) and, summed over the window, the time of each kind of event (script, style, layout, paint).
+ */
+function printChromeTrace(label, trace) {
+  const events = trace.traceEvents ?? trace;
+  const names = new Map(events.filter(e => e.name === 'thread_name').map(e => [`${e.pid}/${e.tid}`, e.args.name]));
+  const main = events.filter(e => names.get(`${e.pid}/${e.tid}`) === 'CrRendererMain' && e.ph === 'X');
+  const tasks = main.filter(e => e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask');
+  const t0 = Math.min(...main.map(e => e.ts));
+  console.log(`---- renderer main thread, ${label}: tasks over 2 ms (ms from the trace start: duration)`);
+  console.log('  ' + tasks.filter(e => e.dur > 2000).map(e => `${((e.ts - t0) / 1000).toFixed(0)}: ${(e.dur / 1000).toFixed(1)}`).join(', '));
+  // what the long tasks are made of: their nested events over 1 ms (a function call names its function)
+  for (const task of tasks.filter(e => e.dur > 15000)) {
+    const inside = main.filter(e => e !== task && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur && e.dur > 1000);
+    const describe = e => {
+      const data = e.args?.data ?? {};
+      const what = data.functionName || data.url?.split('/').pop() || data.type || data.stackTrace?.[0]?.functionName || '';
+      return `${e.name}${what ? ` (${what}${data.lineNumber ? `:${data.lineNumber}` : ''})` : ''} ${(e.dur / 1000).toFixed(1)}`;
+    };
+    console.log(`  task at ${((task.ts - t0) / 1000).toFixed(0)} (${(task.dur / 1000).toFixed(1)} ms): ` + inside.sort((a, b) => a.ts - b.ts).slice(0, 30).map(describe).join(' | '));
+  }
+  const byName = new Map();
+  for (const e of main) if (e.name !== 'ThreadControllerImpl::RunTask' && e.name !== 'RunTask') byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur / 1000);
+  console.log('  by event (ms, nested events counted in each): ' + [...byName].sort((a, b) => b[1] - a[1]).slice(0, 14).map(([n, ms]) => `${n} ${ms.toFixed(1)}`).join(', '));
+}
+
 const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-trace-ui-'));
 const file = `trace-${H}-${I}-${T}.lstm.json`;
 const made = makeScaleSpec({ H, I, T, name: `trace H=${H} I=${I} T=${T}` });
@@ -119,7 +175,41 @@ try {
   await page.goto(workbenchUrl(host, { folder: workspace }), { timeout: 180000 });
   await wb.waitReady();
   await wb.showView('LSTM');
-  const mark = label => page.evaluate(l => window.__traceUi.push({ at: performance.now(), dir: 'mark', size: 0, text: l }), label);
+  const profiler = PROFILE ? await page.context().newCDPSession(page) : undefined;
+  const profiles = [];
+  if (profiler) { await profiler.send('Profiler.enable'); await profiler.send('Profiler.setSamplingInterval', { interval: 200 }); }
+  const chromeTraces = [];
+  const startProfile = async () => {
+    if (profiler) await profiler.send('Profiler.start');
+    if (CHROME_TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink'] });
+  };
+  const stopProfile = async label => {
+    if (profiler) profiles.push({ label, profile: (await profiler.send('Profiler.stop')).profile });
+    if (CHROME_TRACE) chromeTraces.push({ label, trace: JSON.parse((await browser.stopTracing()).toString()) });
+  };
+  const mark = async label => {
+    if (MUTATIONS) await page.evaluate(() => window.__traceUi.watchSidebar?.());
+    return page.evaluate(l => window.__traceUi.push({ at: performance.now(), dir: 'mark', size: 0, text: l }), label);
+  };
+  // --mutations: every DOM change in the side bar, on the same clock, as what changed and where
+  if (MUTATIONS) await page.evaluate(() => {
+    const log = window.__traceUi;
+    log.watchSidebar = () => {
+      if (log.sidebarObserver) return;
+      const describe = node => {
+        const element = node.nodeType === 1 ? node : node.parentElement;
+        const row = element?.closest?.('.monaco-list-row');
+        return `${element?.className?.toString().slice(0, 60) ?? '?'}${row ? ` in row "${row.getAttribute('aria-label')?.slice(0, 40)}"` : ''}`;
+      };
+      log.sidebarObserver = new MutationObserver(records => {
+        const at = performance.now();
+        const kinds = new Map();
+        for (const r of records) { const key = `${r.type}${r.attributeName ? `:${r.attributeName}` : ''} ${describe(r.target)}`; kinds.set(key, (kinds.get(key) ?? 0) + 1); }
+        log.push({ at, dir: 'dom', size: records.length, text: [...kinds].slice(0, 4).map(([k, n]) => `${n}x ${k}`).join(' | ') });
+      });
+      log.sidebarObserver.observe(document.querySelector('.part.sidebar'), { subtree: true, childList: true, attributes: true, characterData: true });
+    };
+  });
   const actions = [];
   if (ACTION === 'open') {
     await wb.openFile('warm.lstm.json');
@@ -143,7 +233,7 @@ try {
     await sleep(1000);
     if (ACTION === 'step') {
       for (let k = 0; k < 10; k++) { await page.keyboard.press('Alt+BracketRight'); await sleep(300); }
-      for (let k = 0; k < 4; k++) { await mark(`step ${k + 1}`); await page.keyboard.press('Alt+BracketRight'); await sleep(600); actions.push(`step ${k + 1}`); }
+      for (let k = 0; k < 4; k++) { await startProfile(); await mark(`step ${k + 1}`); await page.keyboard.press('Alt+BracketRight'); await sleep(600); await stopProfile(`step ${k + 1}`); actions.push(`step ${k + 1}`); }
     } else if (ACTION === 'edit') {
       await page.keyboard.press('Control+G');
       await page.locator('.quick-input-widget input').fill(`:${made.firstInputLine}:2`);
@@ -151,9 +241,11 @@ try {
       await sleep(500);
       for (let k = 0; k < 4; k++) {
         await page.keyboard.press('Shift+ArrowRight');
+        await startProfile();
         await mark(`edit ${k + 1}`);
         await page.keyboard.press(String(k + 3));
         await sleep(Math.max(1500, T * H / 50));
+        await stopProfile(`edit ${k + 1}`);
         await page.keyboard.press('ArrowLeft');
         actions.push(`edit ${k + 1}`);
       }
@@ -163,9 +255,11 @@ try {
         await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*LSTM t=/ }).first().click();
         await page.locator('.quick-input-widget input').fill(target);
         await sleep(800);
+        await startProfile();
         await mark(`go to ${target}`);
         await page.keyboard.press('Enter');
         await sleep(1500);
+        await stopProfile(`go to ${target}`);
         await page.keyboard.press('Control+1');
         actions.push(`go to ${target}`);
       }
@@ -175,10 +269,12 @@ try {
   const log = await page.evaluate(() => window.__traceUi);
   const window_ = ACTION === 'open' ? 15000 : 1000;
   let since;
-  for (const entry of log) {
+  for (const entry of (Array.isArray(log) ? log : [])) {
     if (entry.dir === 'mark') { since = entry.at; console.log(`---- ${entry.text} (ms from the key press, direction, bytes, start of the message)`); continue; }
     if (since !== undefined && entry.at - since <= window_) console.log(`  +${(entry.at - since).toFixed(1).padStart(7)} ${entry.dir.padEnd(3)} ${String(entry.size).padStart(7)}  ${entry.text.slice(0, 160)}`);
   }
+  for (const { label, profile } of profiles) printProfile(label, profile);
+  for (const { label, trace } of chromeTraces) printChromeTrace(label, trace);
   if (TIMELINE) {
     const marks = JSON.parse(await extensionHostEval('JSON.stringify(globalThis.__lstmTiming?.marks ?? [])') ?? '[]');
     console.log('the extension\'s timeline (extension host clock, ms):');
