@@ -44,22 +44,41 @@ export class Workbench {
       await this.closeQuickInput();
       await page.keyboard.press('F1');
       const input = page.locator(PALETTE_INPUT);
-      await input.waitFor({ state: 'visible' });
-      await input.fill('>' + title);
+      try {
+        await input.waitFor({ state: 'visible', timeout: 5000 });
+        await input.fill('>' + title, { timeout: 5000 });
+      } catch (error) {
+        // the palette closed as it opened (a webview took the focus back, see below)
+        if (attempt >= attempts) throw new Error(`the command palette closed before "${title}" could be typed (${attempts} attempts)`, { cause: error });
+        this.log(`[e2e] the palette closed before "${title}" was typed, retrying`);
+        await page.waitForTimeout(500);
+        continue;
+      }
       // Recently used commands are listed first, so "LSTM: Step Back" may head the list for "LSTM: Step":
       // pick the row whose label is exactly the title.
       const row = page.locator(PALETTE_ROWS).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }) }).first();
       try {
         await row.waitFor({ timeout: 3000 });
       } catch (error) {
-        // "No matching commands": the extension's contributions are not registered yet
-        await page.keyboard.press('Escape');
+        // "No matching commands": the extension's contributions are not registered yet (Escape only
+        // if the palette is still open: an Escape that reaches the page beneath may act there, like
+        // a walkthrough going back to its list)
+        await this.closeQuickInput();
         if (attempt >= attempts) throw new Error(`the command palette has no command "${title}" (${attempts} attempts)`, { cause: error });
         this.log(`[e2e] palette has no "${title}" yet, retrying`);
         await page.waitForTimeout(1000);
         continue;
       }
-      await row.click();
+      try {
+        await row.click({ timeout: 5000 });
+      } catch (error) {
+        // the palette closed under the click: a webview that finished loading took the focus back
+        // (the walkthrough's diagram), and a quick input closes when it loses the focus
+        if (attempt >= attempts) throw new Error(`the command palette closed before "${title}" could be clicked (${attempts} attempts)`, { cause: error });
+        this.log(`[e2e] the palette closed before "${title}" was clicked, retrying`);
+        await page.waitForTimeout(500);
+        continue;
+      }
       // the palette closes, or the command opens its own quick pick in the same widget (Go to Step…)
       const deadline = Date.now() + 5000;
       while (Date.now() < deadline) {
@@ -208,16 +227,26 @@ export class Workbench {
    * settings id shown as its description ("Default Dark Modern", "Default Light Modern", "Default High Contrast").
    * Returns the workbench's theme class (vs, vs-dark, hc-black, hc-light).
    */
-  async setTheme(themeName) {
+  async setTheme(themeName, { attempts = 5 } = {}) {
     const page = this.page;
-    await this.runCommand('Preferences: Color Theme');
-    const input = page.locator(PALETTE_INPUT);
-    await input.waitFor({ state: 'visible' });
-    await input.fill(themeName);
-    const exact = new RegExp(`^\\s*${escapeRegExp(themeName)}\\s*$`);
-    const row = page.locator(PALETTE_ROWS).filter({ has: page.locator('.label-name, .label-description', { hasText: exact }) }).first();
-    await row.waitFor();
-    await row.click();
+    for (let attempt = 1; ; attempt++) {
+      await this.runCommand('Preferences: Color Theme');
+      const input = page.locator(PALETTE_INPUT);
+      const exact = new RegExp(`^\\s*${escapeRegExp(themeName)}\\s*$`);
+      const row = page.locator(PALETTE_ROWS).filter({ has: page.locator('.label-name, .label-description', { hasText: exact }) }).first();
+      try {
+        await input.waitFor({ state: 'visible', timeout: 5000 });
+        await input.fill(themeName, { timeout: 5000 });
+        await row.waitFor({ timeout: 5000 });
+        await row.click({ timeout: 5000 });
+        break;
+      } catch (error) {
+        // the picker closed when a webview took the focus back (see runCommand)
+        if (attempt >= attempts) throw new Error(`the colour theme picker closed before "${themeName}" was picked (${attempts} attempts)`, { cause: error });
+        this.log(`[e2e] the colour theme picker closed before "${themeName}" was picked, retrying`);
+        await page.waitForTimeout(500);
+      }
+    }
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' }).catch(() => {});
     const expected = /high contrast/i.test(themeName) ? (/light/i.test(themeName) ? 'hc-light' : 'hc-black') : (/light/i.test(themeName) ? 'vs' : 'vs-dark');
     await page.locator(`.monaco-workbench.${expected}`).waitFor({ timeout: 10000 });
