@@ -9,6 +9,8 @@
 // An edit marks the trace stale at once (`markEdited`, before its debounce and parse), and it
 // stays stale through the parse, so no view shows old values unmarked while a large text is
 // parsed; computeState turns 'computing' once the parse is done and the engine runs.
+// A text whose spec gives the same computation as the trace shown (an edit of a comment or the
+// name, Format Document) keeps that trace: the engine is not run again (sameComputation).
 // Each update may carry the document version of its text; issues are tagged with the version
 // they were parsed from (`issuesFor(version)`), so a view never positions problems of an older
 // text against a newer document.
@@ -145,6 +147,10 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
   private _override: ModelOverride | undefined;
   private _overrideBase: Trace | undefined;
   private _overrideJob: AbortController | undefined;
+  /** the spec the spec's own trace (`_trace`, or `_overrideBase` under an override) was computed from */
+  private _traceSpec: Spec | undefined;
+  /** how many parsed texts kept the trace shown because their numbers were the same (tests) */
+  tracesKept = 0;
 
   constructor(readonly uri: Ref, private readonly computeTrace: TraceComputer, private readonly parse: SpecParser = parseInline) {}
 
@@ -272,15 +278,30 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
       if (superseded()) return;
       if (!parsed) { this.cancelled(); return; }
       const issuesChanged = !sameIssues(this._issues, parsed.issues);
+      // the same computation as the trace shown (a comment, the name, the layout: Format Document):
+      // that trace is this text's trace, and the engine is not run again
+      const keep = !options.force && parsed.spec !== undefined && this._trace !== undefined && !this._override
+        && this._traceSpec !== undefined && sameComputation(this._traceSpec, parsed.spec);
       this._editPending = false;
+      const previousName = this._traceSpec?.name;
       this._issues = parsed.issues;
       this._issuesVersion = this._textVersion;
       this._inputRowEnds = parsed.inputRowEnds;
       this._textShape = parsed.textShape;
       this._spec = parsed.spec;
       this._dependencies = parsed.dependencies ?? [];
-      this._computeState = parsed.spec ? 'computing' : 'idle';
+      this._computeState = parsed.spec && !keep ? 'computing' : 'idle';
       this._computeError = undefined;
+      if (keep) {
+        this._traceSpec = parsed.spec;
+        this._whatIf = undefined;
+        this.tracesKept++;
+        timing.mark('session: the trace shown is kept (the same numbers)');
+        // a renamed spec: the views that show the name (the panel's title line) take it with a trace event
+        const renamed = previousName !== parsed.spec!.name;
+        this.fire({ cursor: false, trace: renamed, issues: issuesChanged, parsed: true });
+        return;
+      }
       this.fire({ cursor: false, trace: false, issues: issuesChanged, parsed: true });
       timing.mark('session: parse event delivered');
       if (!parsed.spec) return;
@@ -299,6 +320,7 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
       if (superseded()) return;
       if (!trace || signal.aborted) { this.cancelled(); return; }
       this._trace = trace;
+      this._traceSpec = parsed.spec;
       // the spec's own trace replaces a what-if preview (after a commit it holds the same values)
       this._whatIf = undefined;
       // the same entry if the new trace has it, else the last one (a stack that lost layers)
@@ -535,6 +557,33 @@ export function notMovedMessage(cursor: Cursor, T: number): string {
     : index === lastIndex(T) ? 'the last step'
       : cursor.phase === 'forward' && cursor.t === T ? 'the end of the forward pass' : 'that step';
   return `LSTM: already at ${where} (${cursor.phase} t=${cursor.t})`;
+}
+
+/**
+ * Whether two specs give the same trace: equal in everything but the name, which no trace holds.
+ * Plain data compared by value (numbers, strings, arrays, Float64Arrays, objects); anything else
+ * only when it is the same object, so an unknown kind of field always recomputes.
+ */
+export function sameComputation(a: Spec, b: Spec): boolean {
+  return sameData({ ...a, name: undefined }, { ...b, name: undefined });
+}
+
+function sameData(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (ArrayBuffer.isView(a) || ArrayBuffer.isView(b)) {
+    if (!(a instanceof Float64Array) || !(b instanceof Float64Array) || a.length !== b.length) return false;
+    for (let k = 0; k < a.length; k++) if (!Object.is(a[k], b[k])) return false;
+    return true;
+  }
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  const proto = Object.getPrototypeOf(a);
+  if (proto !== Object.prototype && proto !== Array.prototype) return false;
+  const keysA = Object.keys(a).filter(key => (a as Record<string, unknown>)[key] !== undefined);
+  const keysB = Object.keys(b).filter(key => (b as Record<string, unknown>)[key] !== undefined);
+  if (keysA.length !== keysB.length) return false;
+  return keysA.every(key => sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
 
 function sameIssues(a: readonly SpecIssue[], b: readonly SpecIssue[]): boolean {

@@ -511,8 +511,10 @@ describe('LSTM Stepper extension', function () {
 
       // the fix: a current trace again, nothing stale anywhere
       await replaceBias('0');
-      await waitFor(() => !session.stale && session.trace !== traceBefore, 'the fixed spec to get a current trace');
+      await waitFor(() => !session.stale && session.spec !== undefined, 'the fixed spec to get a current trace');
       assert.equal(session.computeState, 'idle');
+      // the fixed text has the numbers of the trace shown: that trace is current again, not recomputed
+      assert.equal(session.trace, traceBefore, 'the same numbers keep the trace shown');
       assert.equal(session.trace!.loss.L, traceBefore!.loss.L, 'the same text gives the same loss');
       await waitFor(() => api.statusBar.text === 'LSTM t=2/4 forward', `a current status bar, got ${api.statusBar.text}`);
       assert.equal(api.statusBar.backgroundColor, undefined);

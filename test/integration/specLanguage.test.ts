@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { extensionApi, hoverText, offsetOf, openSpec, openUntitledSpec } from './helpers';
+import { extensionApi, hoverText, offsetOf, openSpec, openUntitledSpec, waitFor } from './helpers';
 
 const EXAMPLE = 'this-movie-is-good.lstm.json';
 
@@ -70,9 +70,18 @@ describe('the spec language (schema completion, hover, formatting, outline)', fu
   it('Format Document lays the spec out from its JSON, and one Undo brings the text back', async () => {
     const compact = '{"name":"compact","cell":"lstm","inputSize":1,"hiddenSize":1,"init":{"seed":3},"inputs":[[1],[2]],"loss":{"kind":"sum"}}';
     const editor = await openUntitledSpec(compact);
+    const api = await extensionApi();
+    const session = await waitFor(() => { const s = api.sessions.getSession(editor.document.uri); return s?.trace && s; }, 'the compact spec\'s trace');
+    const trace = session.trace;
+    const kept = session.tracesKept;
     editor.options = { tabSize: 2, insertSpaces: true };
     await vscode.commands.executeCommand('editor.action.formatDocument');
     assert.equal(editor.document.getText(), JSON.stringify(JSON.parse(compact), null, 2));
+    // the layout changed no number: the trace shown is this text's, current, not computed again
+    await api.sessions.flush();
+    assert.equal(session.tracesKept, kept + 1);
+    assert.equal(session.trace, trace);
+    assert.deepEqual(session.freshness(), { fresh: true });
     await vscode.commands.executeCommand('undo');
     assert.equal(editor.document.getText(), compact);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');

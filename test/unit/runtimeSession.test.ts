@@ -19,6 +19,66 @@ function reasonOf(freshness: Freshness): string {
   return freshness.fresh ? 'fresh' : freshness.reason;
 }
 
+describe('runtime Session: a text with the same numbers keeps the trace shown', () => {
+  it('a comment, the layout or the name changes no number: the engine is not run again, and the same trace is shown', async () => {
+    const counting = countingComputer();
+    const session = new Session('a.lstm.json', counting.computer);
+    const text = specText(4);
+    await session.update(text);
+    const trace = session.trace;
+    assert.equal(counting.calls(), 1);
+    const { changes } = record(session);
+    // JSONC with a comment, laid out on one line (Format Document's opposite), renamed
+    await session.update(`// a comment\n${JSON.stringify(JSON.parse(text))}`);
+    await session.update(JSON.stringify({ name: 'renamed', ...JSON.parse(text) }, null, 2));
+    assert.equal(counting.calls(), 1, 'no second computation');
+    assert.equal(session.tracesKept, 2);
+    assert.equal(session.trace, trace, 'the same trace object');
+    assert.equal(session.spec?.name, 'renamed');
+    assert.deepEqual(session.freshness(), { fresh: true });
+    // the rename is told with a trace event (the panel's title line shows the name); the comment is not
+    assert.deepEqual(changes.filter(change => change.trace).length, 1);
+  });
+
+  it('any number, the tokens or the loss changed: the trace is computed again', async () => {
+    const counting = countingComputer();
+    const session = new Session('a.lstm.json', counting.computer);
+    const text = specText(4);
+    await session.update(text);
+    await session.update(specText(4, 0.25));
+    assert.equal(counting.calls(), 2, 'an input changed');
+    await session.update(JSON.stringify({ ...JSON.parse(specText(4, 0.25)), tokens: ['a', 'b', 'c', 'd'] }));
+    assert.equal(counting.calls(), 3, 'the tokens label the trace');
+    await session.update(JSON.stringify({ ...JSON.parse(specText(4, 0.25)), tokens: ['a', 'b', 'c', 'd'], loss: { kind: 'mse', target: [1] } }));
+    assert.equal(counting.calls(), 4, 'the loss changed');
+    assert.equal(session.tracesKept, 0);
+    assert.deepEqual(session.trace?.tokens, ['a', 'b', 'c', 'd']);
+  });
+
+  it('recompute() always runs the engine, even for the same numbers', async () => {
+    const counting = countingComputer();
+    const session = new Session('a.lstm.json', counting.computer);
+    await session.update(specText(4));
+    await session.recompute();
+    assert.equal(counting.calls(), 2);
+  });
+
+  it('after a failed computation, a text with the last trace\'s numbers shows that trace again as fresh', async () => {
+    const counting = countingComputer();
+    const session = new Session('a.lstm.json', counting.computer);
+    await session.update(specText(4));
+    const trace = session.trace;
+    counting.failWith('worker crashed');
+    await session.update(specText(4, 0.9)).catch(() => undefined);
+    assert.equal(session.computeState, 'failed');
+    counting.failWith(undefined);
+    await session.update(`${specText(4)}\n// back to the first numbers`);
+    assert.equal(session.trace, trace);
+    assert.deepEqual(session.freshness(), { fresh: true });
+    assert.equal(counting.calls(), 2, 'only the failed computation ran since');
+  });
+});
+
 describe('runtime Session', () => {
   it('computes a first trace: computing, then fresh', async () => {
     const computer = new ControlledComputer();
