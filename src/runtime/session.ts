@@ -294,12 +294,14 @@ export class Session<Ref extends DocumentRef = DocumentRef> {
       this._computeError = undefined;
       if (keep) {
         this._traceSpec = parsed.spec;
+        // a what-if preview gives way to the spec's own trace, as when a computed trace arrives
+        const droppedPreview = this._whatIf !== undefined;
         this._whatIf = undefined;
         this.tracesKept++;
         timing.mark('session: the trace shown is kept (the same numbers)');
         // a renamed spec: the views that show the name (the panel's title line) take it with a trace event
         const renamed = previousName !== parsed.spec!.name;
-        this.fire({ cursor: false, trace: renamed, issues: issuesChanged, parsed: true });
+        this.fire({ cursor: false, trace: renamed || droppedPreview, issues: issuesChanged, parsed: true });
         return;
       }
       this.fire({ cursor: false, trace: false, issues: issuesChanged, parsed: true });
