@@ -1,6 +1,6 @@
 // The chart panel's browser side. It says `ready` (with the view choices kept in setState),
 // draws the snapshot the host answers with, and from then on only applies small updates: a
-// `cursor` message (the step's detail only, never the trace) repaints the overlays that hold the
+// `cursor` message (the step's detail only, never the trace) moves the overlays that hold the
 // step markers and the veil over the steps not reached yet (progressive reveal), and refreshes the
 // equations and the belt; a `trace` message replaces the series in place. Messages are coalesced
 // to one render per animation frame; charts are created once and updated with chart.update('none')

@@ -3,10 +3,11 @@
 // returned as a PNG data URL; the host writes it through the save dialog.
 
 import type { Theme } from './theme';
+import { overlayOf } from './charts/overlay';
 
 export function renderPng(theme: Theme, heading: string, equations: readonly string[]): string {
   // each chart with its overlay (step marker, veil) drawn on top
-  const canvases = [...document.querySelectorAll<HTMLCanvasElement>('#charts canvas:not(.chart-overlay)')].filter(c => c.offsetParent !== null && c.width > 0 && c.height > 0);
+  const canvases = [...document.querySelectorAll<HTMLCanvasElement>('#charts canvas')].filter(c => c.offsetParent !== null && c.width > 0 && c.height > 0);
   if (canvases.length === 0) throw new Error('no chart is drawn yet');
   const dpr = window.devicePixelRatio || 1;
   const pad = Math.round(12 * dpr);
@@ -32,8 +33,10 @@ export function renderPng(theme: Theme, heading: string, equations: readonly str
     const x = pad + (k % columns) * (cellW + pad);
     const y = headH + Math.floor(k / columns) * (cellH + pad);
     ctx.drawImage(canvas, x, y);
-    const overlay = canvas.nextElementSibling;
-    if (overlay instanceof HTMLCanvasElement && overlay.classList.contains('chart-overlay') && overlay.width > 0) ctx.drawImage(overlay, x, y);
+    ctx.save();
+    ctx.translate(x, y);
+    overlayOf(canvas)?.drawOnto(ctx, dpr);
+    ctx.restore();
   });
   ctx.font = `${Math.round(theme.fontSize * dpr)}px monospace`;
   equations.forEach((line, k) => ctx.fillText(line, pad, headH + rows * (cellH + pad) + k * lineH));

@@ -105,8 +105,14 @@ export default [
       await waitForMarker(wb, '#gates-chart', 1);
       await waitForMarker(wb, '#states-chart', 1);
       const x1 = Number(await view.locator('#gates-chart').getAttribute('data-marker-x'));
+      // a Step writes the new numbers into the equation lines drawn (same lines, same operands):
+      // the elements stay, so a focused operand keeps its focus
+      await view.locator('#equations').evaluate(box => { box.querySelector('.operand').dataset.keptFromT1 = 'yes'; });
       await wb.runCommand('LSTM: Step');
       await wb.waitForText(view.locator('#cursor-label'), 't=2/4 forward');
+      const t2 = await wb.waitForText(view.locator('#equations'), 'h_2 = o·tanh(c_2)');
+      check(/c_2 = f·c_1 \+ i·g = .*= 0\.422\d/.test(t2), `the equations at t = 2: ${t2}`);
+      check(await view.locator('#equations').evaluate(box => box.querySelector('.operand')?.dataset.keptFromT1) === 'yes', 'a Step rebuilt the equation lines instead of updating them');
       await waitForMarker(wb, '#gates-chart', 2);
       const x2 = Number(await view.locator('#gates-chart').getAttribute('data-marker-x'));
       check(x2 > x1 + 5, `the marker did not move right: ${x1} -> ${x2}`);
@@ -138,13 +144,30 @@ export default [
       check(Math.abs(future.left - x3) < 1 && future.right > future.left && future.alpha > 0 && future.alpha < 1, `the future's veil: ${JSON.stringify(future)} (marker ${x3})`);
       const decayVeil = await veil('#decay-chart');
       check(decayVeil.right > decayVeil.left && decayVeil.alpha > 0, `the gradient chart is not veiled in the forward phase: ${JSON.stringify(decayVeil)}`);
-      // the veil is painted: the overlay's pixels right of the marker are the theme's background, translucent
-      const painted = await view.locator('#gates-chart + canvas.chart-overlay').evaluate((overlay, x) => {
-        const dpr = window.devicePixelRatio || 1; // eslint-disable-line no-undef
-        const px = overlay.getContext('2d').getImageData(Math.round((x + 20) * dpr), Math.round(overlay.height / 2), 1, 1).data;
-        return Array.from(px);
-      }, x3);
-      check(painted[3] > 100 && painted[3] < 255, `no translucent veil pixel right of the marker: ${painted}`);
+      // the layer is drawn where its mirrors say: the marker line on x3, the veil (the theme's
+      // background, translucent) from the marker to the plot's right edge, as laid out on screen
+      const placed = await view.locator('#gates-chart').evaluate(canvas => {
+        const box = canvas.getBoundingClientRect();
+        const overlay = canvas.nextElementSibling;
+        const rect = selector => overlay.querySelector(selector).getBoundingClientRect();
+        const veil = rect('.chart-veil');
+        const plot = rect('.chart-overlay-plot');
+        const marker = rect('.chart-marker');
+        const veilStyle = getComputedStyle(overlay.querySelector('.chart-veil')); // eslint-disable-line no-undef
+        return {
+          markerX: marker.left + marker.width / 2 - box.left,
+          veilLeft: Math.max(veil.left, plot.left) - box.left,
+          veilRight: Math.min(veil.right, plot.right) - box.left,
+          plotRight: plot.right - box.left,
+          opacity: Number(veilStyle.opacity),
+          background: veilStyle.backgroundColor,
+          display: veilStyle.display,
+        };
+      });
+      check(Math.abs(placed.markerX - x3) < 1.5, `the marker line is at ${placed.markerX}, its mirror says ${x3}`);
+      check(placed.display !== 'none' && Math.abs(placed.veilLeft - x3) < 1.5 && Math.abs(placed.veilRight - placed.plotRight) < 1.5 && placed.veilRight > placed.veilLeft + 10,
+        `the veil is not from the marker to the plot's right edge: ${JSON.stringify(placed)} (marker ${x3})`);
+      check(placed.opacity > 0 && placed.opacity < 1 && !/rgba\(0, 0, 0, 0\)|transparent/.test(placed.background), `the veil is not the background, translucent: ${JSON.stringify(placed)}`);
       await wb.runCommand('LSTM: Step Back');
       await wb.waitForText(view.locator('#cursor-label'), 't=2/4 forward');
       await waitForMarker(wb, '#gates-chart', 2);

@@ -2,7 +2,7 @@
 // unreached on forward-time and backward-time charts, and where the marker and the veil go for a
 // linear axis whose pixels are written here independently (x = 40 + 10·(t − 1), plot 40..130).
 import assert from 'node:assert/strict';
-import { overlayGeometry, revealFor } from '../../webview/charts/overlayGeometry';
+import { overlayGeometry, revealFor, veilPlacement } from '../../webview/charts/overlayGeometry';
 
 const area = { left: 40, right: 130, top: 10, bottom: 200 };
 // steps 1..10 on 40..130 px
@@ -50,5 +50,32 @@ describe('chart overlay geometry (progressive reveal)', () => {
     const g = overlayGeometry(area, centre, 2, { kind: 'after', t: 2 }, edge);
     assert.equal(g.markerX, 53.5);
     assert.deepEqual(g.veil, { left: 58, right: 130 });
+  });
+
+  // the veil's element: the plot-wide box moved (and clipped by the plot), so a Step only changes its transform
+  const shown = (placement: { offset: number; width: number }) => ({
+    left: Math.max(area.left, area.left + placement.offset), right: Math.min(area.right, area.left + placement.offset + placement.width),
+  });
+
+  it('a veil to the right edge (the future) is the plot-wide box moved right to its left end', () => {
+    const veil = overlayGeometry(area, xOf, 3, { kind: 'after', t: 3 }).veil!;
+    const placement = veilPlacement(area, veil);
+    assert.deepEqual(placement, { offset: 20, width: 90 });
+    assert.deepEqual(shown(placement), { left: 60, right: 130 });
+    // another step: the same width, only the offset moves
+    assert.equal(veilPlacement(area, overlayGeometry(area, xOf, 7, { kind: 'after', t: 7 }).veil!).width, 90);
+  });
+
+  it('a veil from the left edge (the gradients not reached) is the box moved left to its right end; all of it: not moved', () => {
+    const placement = veilPlacement(area, overlayGeometry(area, xOf, 4, { kind: 'before', t: 4 }).veil!);
+    assert.deepEqual(placement, { offset: -60, width: 90 });
+    assert.deepEqual(shown(placement), { left: 40, right: 70 });
+    assert.deepEqual(veilPlacement(area, { left: 40, right: 130 }), { offset: 0, width: 90 });
+  });
+
+  it('a span touching neither edge gets its own width', () => {
+    const placement = veilPlacement(area, { left: 60, right: 100 });
+    assert.deepEqual(placement, { offset: 20, width: 40 });
+    assert.deepEqual(shown(placement), { left: 60, right: 100 });
   });
 });

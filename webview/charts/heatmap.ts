@@ -1,7 +1,7 @@
 // The units × time heatmap for large H, drawn on a canvas directly: the grid (≤ 256 × 256 bucket
 // means, built by the host) goes into an ImageData once per snapshot and is scaled up without
 // smoothing; axes, title and colour bar are drawn around it. The step marker and the veil over the
-// steps not reached yet are on an overlay canvas (overlay.ts), so a Step repaints only that; the
+// steps not reached yet are on an overlay layer (overlay.ts), so a Step only moves that; the
 // heatmap's own draws are counted in its canvas's data-chart-draws. Gates (0..1)
 // use a sequential scale from the background to --vscode-charts-blue; signed fields a diverging
 // scale blue ← background → red, scaled by the largest value the grid carries, cells without a
@@ -79,7 +79,7 @@ export class HeatmapChart {
     this.draw();
   }
 
-  /** Moves the marker and the veil: repaints the overlay only. */
+  /** Moves the marker and the veil: moves the overlay only. */
   setCursor(state: OverlayState): void {
     this.overlayState = state;
     this.paintOverlay();

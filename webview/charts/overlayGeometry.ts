@@ -1,5 +1,5 @@
 // Where a chart's overlay draws the cursor: the step marker's pixel and the veil over the steps
-// the cursor has not reached (progressive reveal). Pure (no DOM, no chart.js): the overlay canvas
+// the cursor has not reached (progressive reveal). Pure (no DOM, no chart.js): the overlay layer
 // (overlay.ts) paints what this returns, and the unit tests check it directly. A forward-time
 // chart (gates, states, heatmap) veils the steps after the cursor in the forward phase and
 // nothing in the backward phase; the backward chart (gradient decay) veils everything in the
@@ -58,4 +58,19 @@ export function overlayGeometry(
   else if (reveal.kind === 'before') right = clamp(edgeOf === xOf ? xOf(reveal.t) : edgeOf(reveal.t - 1));
   if (right - left > 0.5) out.veil = { left, right };
   return out;
+}
+
+/**
+ * Where the veil's element goes for `veil` within `area`: an element `width` px wide, shifted
+ * `offset` px from the plot's left edge and clipped by the plot. A veil that reaches one edge of
+ * the plot (every reveal does) keeps the plot's width and only moves, so a Step changes its
+ * transform and nothing is painted: [left, right edge] is the plot-wide box moved right by
+ * left − area.left; [left edge, right] is it moved left by area.right − right. Any other span
+ * gets its own width.
+ */
+export function veilPlacement(area: PlotArea, veil: { left: number; right: number }): { offset: number; width: number } {
+  const plotWidth = area.right - area.left;
+  if (veil.right >= area.right - 0.5) return { offset: veil.left - area.left, width: plotWidth };
+  if (veil.left <= area.left + 0.5) return { offset: veil.right - area.right, width: plotWidth };
+  return { offset: veil.left - area.left, width: veil.right - veil.left };
 }

@@ -1,6 +1,6 @@
 // Chart.js, tree-shaken: only the controllers, elements, scales and plugins the panel uses are
 // registered, and animation is off globally (steps are not animated; the step marker is on an
-// overlay canvas, overlay.ts).
+// overlay layer, overlay.ts).
 
 import {
   BarController, BarElement, CategoryScale, Chart, Legend, LineController, LineElement, LinearScale,

@@ -1,7 +1,7 @@
 // One line chart over time steps (gates, states, gradient decay): created once, then its
 // datasets are updated in place with chart.update('none') on a snapshot or a theme change. A Step
 // never redraws the chart: the step marker and the veil over the steps not reached yet are on an
-// overlay canvas above it (overlay.ts), placed from the chart's own x scale. Each chart draw
+// overlay layer above it (overlay.ts), placed from the chart's own x scale. Each chart draw
 // counts itself in the canvas's data-chart-draws (the end-to-end test checks that a Step adds
 // none) and publishes where steps sit on screen (data-x-first / data-x-last / data-plot-y).
 // Lines are coloured by field (theme --vscode-charts-*) and told apart by dash per unit; the
@@ -163,7 +163,7 @@ export class TimeChart {
 
   /**
    * Moves the step marker (t undefined hides it) and the veil over the steps not reached yet:
-   * repaints the overlay only, never the chart.
+   * moves the overlay only, never redraws the chart.
    */
   setCursor(state: OverlayState): void {
     this.overlayState = { ...state, label: state.markerT === undefined ? undefined : `t=${state.markerT}` };

@@ -31,8 +31,8 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, parent: HTMLElem
 type LineChart = Chart<'line', { x: number; y: number }[]>;
 
 /**
- * The scrubbed step's marker on each training chart: the panel's cursor layer (a canvas above the
- * chart, charts/overlay.ts), repainted after every chart draw with the state kept here.
+ * The scrubbed step's marker on each training chart: the panel's cursor layer (elements above the
+ * chart, charts/overlay.ts), placed again after every chart draw with the state kept here.
  */
 const markers = new WeakMap<HTMLCanvasElement, { overlay: ChartOverlay; state: OverlayState; theme: Theme }>();
 

@@ -109,6 +109,10 @@ export class WhatIfSection {
   /** the operand being typed into (its key), and the step detail that arrived meanwhile (drawn when the box closes) */
   private editing: string | undefined;
   private deferred: { container: HTMLElement; detail: StepDetail } | undefined;
+  /** the equation lines drawn now (their spans, text nodes and operand elements) and their shape */
+  private drawn: { container: HTMLElement; shape: string; lines: { span: HTMLSpanElement; texts: Text[]; operands: HTMLElement[] }[] } | undefined;
+  /** the operand each element shows now: an element is kept across Steps, its listeners read this */
+  private readonly operandOf = new WeakMap<HTMLElement, EquationOperand>();
   private readonly toggle: HTMLInputElement;
   private readonly toggleLabel: HTMLLabelElement;
 
@@ -140,59 +144,105 @@ export class WhatIfSection {
     this.applyGhost();
   }
 
-  /** The equation lines with their operands as editable numbers (text only). */
+  /**
+   * The equation lines with their operands as editable numbers (text only). A Step usually
+   * changes only the numbers: when the lines have the same shape as those drawn (as many lines,
+   * the same operands in each), their text nodes and operand elements are updated in place (the
+   * focused operand keeps the focus); otherwise the lines are built again.
+   */
   renderEquations(container: HTMLElement, detail: StepDetail): void {
     if (this.editing) { this.deferred = { container, detail }; return; }
-    const focusedKey = (document.activeElement as HTMLElement | null)?.dataset?.operandKey;
     const byLine = new Map<number, EquationOperand[]>();
     for (const operand of detail.operands ?? []) {
       const list = byLine.get(operand.line) ?? [];
       list.push(operand);
       byLine.set(operand.line, list);
     }
-    container.replaceChildren(...detail.equations.map((line, k) => {
-      const span = document.createElement('span');
-      if (k === detail.currentEquation) span.className = 'current-equation';
+    // each line as its texts between the operands (one more text than operands) and the operands
+    const lines = detail.equations.map((line, k) => {
+      const texts: string[] = [];
+      const operands: { operand: EquationOperand; printed: string }[] = [];
       let at = 0;
       for (const operand of (byLine.get(k) ?? []).sort((a, b) => a.start - b.start)) {
         if (operand.start < at || operand.start + operand.length > line.length) continue;
-        span.append(document.createTextNode(line.slice(at, operand.start)), this.operandElement(operand, line.slice(operand.start, operand.start + operand.length), k));
+        texts.push(line.slice(at, operand.start));
+        operands.push({ operand, printed: line.slice(operand.start, operand.start + operand.length) });
         at = operand.start + operand.length;
       }
-      span.append(document.createTextNode(`${line.slice(at)}\n`));
-      return span;
-    }));
+      texts.push(`${line.slice(at)}\n`);
+      return { texts, operands };
+    });
+    // what an element is made for: an editable or a refused operand (its label, x_t[0] at step t, may change)
+    const shape = lines.map(line => line.operands.map(({ operand }) => (operand.refused === undefined ? 'e' : 'r')).join('')).join('\n');
+    const drawn = this.drawn;
+    if (drawn && drawn.container === container && drawn.shape === shape && drawn.lines.every(line => line.span.parentNode === container)) {
+      lines.forEach((line, k) => {
+        const shown = drawn.lines[k];
+        const className = k === detail.currentEquation ? 'current-equation' : '';
+        if (shown.span.className !== className) shown.span.className = className;
+        line.texts.forEach((text, j) => { if (shown.texts[j].data !== text) shown.texts[j].data = text; });
+        line.operands.forEach(({ operand, printed }, j) => this.fillOperand(shown.operands[j], operand, printed, k));
+      });
+      return;
+    }
+    const focusedKey = (document.activeElement as HTMLElement | null)?.dataset?.operandKey;
+    const built = lines.map((line, k) => {
+      const span = document.createElement('span');
+      if (k === detail.currentEquation) span.className = 'current-equation';
+      const texts = line.texts.map(text => document.createTextNode(text));
+      const operands = line.operands.map(({ operand, printed }) => this.operandElement(operand, printed, k));
+      texts.forEach((text, j) => { span.append(text); if (j < operands.length) span.append(operands[j]); });
+      return { span, texts, operands };
+    });
+    container.replaceChildren(...built.map(line => line.span));
+    this.drawn = { container, shape, lines: built };
     if (focusedKey) container.querySelector<HTMLElement>(`[data-operand-key="${CSS.escape(focusedKey)}"]`)?.focus();
   }
 
+  /** A new operand element, its listeners reading the operand it shows at the time (operandOf, data-operand-key). */
   private operandElement(operand: EquationOperand, printed: string, line: number): HTMLElement {
-    const key = `${line}:${operand.label}`;
     const el = document.createElement('span');
-    el.dataset.operandKey = key;
-    el.dataset.operand = operand.label;
+    if (operand.refused === undefined) {
+      el.tabIndex = 0;
+      el.setAttribute('role', 'spinbutton');
+      el.addEventListener('pointerdown', event => {
+        const shown = this.operandOf.get(el);
+        if (event.button !== 0 || !shown) return;
+        event.preventDefault();
+        el.focus();
+        this.drag = { operand: shown, key: el.dataset.operandKey ?? '', startX: event.clientX, start: shown.value, value: shown.value, dragging: false, pointerId: event.pointerId };
+      });
+      el.addEventListener('keydown', event => {
+        const shown = this.operandOf.get(el);
+        if (shown) this.onOperandKey(event, el, shown, el.dataset.operandKey ?? '');
+      });
+    }
+    this.fillOperand(el, operand, printed, line);
+    return el;
+  }
+
+  /** Shows `operand` (editable or refused, as the element was made for) in `el`. */
+  private fillOperand(el: HTMLElement, operand: EquationOperand, printed: string, line: number): void {
+    this.operandOf.set(el, operand);
+    const key = `${line}:${operand.label}`;
+    if (el.dataset.operandKey !== key) el.dataset.operandKey = key;
+    if (el.dataset.operand !== operand.label) el.dataset.operand = operand.label;
+    const set = (name: string, value: string): void => { if (el.getAttribute(name) !== value) el.setAttribute(name, value); };
     if (operand.refused !== undefined) {
-      el.className = 'operand refused';
-      el.textContent = printed;
-      el.title = `${operand.label} = ${operand.value}: not editable here: ${operand.refused}`;
-      return el;
+      if (el.className !== 'operand refused') el.className = 'operand refused';
+      if (el.textContent !== printed) el.textContent = printed;
+      set('title', `${operand.label} = ${operand.value}: not editable here: ${operand.refused}`);
+      return;
     }
     const dragged = this.drag?.key === key && this.drag.dragging ? this.drag : undefined;
-    el.className = dragged ? 'operand dragging' : 'operand';
-    el.textContent = dragged ? String(dragged.value) : printed;
-    el.tabIndex = 0;
-    el.setAttribute('role', 'spinbutton');
-    el.setAttribute('aria-valuenow', String(dragged ? dragged.value : operand.value));
+    const className = dragged ? 'operand dragging' : 'operand';
+    if (el.className !== className) el.className = className;
+    const text = dragged ? String(dragged.value) : printed;
+    if (el.textContent !== text) el.textContent = text;
+    set('aria-valuenow', String(dragged ? dragged.value : operand.value));
     const where = operand.fill ? ' (written as a fill: a change writes the parameter out)' : '';
-    el.setAttribute('aria-label', `${operand.label} = ${operand.value}${where}. Enter to type a value, arrows to change it by a step, or drag sideways`);
-    el.title = `${operand.label} = ${operand.value}${where} — drag sideways (Shift: finer) or press Enter`;
-    el.addEventListener('pointerdown', event => {
-      if (event.button !== 0) return;
-      event.preventDefault();
-      el.focus();
-      this.drag = { operand, key, startX: event.clientX, start: operand.value, value: operand.value, dragging: false, pointerId: event.pointerId };
-    });
-    el.addEventListener('keydown', event => this.onOperandKey(event, el, operand, key));
-    return el;
+    set('aria-label', `${operand.label} = ${operand.value}${where}. Enter to type a value, arrows to change it by a step, or drag sideways`);
+    set('title', `${operand.label} = ${operand.value}${where} — drag sideways (Shift: finer) or press Enter`);
   }
 
   private onOperandKey(event: KeyboardEvent, el: HTMLElement, operand: EquationOperand, key: string): void {
