@@ -16,6 +16,7 @@ import { BeltChart } from './charts/beltChart';
 import { HeatmapChart } from './charts/heatmap';
 import { TimeChart } from './charts/timeChart';
 import { FAINT_VEIL_ALPHA } from './charts/overlay';
+import { flushPendingDraws } from './charts/screenGate';
 import { revealFor } from './charts/overlayGeometry';
 import { renderPng } from './png';
 import { Theme, readTheme, watchTheme } from './theme';
@@ -280,7 +281,8 @@ window.addEventListener('message', event => {
     case 'requestPng':
       // a snapshot that arrived just before is drawn first
       if (pendingSnapshot || pendingStep) render();
-      beltChart.flush();
+      // the charts out of view draw their latest data first: the export copies every canvas
+      flushPendingDraws();
       try {
         send({ type: 'exportPng', requestId: message.requestId, dataUrl: renderPng(theme, ui.specName.textContent ?? '', step?.equations ?? []) });
       } catch (error) {

@@ -16,7 +16,8 @@
 //   and the time per kind of event (script, style, layout, paint), from a Chrome trace;
 // - with --profile, the workbench page's own JavaScript during each action (the Chrome DevTools
 //   protocol's sampling profiler on the renderer's main thread): the functions with the most self
-//   time, and the total, which shows what the workbench does with what the extension sent.
+//   time, the total and the time per script file (the panel's webview.js, the workbench's), which shows
+//   what the workbench and the panel do with what the extension sent.
 // Usage: node scripts/bench/traceUi.mjs [--action step|edit|goto|open] [--size 64x32x100] [--panel]
 //        [--settings '{"lstmStepper.inlineValues": false}'] [--timeline] [--profile] [--chrome-trace]
 //        [--mutations] [--vsix FILE]
@@ -118,6 +119,8 @@ async function extensionHostEval(expression) {
 function printProfile(label, profile) {
   const byId = new Map(profile.nodes.map(node => [node.id, node]));
   const self = new Map();
+  /** self time per script file (the panel's webview.js against the workbench's own) */
+  const byScript = new Map();
   const deltas = profile.timeDeltas;
   let busy = 0;
   profile.samples.forEach((id, k) => {
@@ -127,9 +130,12 @@ function printProfile(label, profile) {
     const key = `${functionName || '(anonymous)'} ${url ? `${url.split('/').pop()}:${lineNumber + 1}` : ''}`.trim();
     if (!['(idle)', '(program)', '(garbage collector)'].includes(functionName)) busy += ms;
     self.set(key, (self.get(key) ?? 0) + ms);
+    const script = url ? url.split('/').pop().split('?')[0] : '(native)';
+    if (!['(idle)', '(program)', '(garbage collector)'].includes(functionName)) byScript.set(script, (byScript.get(script) ?? 0) + ms);
   });
   console.log(`---- renderer profile, ${label}: ${busy.toFixed(0)} ms of script (idle, program and GC not counted), top self times:`);
   for (const [key, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${ms.toFixed(1).padStart(7)}  ${key}`);
+  console.log('  by script: ' + [...byScript].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([script, ms]) => `${script} ${ms.toFixed(1)}`).join(', '));
 }
 
 /**

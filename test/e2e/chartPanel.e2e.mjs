@@ -328,6 +328,52 @@ export default [
     },
   },
   {
+    name: 'a new trace draws the charts in view at once, and a chart out of view when it is scrolled into view',
+    run: async wb => {
+      await ensurePanel(wb);
+      const view = wb.webview();
+      await wb.runCommand('View: Focus First Editor Group');
+      await wb.openFile(EXAMPLE);
+      const heading = await wb.waitForText(view.locator('#spec-name'), 'This movie is good');
+      await view.locator('#spec-name').scrollIntoViewIfNeeded();
+      await wb.page.waitForTimeout(300);
+      const draws = id => view.locator(id).getAttribute('data-chart-draws').then(Number);
+      const offScreen = await view.locator('#decay-chart').evaluate(canvas => canvas.getBoundingClientRect().top > window.innerHeight); // eslint-disable-line no-undef
+      check(offScreen, 'the gradient decay chart is in view at the top of the panel: this scenario needs it out of view');
+      const before = { gates: await draws('#gates-chart'), decay: await draws('#decay-chart') };
+      const decayPixels = () => view.locator('#decay-chart').evaluate(canvas => canvas.toDataURL());
+      const oldDecay = await decayPixels();
+      // x_1[0] = 0.5 → 0.59 (line 22, "inputs": [[0.5, …), through Go to Line: a new trace
+      await wb.page.keyboard.press('Control+G');
+      await wb.page.keyboard.type('22:18');
+      await wb.page.keyboard.press('Enter');
+      await wb.page.keyboard.type('9');
+      const headingOnceNot = async old => {
+        for (const deadline = Date.now() + 20000; ; await wb.page.waitForTimeout(100)) {
+          const text = await view.locator('#spec-name').innerText();
+          if (text !== old) return text;
+          check(Date.now() < deadline, `the panel still shows ${old}`);
+        }
+      };
+      const edited = await headingOnceNot(heading);
+      check(/This movie is good .*L=/.test(edited), `the new trace's heading: ${edited}`);
+      await wb.page.waitForTimeout(300);
+      const after = { gates: await draws('#gates-chart'), decay: await draws('#decay-chart') };
+      check(after.gates > before.gates, `the gates chart (in view) did not draw the new trace: ${before.gates} -> ${after.gates}`);
+      check(after.decay === before.decay, `the decay chart (out of view) drew the new trace while out of view: ${before.decay} -> ${after.decay}`);
+      await view.locator('#decay-chart').scrollIntoViewIfNeeded();
+      for (const deadline = Date.now() + 10000; (await draws('#decay-chart')) === before.decay; await wb.page.waitForTimeout(50)) {
+        check(Date.now() < deadline, 'the decay chart did not draw when scrolled into view');
+      }
+      check((await decayPixels()) !== oldDecay, 'the decay chart drew, but not the new trace');
+      await wb.runCommand('View: Focus First Editor Group');
+      await wb.page.keyboard.press('Control+Z');
+      check((await headingOnceNot(edited)) === heading, 'Ctrl+Z did not bring the example back');
+      await view.locator('#spec-name').scrollIntoViewIfNeeded();
+      return { before, after, edited };
+    },
+  },
+  {
     name: 'an rnn spec has no conveyor belt (no cell state); a gru shows its h_t belt',
     run: async wb => {
       const view = wb.webview();

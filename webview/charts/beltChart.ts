@@ -2,13 +2,14 @@
 // kept (f·c_{t-1}), how much was added (i·g) and the result c_t = kept + added (GRU: z·h_{t-1},
 // (1−z)·n, h_t). One bar chart of at most 8 units × 3 bars: a Step replaces its few values in
 // place and redraws it only when they changed, and only while it is on screen: a belt scrolled out
-// of view keeps the latest step and draws it when it comes back (its draws are counted in
-// data-chart-draws).
+// of view keeps the latest step and draws it when it comes back (screenGate.ts; its draws are
+// counted in data-chart-draws).
 
 import type { StepDetail } from '../../src/protocol/messages';
 import type { Theme } from '../theme';
 import { formatValue } from './timeChart';
 import { Chart, applyChartChrome } from './setup';
+import { ScreenGate } from './screenGate';
 
 export class BeltChart {
   readonly chart: Chart<'bar', number[], string>;
@@ -18,9 +19,8 @@ export class BeltChart {
   /** what the belt shows now (title, labels, values): a step that leaves it unchanged draws nothing */
   private shown = '';
   private draws = 0;
-  /** whether the canvas is in the viewport; a step that arrives while it is not waits in `pending` */
-  private onScreen = true;
-  private pending: { step: StepDetail; belt: { equation: string; result: string } } | undefined;
+  /** a step that arrives while the canvas is out of view waits for it */
+  private readonly gate: ScreenGate;
 
   /** `onPickUnit`: a click on a unit's bars shows that unit's equations. */
   constructor(readonly canvas: HTMLCanvasElement, theme: Theme, onPickUnit: (unit: number) => void) {
@@ -48,33 +48,15 @@ export class BeltChart {
       },
     });
     this.applyTheme(theme, false);
-    new IntersectionObserver(entries => {
-      this.onScreen = entries[entries.length - 1]?.isIntersecting ?? true;
-      const pending = this.pending;
-      if (this.onScreen && pending) {
-        this.pending = undefined;
-        this.setStep(pending.step, pending.belt);
-      }
-    }).observe(canvas);
-  }
-
-  /** Draws a step kept while off screen (before a PNG export, which copies the canvas). */
-  flush(): void {
-    const pending = this.pending;
-    this.pending = undefined;
-    if (!pending) return;
-    const onScreen = this.onScreen;
-    this.onScreen = true;
-    this.setStep(pending.step, pending.belt);
-    this.onScreen = onScreen;
+    this.gate = new ScreenGate(canvas);
   }
 
   /** belt: the cell's update and its result state, from the snapshot (the cell table's entry) */
   setStep(step: StepDetail, belt: { equation: string; result: string }): void {
-    if (!this.onScreen) {
-      this.pending = { step, belt };
-      return;
-    }
+    this.gate.run(() => this.draw(step, belt));
+  }
+
+  private draw(step: StepDetail, belt: { equation: string; result: string }): void {
     const c = this.chart;
     const t = step.cursor.t;
     const result = belt.result;

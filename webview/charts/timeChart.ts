@@ -14,6 +14,7 @@ import { withAlpha } from '../theme';
 import { Chart, applyChartChrome } from './setup';
 import { ChartOverlay, NO_OVERLAY, OverlayState } from './overlay';
 import { linearTick, logTick } from './tickFormat';
+import { ScreenGate } from './screenGate';
 
 type Point = { x: number; y: number | null };
 
@@ -39,6 +40,8 @@ export class TimeChart {
   private overlayState: OverlayState = NO_OVERLAY;
   private readonly overlay: ChartOverlay;
   private draws = 0;
+  /** new data for a chart out of view waits until it is in view (screenGate.ts) */
+  private readonly gate: ScreenGate;
 
   constructor(readonly canvas: HTMLCanvasElement, theme: Theme, private readonly options: TimeChartOptions) {
     this.theme = theme;
@@ -119,10 +122,18 @@ export class TimeChart {
       },
     });
     this.applyTheme(theme, false);
+    this.gate = new ScreenGate(canvas);
   }
 
-  /** Replaces the data in place: datasets are rebuilt only when the set of lines changed. */
+  /**
+   * Replaces the data in place: datasets are rebuilt only when the set of lines changed. A chart
+   * out of view keeps the latest data and draws it when it comes into view.
+   */
   setData(data: ProtocolChart, T: number): void {
+    this.gate.run(() => this.applyData(data, T));
+  }
+
+  private applyData(data: ProtocolChart, T: number): void {
     this.T = Math.max(1, T);
     this.lines = data.lines;
     const keys = data.lines.map(l => l.key).join('|');
