@@ -21,9 +21,6 @@ export class ScreenGate {
     }).observe(element);
   }
 
-  /** whether a draw would run now */
-  get visible(): boolean { return this.onScreen; }
-
   /** Runs `draw` now when the element is on screen; otherwise keeps it (replacing an older one) until it is. */
   run(draw: () => void): void {
     if (this.onScreen) {
