@@ -578,9 +578,9 @@ function sameData(a: unknown, b: unknown): boolean {
     for (let k = 0; k < a.length; k++) if (!Object.is(a[k], b[k])) return false;
     return true;
   }
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  // plain objects and arrays only (an array and an object have different prototypes)
   const proto = Object.getPrototypeOf(a);
+  if (proto !== Object.getPrototypeOf(b)) return false;
   if (proto !== Object.prototype && proto !== Array.prototype) return false;
   const keysA = Object.keys(a).filter(key => (a as Record<string, unknown>)[key] !== undefined);
   const keysB = Object.keys(b).filter(key => (b as Record<string, unknown>)[key] !== undefined);

@@ -7,9 +7,10 @@
 // changed (the Model lines, which scan every gate, are rebuilt only with the trace or issues), so
 // nothing flickers and nothing the user expanded collapses. A jump (Go to Step) refreshes the
 // changed rows near the new step at once and those out of view once the cursor rests (NEAR_ROWS).
-// Tree item ids carry the spec's uri, so what is expanded in one spec stays with it. The current step is revealed only when the
-// cursor moves (or the view is shown), not on every edit. A stale trace (spec errors, or a
-// computation pending, failed or cancelled) is said in the view's message and description.
+// Tree item ids carry the spec's uri, so what is expanded in one spec stays with it. The current
+// step is revealed only when the cursor moves (or the view is shown), not on every edit. A stale
+// trace (spec errors, or a computation pending, failed or cancelled) is said in the view's message
+// and description.
 // A stack (numLayers > 1 or bidirectional) shows one (layer, direction) at a time, the session's
 // selected one: a "Layer 2 · reverse" root opens "LSTM: Select Layer…", and every step, vector and
 // unit below is that layer's. A "Gradients" root lists the weight gradients under the framework's
@@ -216,9 +217,7 @@ export class StatesTreeProvider implements vscode.TreeDataProvider<StatesNode>, 
     this.farRowsTimer = undefined;
     if (this.farRows.size === 0) return;
     this.farRowsTimer = setTimeout(() => {
-      this.farRowsTimer = undefined;
-      const rows = [...this.farRows].filter(t => t < this.stepStates.length).map(t => this.stepNode(t));
-      this.farRows.clear();
+      const rows = [...this.dropFarRows()].filter(t => t < this.stepStates.length).map(t => this.stepNode(t));
       if (rows.length === 0) return;
       this.farRowRefreshes++;
       this._onDidChangeTreeData.fire(rows);
