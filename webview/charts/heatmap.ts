@@ -26,6 +26,10 @@ export class HeatmapChart {
   private draws = 0;
   private image: HTMLCanvasElement = document.createElement('canvas');
   private title = '';
+  /** the box's CSS size at the last draw (draw runs on every resize, from the ResizeObserver), so a
+   * Step places the overlay without reading the layout: a clientWidth read in the Step's frame
+   * forces a style and layout pass of the whole document first */
+  private drawnSize = { cssW: 0, cssH: 0 };
 
   constructor(
     readonly canvas: HTMLCanvasElement, private theme: Theme, private readonly onPick: (t: number) => void,
@@ -86,9 +90,7 @@ export class HeatmapChart {
   }
 
   private paintOverlay(): void {
-    const box = this.canvas.parentElement;
-    const cssW = box?.clientWidth ?? this.canvas.clientWidth;
-    const cssH = box?.clientHeight ?? this.canvas.clientHeight;
+    const { cssW, cssH } = this.drawnSize;
     if (!this.heatmap || cssW === 0 || cssH === 0) return;
     const w = cssW - MARGIN.left - MARGIN.right;
     const h = cssH - MARGIN.top - MARGIN.bottom;
@@ -146,6 +148,7 @@ export class HeatmapChart {
     const box = canvas.parentElement;
     const cssW = box?.clientWidth ?? canvas.clientWidth;
     const cssH = box?.clientHeight ?? canvas.clientHeight;
+    this.drawnSize = { cssW, cssH };
     if (cssW === 0 || cssH === 0) return;
     const dpr = window.devicePixelRatio || 1;
     if (canvas.width !== Math.round(cssW * dpr) || canvas.height !== Math.round(cssH * dpr)) {
