@@ -519,14 +519,6 @@ export default [
         await wb.waitForText(view.locator('#cursor-label'), `t=${k}/1000 forward`);
         stepBackMs.push(roundTrip);
       }
-      // the heatmap's marker is on t = 4's column, placed from the size its last draw measured:
-      // x = left margin 64 + (t - 0.5) / T of the plot, which is the box less 64 + 72 of margins
-      const heatmapMarker = await view.locator('#gates-heatmap').evaluate(canvas => ({
-        t: canvas.dataset.markerT, x: Number(canvas.dataset.markerX), boxWidth: canvas.parentElement.clientWidth,
-      }));
-      const heatmapMarkerX = 64 + (3.5 / 1000) * (heatmapMarker.boxWidth - 64 - 72);
-      check(heatmapMarker.t === '4' && Math.abs(heatmapMarker.x - heatmapMarkerX) < 0.1,
-        `the heatmap's marker is not on t = 4 at x = ${heatmapMarkerX.toFixed(1)}: ${JSON.stringify(heatmapMarker)}`);
       // lines for a chosen unit subset: a new snapshot, drawn in place
       await view.locator('#gate-view').selectOption('lines');
       await view.locator('#gates-chart').waitFor({ state: 'visible', timeout: 10000 });
@@ -550,6 +542,21 @@ export default [
       }
       await view.locator('#gate-view').selectOption('heatmap');
       await view.locator('#gates-heatmap').waitFor({ state: 'visible', timeout: 10000 });
+      // the heatmap's marker is on the cursor's column (t = 4, from the Step Backs above), placed
+      // from the size its last draw measured: x = left margin 64 + (t - 0.5) / T of the plot, which
+      // is the box less 64 + 72 of margins; the box gets its size as the heatmap is shown, so the
+      // place is polled
+      const heatmapMarkerAt = () => view.locator('#gates-heatmap').evaluate(canvas => ({
+        t: canvas.dataset.markerT, x: Number(canvas.dataset.markerX), boxWidth: canvas.parentElement.clientWidth,
+      }));
+      const heatmapMarkerX = marker => 64 + (3.5 / 1000) * (marker.boxWidth - 64 - 72);
+      let heatmapMarker = await heatmapMarkerAt();
+      for (const deadline = Date.now() + 5000; !(heatmapMarker.boxWidth > 0 && heatmapMarker.t === '4'
+        && Math.abs(heatmapMarker.x - heatmapMarkerX(heatmapMarker)) < 0.1);) {
+        check(Date.now() < deadline, `the heatmap's marker is not on t = 4 at x = ${heatmapMarkerX(heatmapMarker).toFixed(1)}: ${JSON.stringify(heatmapMarker)}`);
+        await wb.page.waitForTimeout(100);
+        heatmapMarker = await heatmapMarkerAt();
+      }
       await view.locator('#spec-name').scrollIntoViewIfNeeded();
       await wb.page.waitForTimeout(300);
       // hovering a heatmap cell reads out its units, steps and value
